@@ -1,0 +1,33 @@
+# Two commands do all the set-up: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test lint bench clean
+
+$(VENV)/.run-deps: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-deps: pyproject.toml $(VENV)/.run-deps
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+## Install (first time only) and run the bot: long polling, SQLite in ./data unless .env says otherwise.
+run: $(VENV)/.run-deps
+	$(PY) -m bot
+
+## Install what the tests need and run them (PostgreSQL too when TEST_DATABASE_URL is set).
+test: $(VENV)/.test-deps
+	$(PY) -m pytest
+
+## Lint and type-check.
+lint: $(VENV)/.test-deps
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

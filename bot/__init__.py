@@ -1,0 +1,1 @@
+"""Everything Telegram: settings, handlers, keyboards, texts and the application."""

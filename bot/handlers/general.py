@@ -1,0 +1,84 @@
+"""Help, whatever matches nothing else, membership changes and the central error handler."""
+
+import html
+import logging
+from contextlib import suppress
+
+from telegram import ChatMember, Update
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
+
+from bot import keyboards, texts
+from bot.context import CoachContext
+from bot.handlers.common import remove_buttons, user_transaction
+from bot.logs import redact
+
+logger = logging.getLogger(__name__)
+
+
+async def help_command(update: Update, _context: CoachContext) -> None:
+    """List every command, one line each."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(texts.help_text(), reply_markup=keyboards.main_menu())
+
+
+async def private_only(update: Update, _context: CoachContext) -> None:
+    """Explain that the bot works in private chats only."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(texts.PRIVATE_ONLY)
+
+
+async def unexpected_message(update: Update, _context: CoachContext) -> None:
+    """Anything the bot does not understand (stickers, photos, unknown commands)."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        texts.UNEXPECTED_TEXT, reply_markup=keyboards.main_menu()
+    )
+
+
+async def guard_button(update: Update, _context: CoachContext) -> None:
+    """Stop any button press not made in the presser's own private chat with the bot.
+
+    Every handler acts on the presser's own records and edits the pressed message, so a
+    (forged) press on another chat's message must go no further.
+    """
+    query = update.callback_query
+    assert query is not None
+    if query.message is None or query.message.chat.id != query.from_user.id:
+        await query.answer(texts.NOT_YOURS, show_alert=True)
+        raise ApplicationHandlerStop
+
+
+async def stale_button(update: Update, _context: CoachContext) -> None:
+    """A button whose data no longer parses: say so and take the keyboard away."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer(texts.STALE_BUTTON, show_alert=True)
+    await remove_buttons(query)
+
+
+async def membership_changed(update: Update, context: CoachContext) -> None:
+    """Track whether the user has blocked the bot, so nothing is sent to them in vain."""
+    change = update.my_chat_member
+    assert change is not None
+    status = change.new_chat_member.status
+    if change.chat.type != "private" or status not in (ChatMember.BANNED, ChatMember.MEMBER):
+        return
+    async with user_transaction(update, context) as (_, user):
+        user.is_active = status == ChatMember.MEMBER
+
+
+async def error_handler(update: object, context: CoachContext) -> None:
+    """Log every unhandled error with its traceback, tell the user, and tell the admins."""
+    logger.error("Unhandled error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        with suppress(TelegramError):
+            await context.bot.send_message(update.effective_chat.id, texts.ERROR_REPLY)
+    error_text = redact(f"{type(context.error).__name__}: {context.error}", (context.bot.token,))
+    summary = html.escape(error_text[:1000])
+    update_id = update.update_id if isinstance(update, Update) else None
+    for admin_id in context.bot_data.admin_user_ids:
+        with suppress(TelegramError):
+            await context.bot.send_message(
+                admin_id, f"⚠️ Error handling update {update_id}:\n<code>{summary}</code>"
+            )

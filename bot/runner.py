@@ -1,0 +1,64 @@
+"""Run the application by long polling until asked to stop.
+
+The same sequence as Application.run_polling, written out so that it runs inside an
+event loop we own: `python -m bot` and the end-to-end tests share it.
+"""
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from telegram.error import NetworkError
+
+from bot.app import ALLOWED_UPDATES
+from bot.context import CoachApplication
+
+logger = logging.getLogger(__name__)
+
+STARTUP_RETRY_SECONDS = (1, 2, 5, 10, 30)
+
+
+async def _initialize(application: CoachApplication, stop: asyncio.Event) -> bool:
+    """Initialize, retrying while the Bot API cannot be reached; False if stopped meanwhile."""
+    attempt = 0
+    while True:
+        try:
+            await application.initialize()
+            return True
+        except NetworkError as error:
+            delay = STARTUP_RETRY_SECONDS[min(attempt, len(STARTUP_RETRY_SECONDS) - 1)]
+            logger.warning("Bot API not reachable (%s); retrying in %ss", error, delay)
+            attempt += 1
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=delay)
+                return False
+            except TimeoutError:
+                continue
+
+
+async def run_polling(
+    application: CoachApplication, stop: asyncio.Event, *, poll_timeout: float = 10.0
+) -> None:
+    """Start, poll for updates until `stop` is set, then shut down cleanly."""
+    if not await _initialize(application, stop):
+        return
+    try:
+        if application.post_init is not None:
+            await application.post_init(application)
+        assert application.updater is not None
+        await application.updater.start_polling(
+            timeout=timedelta(seconds=poll_timeout),
+            allowed_updates=ALLOWED_UPDATES,
+            bootstrap_retries=-1,
+        )
+        await application.start()
+        await stop.wait()
+        logger.info("Stopping")
+    finally:
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)

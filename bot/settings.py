@@ -1,0 +1,132 @@
+"""Settings, one class per concern, read from the environment and `.env`."""
+
+import re
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from db.settings import DatabaseSettings
+
+# Digits (the bot id), a colon, then the secret part. Never echo a rejected value.
+_TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,100}$")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class TelegramSettings(BaseSettings):
+    """How to reach the Bot API."""
+
+    model_config = SettingsConfigDict(env_prefix="TELEGRAM_", env_file=".env", extra="ignore")
+
+    bot_token: SecretStr = Field(description="Token from @BotFather.")
+    api_base_url: str = Field(
+        default="https://api.telegram.org/bot",
+        description="Bot API URL; the token is appended. Change for a self-hosted Bot API server.",
+    )
+    api_base_file_url: str = Field(
+        default="https://api.telegram.org/file/bot",
+        description="Bot API file URL; the token is appended.",
+    )
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        if not _TOKEN_RE.match(value.get_secret_value().strip()):
+            raise ValueError("malformed")
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("api_base_url", "api_base_file_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+
+class AppSettings(BaseSettings):
+    """Logging and operators."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+    admin_user_ids: Annotated[tuple[int, ...], NoDecode] = Field(
+        default=(), description="Comma-separated Telegram user ids told about errors."
+    )
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in _LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(_LOG_LEVELS)}")
+        return level
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(part.isdigit() for part in parts):
+                raise ValueError("must be comma-separated numeric user ids")
+            return tuple(int(part) for part in parts)
+        return value
+
+
+class Settings:
+    """All settings of one run."""
+
+    def __init__(
+        self,
+        telegram: TelegramSettings,
+        database: DatabaseSettings,
+        app: AppSettings,
+    ) -> None:
+        self.telegram = telegram
+        self.database = database
+        self.app = app
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message is one line, safe to print."""
+
+
+_FIELD_HINTS = {
+    "bot_token": (
+        "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and put it in .env "
+        "(see .env.example)",
+        "TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then 30 or more "
+        "letters, digits, - or _)",
+    ),
+}
+
+
+def _describe(error: ValidationError, prefix: str) -> str:
+    # Built from field names and our own messages only: pydantic's default text
+    # quotes the input, which for the token would print the secret.
+    parts = []
+    for item in error.errors(include_input=False, include_url=False):
+        field = str(item["loc"][0]) if item["loc"] else "?"
+        missing_hint, bad_hint = _FIELD_HINTS.get(field, ("", ""))
+        if item["type"] == "missing":
+            parts.append(missing_hint or f"{prefix}{field.upper()} is not set")
+        else:
+            reason = str(item.get("ctx", {}).get("error", item["msg"]))
+            parts.append(bad_hint or f"{prefix}{field.upper()} {reason}")
+    return "; ".join(parts)
+
+
+def load_settings() -> Settings:
+    """Read every setting; raise ConfigError with one clear line if any is wrong."""
+    try:
+        telegram = TelegramSettings()  # type: ignore[call-arg]
+    except ValidationError as error:
+        raise ConfigError(_describe(error, "TELEGRAM_")) from None
+    try:
+        database = DatabaseSettings()
+    except ValidationError as error:
+        raise ConfigError(_describe(error, "")) from None
+    try:
+        app = AppSettings()
+    except ValidationError as error:
+        raise ConfigError(_describe(error, "")) from None
+    return Settings(telegram=telegram, database=database, app=app)

@@ -1,0 +1,203 @@
+"""Everything the bot says. HTML parse mode: user-supplied text goes through `quote()`."""
+
+from datetime import datetime
+from html import escape
+
+from core.timeofday import TIME_FORMAT_HELP, format_clock_time
+from db.models import User
+
+BUTTON_REPORT_CRAMP = "🦵 Report cramp"
+BUTTON_SETTINGS = "⚙️ Settings"
+BUTTON_HELP = "❓ Help"
+
+# (command, one-line description): /help and the Telegram command menu both use this.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", "Welcome and quick setup"),
+    ("cramp", "Log a cramp that is happening now"),
+    ("settings", "Your time zone, day and reminders"),
+    ("timezone", "Set your time zone, e.g. /timezone Europe/Berlin"),
+    ("waketime", "Set when you wake up, e.g. /waketime 07:00"),
+    ("bedtime", "Set when you go to bed, e.g. /bedtime 23:30"),
+    ("help", "What I can do"),
+)
+
+DISCLAIMER = (
+    "I'm not a doctor and this is not medical advice. A cramp with swelling, redness or "
+    "warmth in the area needs medical attention straight away, and one that lasts longer "
+    "than 10 minutes is worth a call to your doctor."
+)
+
+SETUP_STEPS = 4
+
+
+def quote(text: str, limit: int = 60) -> str:
+    """User text, shortened and escaped, safe to echo back."""
+    text = text.strip()
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return escape(text)
+
+
+def welcome(first_name: str) -> str:
+    return (
+        f"👋 <b>Hi {quote(first_name, 40)}, I'm Cramp Coach.</b>\n"
+        "I help you get fewer muscle cramps and spasms:\n"
+        "• 💧 reminders from the prevention checklist: drink water through the day, "
+        "stand up and move every hour, stretch before bed;\n"
+        "• 📝 a cramp diary you fill in with a few taps;\n"
+        "• 🚩 a heads-up when your reports show a pattern worth showing a doctor;\n"
+        "• 📊 a weekly summary you could take to that doctor.\n\n"
+        f"<i>{DISCLAIMER}</i>"
+    )
+
+
+def welcome_back(first_name: str) -> str:
+    return (
+        f"👋 Welcome back, {quote(first_name, 40)}. Your settings are below; "
+        "tap one to change it, or see /help."
+    )
+
+
+def setup_intro() -> str:
+    return f"Let's set you up: {SETUP_STEPS} quick taps, each with a default you can keep."
+
+
+def step_timezone(current: str) -> str:
+    return (
+        f"<b>Step 1 of {SETUP_STEPS} · Time zone</b>\n"
+        "Tap yours, type its name (like <code>Europe/Berlin</code>), or send your location "
+        "(📎 → Location) and I'll look it up.\n"
+        f"Default: {escape(current)}."
+    )
+
+
+def step_wake(current: str) -> str:
+    return (
+        f"<b>Step 2 of {SETUP_STEPS} · Wake-up time</b>\n"
+        "When does your day usually start? Tap a time or type one (like 06:45).\n"
+        f"Default: {current}."
+    )
+
+
+def step_bed(current: str) -> str:
+    return (
+        f"<b>Step 3 of {SETUP_STEPS} · Bedtime</b>\n"
+        "When do you usually go to bed? After midnight is fine (like 00:30). "
+        f"Tap a time or type one.\nDefault: {current}."
+    )
+
+
+def step_reminders() -> str:
+    return (
+        f"<b>Step 4 of {SETUP_STEPS} · Reminders</b>\n"
+        "Tap to switch a reminder on or off, then Done.\n"
+        "💧 Hydration: 8 cups of water spread over your day.\n"
+        "🚶 Movement: a nudge to stand up and move every hour.\n"
+        "🧘 Bedtime stretch: calf, hamstring and thigh stretches before bed."
+    )
+
+
+def reminders_line(user: User) -> str:
+    def mark(on: bool) -> str:
+        return "on" if on else "off"
+
+    return (
+        f"💧 hydration {mark(user.hydration_on)}, 🚶 movement {mark(user.movement_on)}, "
+        f"🧘 bedtime stretch {mark(user.stretch_on)}"
+    )
+
+
+def settings_summary(user: User, local_now: datetime) -> str:
+    return (
+        "<b>Your settings</b>\n"
+        f"🌍 Time zone: {escape(user.timezone)} (it's {local_now:%H:%M} there now)\n"
+        f"☀️ Wake-up: {format_clock_time(user.wake_time)}\n"
+        f"🌙 Bedtime: {format_clock_time(user.bed_time)}\n"
+        f"🔔 Reminders: {reminders_line(user)}"
+    )
+
+
+def setup_done(user: User, local_now: datetime) -> str:
+    return (
+        "✅ <b>All set.</b>\n"
+        f"{settings_summary(user, local_now)}\n\n"
+        f"When a cramp strikes, tap <b>{BUTTON_REPORT_CRAMP}</b> below. "
+        "Change anything with /settings; /help lists every command."
+    )
+
+
+def choose_timezone(current: str) -> str:
+    return (
+        f"🌍 Your time zone is {escape(current)}. Tap a new one, type its name "
+        "(like <code>America/New_York</code>), or send your location."
+    )
+
+
+def choose_wake(current: str) -> str:
+    return f"☀️ You wake up at {current}. Tap a new time or type one (like 06:45)."
+
+
+def choose_bed(current: str) -> str:
+    return f"🌙 Your bedtime is {current}. Tap a new time or type one (like 00:30)."
+
+
+def choose_reminders(user: User) -> str:
+    return f"🔔 Reminders: {reminders_line(user)}.\nTap to switch one on or off."
+
+
+def saved_timezone(zone: str, local_now: datetime) -> str:
+    return f"🌍 Time zone set to {escape(zone)} (it's {local_now:%H:%M} there now)."
+
+
+def saved_wake(value: str) -> str:
+    return f"☀️ Wake-up time set to {value}."
+
+
+def saved_bed(value: str) -> str:
+    return f"🌙 Bedtime set to {value}."
+
+
+def location_zone_offer(zone: str) -> str:
+    return f"📍 That location is in the {escape(zone)} time zone. Use it?"
+
+
+def help_text() -> str:
+    lines = [f"/{command} — {escape(description)}" for command, description in COMMANDS]
+    return (
+        "<b>What I can do</b>\n"
+        + "\n".join(lines)
+        + f"\n\nThe buttons under the message box do the most common things.\n<i>{DISCLAIMER}</i>"
+    )
+
+
+def cramp_logged(local_time: datetime) -> str:
+    return (
+        f"📝 Logged a cramp at {local_time:%H:%M}. While it lasts:\n"
+        "1. Stretch it gently: for a calf cramp, straighten the leg and pull your toes "
+        "toward your shin. Hold until it eases; don't bounce.\n"
+        "2. Massage the muscle with firm, circular pressure.\n"
+        "3. A warm towel loosens a tight muscle; an ice pack helps if it's inflamed.\n"
+        "4. When you can, walk a little to get the blood moving.\n\n"
+        "🚩 Swelling, redness or warmth in the area? Get medical attention now."
+    )
+
+
+CRAMP_UNDONE = "↩️ Removed that cramp report."
+CRAMP_ALREADY_GONE = "That report is already removed."
+
+BAD_TIMEZONE = (
+    "🤔 “{text}” isn't a time zone I know. Send a name like <code>Europe/Berlin</code> or "
+    "<code>America/New_York</code>, tap one in /timezone, or share your location."
+)
+BAD_TIME = "🤔 “{text}” isn't a time I can use. Send " + escape(TIME_FORMAT_HELP) + "."
+NO_ZONE_AT_LOCATION = (
+    "📍 I couldn't find a time zone at that spot (out at sea?). "
+    "Type your zone instead, like <code>Europe/Berlin</code>."
+)
+UNEXPECTED_TEXT = "I didn't catch that. Use the buttons below, or /help for everything I can do."
+NOT_STARTED = "Hi! Send /start first so I can set you up."
+PRIVATE_ONLY = "I only work in a private chat: open a chat with me and send /start."
+STALE_BUTTON = "This button no longer works. Try /settings or /help."
+STALE_SETUP_BUTTON = "That setup step is done; change it any time in /settings."
+NOT_YOURS = "That button isn't for you."
+ERROR_REPLY = "😓 Sorry, something went wrong on my side. Please try again in a moment."

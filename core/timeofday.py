@@ -1,0 +1,54 @@
+"""Parsing and checking the wall-clock times a user gives us (wake-up, bedtime)."""
+
+import re
+from datetime import time
+
+# 7:30, 07:30, 7.30, 0730, 7, 7am, 7:30 pm, 19h30
+_TIME_RE = re.compile(
+    r"^\s*(?P<h>\d{1,2})(?:\s*[:.h]\s*(?P<m>\d{2})|(?P<m2>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?\s*$",
+    re.IGNORECASE,
+)
+
+TIME_FORMAT_HELP = (
+    "a time on the 24-hour clock like 07:30 or 23:00 (00:00 to 23:59; 7am and 11:30pm work too)"
+)
+
+
+def parse_clock_time(text: str) -> time | None:
+    """Parse a wall-clock time as a person types it; None when it is not a valid time."""
+    match = _TIME_RE.match(text)
+    if match is None:
+        return None
+    hour = int(match["h"])
+    minute = int(match["m"] or match["m2"] or 0)
+    ampm = (match["ampm"] or "").lower().replace(".", "")
+    if ampm:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def format_clock_time(value: time) -> str:
+    """Render a time the way we show it everywhere: 24-hour HH:MM."""
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def day_window_problem(wake: time, bed: time) -> str | None:
+    """Why this wake-up/bedtime pair cannot work, or None when it can.
+
+    A bedtime earlier on the clock than the wake-up time means after midnight
+    (wake 07:00, bed 00:30 is a 17.5-hour day), so only equal times are refused.
+    """
+    if (wake.hour, wake.minute) == (bed.hour, bed.minute):
+        return "Wake-up time and bedtime can't be the same."
+    return None
+
+
+def awake_minutes(wake: time, bed: time) -> int:
+    """Minutes from wake-up to bedtime, wrapping past midnight."""
+    start = wake.hour * 60 + wake.minute
+    end = bed.hour * 60 + bed.minute
+    return (end - start) % (24 * 60)

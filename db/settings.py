@@ -1,0 +1,27 @@
+"""Where the data lives."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SQLITE_FILE_NAME = "cramp_coach.sqlite3"
+
+
+class DatabaseSettings(BaseSettings):
+    """Database location; SQLite in DATA_DIR unless DATABASE_URL says otherwise."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy async URL, e.g. postgresql+asyncpg://user@host/db.",
+    )
+    data_dir: Path = Field(default=Path("data"), description="Folder for the SQLite file.")
+
+    @property
+    def url(self) -> str:
+        """The URL to connect to, defaulting to the SQLite file in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / SQLITE_FILE_NAME}"

@@ -1,0 +1,37 @@
+"""User repository. Functions here never commit: the caller owns the transaction."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import User
+
+
+async def get_user(session: AsyncSession, user_id: int) -> User | None:
+    """The user with this Telegram id, or None if they never started the bot."""
+    return await session.get(User, user_id)
+
+
+async def get_or_create_user(
+    session: AsyncSession, user_id: int, chat_id: int, now: datetime
+) -> tuple[User, bool]:
+    """Load the user, creating them with default settings first if needed.
+
+    The insert ignores a conflict, so two updates (or two instances) racing to create
+    the same user both end up with the one row. Returns (user, created).
+    """
+    user = await session.get(User, user_id)
+    if user is not None:
+        return user, False
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = {c.key: c.default.arg for c in User.__table__.columns if c.default is not None}
+    values |= {"id": user_id, "chat_id": chat_id, "created_at": now, "updated_at": now}
+    result = await session.execute(
+        insert(User).values(**values).on_conflict_do_nothing(index_elements=["id"])
+    )
+    created = result.rowcount == 1  # type: ignore[attr-defined]
+    user = (await session.execute(select(User).where(User.id == user_id))).scalar_one()
+    return user, created

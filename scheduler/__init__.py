@@ -1,0 +1,1 @@
+"""When things happen: reminder planning and dispatch, weekly sweeps (see the reminders issue)."""

@@ -1,0 +1,92 @@
+"""Storage on SQLite and PostgreSQL: migrations, UTC timestamps, users created once."""
+
+import asyncio
+from datetime import UTC, datetime, time
+
+import pytest
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from db.migrate import upgrade_database
+from db.models import CrampReport, User
+from db.users import get_or_create_user, get_user
+
+NOW = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
+
+
+async def test_migrations_create_every_table_and_are_idempotent(engine: AsyncEngine) -> None:
+    await upgrade_database(engine)  # a second start changes nothing
+    async with engine.connect() as connection:
+        tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+        version = (
+            await connection.execute(text("select version_num from alembic_version"))
+        ).scalar()
+    assert {"users", "cramp_reports", "alembic_version"} <= tables
+    assert version == "0001"
+
+
+async def test_new_user_gets_the_defaults(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with sessions.begin() as session:
+        user, created = await get_or_create_user(session, 42, 42, NOW)
+    assert created
+    assert (user.timezone, user.wake_time, user.bed_time) == ("UTC", time(7), time(23))
+    assert user.hydration_on and user.movement_on and user.stretch_on
+    assert user.setup_step == "timezone"
+    assert user.is_active
+
+
+async def test_get_or_create_twice_and_concurrently_makes_one_row(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async def create() -> bool:
+        async with sessions.begin() as session:
+            return (await get_or_create_user(session, 7, 7, NOW))[1]
+
+    results = await asyncio.gather(create(), create(), create())
+    assert results.count(True) == 1
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(User)) == 1
+
+
+async def test_timestamps_come_back_as_aware_utc(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    berlin_time = datetime(2026, 3, 29, 3, 30, tzinfo=UTC).astimezone()
+    async with sessions.begin() as session:
+        await get_or_create_user(session, 1, 1, NOW)
+        session.add(
+            CrampReport(user_id=1, occurred_at=berlin_time, reported_at=NOW, source="button")
+        )
+    async with sessions() as session:
+        report = (await session.execute(select(CrampReport))).scalar_one()
+        user = await get_user(session, 1)
+    assert report.occurred_at == berlin_time
+    assert report.occurred_at.tzinfo == UTC
+    assert user is not None and user.created_at == NOW
+
+
+async def test_naive_datetimes_are_refused(sessions: async_sessionmaker[AsyncSession]) -> None:
+    with pytest.raises(Exception, match="naive datetime"):
+        async with sessions.begin() as session:
+            await get_or_create_user(session, 1, 1, datetime(2026, 1, 1))
+
+
+async def test_deleting_a_user_deletes_their_reports(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        await get_or_create_user(session, 5, 5, NOW)
+        session.add(CrampReport(user_id=5, occurred_at=NOW, reported_at=NOW, source="command"))
+    async with sessions.begin() as session:
+        await session.delete(await get_user(session, 5))
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(CrampReport)) == 0
+
+
+async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(engine: AsyncEngine) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+        assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+        assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1

@@ -1,0 +1,132 @@
+"""Operating the bot: `python -m bot` against any Bot API server, clean stops, no token in
+logs, and faults on the way to Telegram that lose nothing."""
+
+import asyncio
+import io
+import logging
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot import texts
+from bot.logs import REDACTED, configure_logging
+from tests.conftest import TOKEN, RunningBot
+from tests.e2e import settings_of, tap
+from tests.fake_bot_api import FakeBotApi
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def captured_logs() -> Iterator[io.StringIO]:
+    """Everything logged at DEBUG through the bot's own logging set-up."""
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    stream = io.StringIO()
+    configure_logging("DEBUG", (TOKEN,), stream)
+    yield stream
+    root.handlers[:], _ = saved
+    root.setLevel(saved[1])
+
+
+async def test_no_log_line_holds_the_token(
+    captured_logs: io.StringIO, running_bot: RunningBot
+) -> None:
+    ona = running_bot.user(41, "Ona")
+    await ona.send("/start")
+    await ona.next_message()
+    await tap(ona, await ona.next_message(), "Skip the rest")
+    running_bot.api.fail("sendMessage", error_code=400, description="Bad Request: chat not found")
+    await ona.send("/help")  # an error with a traceback in the log
+    await ona.next_message()
+    await running_bot.stop()
+
+    output = captured_logs.getvalue()
+    assert "HTTP Request: POST" in output  # httpx did log the request URLs...
+    assert TOKEN not in output  # ...but never the token in them
+    assert TOKEN.split(":")[1] not in output
+    assert REDACTED in output
+    assert "Traceback" in output
+
+
+async def test_a_flood_limit_on_a_reply_is_waited_out_not_dropped(running_bot: RunningBot) -> None:
+    pia = running_bot.user(42, "Pia")
+    running_bot.api.fail(
+        "sendMessage", error_code=429, description="Too Many Requests: retry after 1", retry_after=1
+    )
+    await pia.send("/help")
+    reply = await pia.next_message(timeout=10)
+    assert "What I can do" in (reply.text or "")
+    sends = running_bot.api.calls_to("sendMessage")
+    assert [call.status for call in sends] == [429, 200]
+    assert sends[1].at - sends[0].at >= 1.0  # retry_after was honoured
+
+
+async def test_an_error_is_logged_and_the_user_told(
+    captured_logs: io.StringIO, running_bot: RunningBot
+) -> None:
+    rue = running_bot.user(43, "Rue")
+    running_bot.api.fail("sendMessage", error_code=400, description="Bad Request: chat not found")
+    await rue.send("/help")
+    reply = await rue.next_message()
+    assert reply.text == texts.ERROR_REPLY
+    await running_bot.stop()
+    assert "Unhandled error while handling an update" in captured_logs.getvalue()
+
+
+async def test_a_duplicated_update_changes_nothing_twice(running_bot: RunningBot) -> None:
+    sam = running_bot.user(44, "Sam")
+    await sam.send("/start")
+    await sam.next_message()
+    setup = await sam.next_message()
+    await tap(sam, setup, "Berlin")
+    update_id = await sam.send("/timezone Asia/Tokyo")
+    await sam.next_message()
+    await sam.send("/timezone UTC")
+    await sam.next_message()
+
+    await sam.resend(update_id)  # a stale copy of an earlier update arrives again
+    await sam.next_message()
+    row = await settings_of(running_bot.db, 44)
+    assert row["setup_step"] == "wake"  # setup was not restarted or advanced twice
+    # Known limit: Telegram's own offset handling prevents redelivery in polling mode; the
+    # update-id deduplication table for webhook retries is part of the production issue.
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+async def test_python_m_bot_onboards_a_user_and_stops_cleanly_on_a_signal(
+    api: FakeBotApi, tmp_path: Path, stop_signal: signal.Signals
+) -> None:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))},
+        "PYTHONPATH": str(REPO),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "TELEGRAM_API_BASE_FILE_URL": api.base_file_url,
+        "DATA_DIR": str(tmp_path / "data"),
+        "LOG_LEVEL": "DEBUG",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        await api.wait_for(lambda: bool(api.calls_to("setMyCommands")), timeout=30)
+        uma = api.user(45, "Uma")
+        await uma.send("/start")
+        assert "Uma" in ((await uma.next_message(timeout=10)).text or "")
+        setup = await uma.next_message(timeout=10)
+        await tap(uma, setup, "Skip the rest")
+        assert "All set" in (setup.text or "")
+    finally:
+        process.send_signal(stop_signal)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert "Stopping" in log
+    assert TOKEN not in log and TOKEN not in stdout.decode()
+    assert (tmp_path / "data" / "cramp_coach.sqlite3").exists()
