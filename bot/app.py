@@ -1,12 +1,14 @@
 """Builds the Application: every handler is registered here, and resources live in its hooks."""
 
+import asyncio
 import logging
+from collections.abc import Callable
+from datetime import datetime
 from typing import cast
 
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -18,27 +20,63 @@ from telegram.ext import (
 
 from bot import texts
 from bot.callbacks import (
+    AnswerReminder,
     FinishReminders,
     OpenScreen,
+    Pause,
+    RaiseGoal,
+    Screen,
     SetBed,
+    SetStretchLead,
     SetTimezone,
     SetWake,
     SkipSetup,
+    ToggleKind,
+    ToggleMovementDay,
     ToggleReminder,
     UndoCramp,
+    UndoWater,
     is_callback,
+    parse_callback_data,
 )
-from bot.context import CONTEXT_TYPES, CoachApplication
-from bot.handlers import cramps, general, preferences
+from bot.context import CONTEXT_TYPES, CoachApplication, CoachContext
+from bot.handlers import cramps, general, preferences, reminders
+from bot.ratelimit import SendLimiter
+from bot.reminders import make_sender
 from bot.settings import Settings
 from core.clock import Clock, utc_now
 from db.migrate import upgrade_database
 from db.session import create_engine, create_session_factory
+from scheduler.dispatcher import Dispatcher
 
 logger = logging.getLogger(__name__)
 
 # Only what the handlers use: fewer updates to fetch and parse.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+REMINDER_SCREENS = {Screen.REMINDER_LIST, Screen.MOVEMENT_DAYS, Screen.STRETCH_LEAD, Screen.PAUSE}
+NEXT_WAKE_JOB = "dispatcher-next-due"
+
+
+async def wake_dispatcher(context: CoachContext) -> None:
+    """JobQueue callback: the dispatcher does the work, the job only wakes it."""
+    if context.bot_data.dispatcher is not None:
+        context.bot_data.dispatcher.wake()
+
+
+def _wake_at_next_due(application: CoachApplication) -> Callable[[datetime | None], None]:
+    """Schedule a one-off wake-up when the next slot is due sooner than the next tick."""
+
+    def schedule(due: datetime | None) -> None:
+        data, jobs = application.bot_data, application.job_queue
+        if due is None or jobs is None:
+            return
+        delay = (due - data.clock()).total_seconds()
+        if delay < data.dispatch_interval:
+            for job in jobs.get_jobs_by_name(NEXT_WAKE_JOB):
+                job.schedule_removal()
+            jobs.run_once(wake_dispatcher, when=max(delay, 0.0), name=NEXT_WAKE_JOB)
+
+    return schedule
 
 
 async def post_init(application: CoachApplication) -> None:
@@ -48,7 +86,29 @@ async def post_init(application: CoachApplication) -> None:
     await upgrade_database(data.engine)
     data.sessions = create_session_factory(data.engine)
     await application.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
+    data.dispatcher = Dispatcher(
+        data.sessions,
+        make_sender(application.bot, backoff_seconds=data.retry_backoff_seconds),
+        data.clock,
+        batch_size=data.dispatch_batch_size,
+        on_idle=_wake_at_next_due(application),
+    )
+    data.dispatcher_stop = asyncio.Event()
+    data.dispatcher_task = asyncio.create_task(data.dispatcher.run(data.dispatcher_stop))
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            wake_dispatcher, interval=data.dispatch_interval, first=data.dispatch_interval
+        )
     logger.info("Ready as @%s", application.bot.username)
+
+
+async def post_stop(application: CoachApplication) -> None:
+    """Let the dispatcher finish the chunk it is sending, then stop it."""
+    data = application.bot_data
+    if data.dispatcher_stop is not None and data.dispatcher_task is not None:
+        data.dispatcher_stop.set()
+        await data.dispatcher_task
+        data.dispatcher_task = None
 
 
 async def post_shutdown(application: CoachApplication) -> None:
@@ -59,11 +119,23 @@ async def post_shutdown(application: CoachApplication) -> None:
         data.engine = data.sessions = None
 
 
+def _is_reminder_screen(data: object) -> bool:
+    parsed = parse_callback_data(data) if isinstance(data, str) else None
+    return isinstance(parsed, OpenScreen) and parsed.screen in REMINDER_SCREENS
+
+
+async def open_reminder_screen(update: Update, context: CoachContext) -> None:
+    """A /reminders screen button."""
+    parsed = parse_callback_data(update.callback_query.data if update.callback_query else None)
+    assert isinstance(parsed, OpenScreen)
+    await reminders.open_reminder_screen(update, context, parsed.screen)
+
+
 def register_handlers(application: CoachApplication) -> None:
     """All update handlers, in the order they are tried."""
     private = filters.ChatType.PRIVATE
     menu_buttons = filters.Text(
-        [texts.BUTTON_REPORT_CRAMP, texts.BUTTON_SETTINGS, texts.BUTTON_HELP]
+        [texts.BUTTON_REPORT_CRAMP, texts.BUTTON_WATER, texts.BUTTON_SETTINGS, texts.BUTTON_HELP]
     )
     application.add_handlers(
         [
@@ -74,9 +146,15 @@ def register_handlers(application: CoachApplication) -> None:
             ),
             CommandHandler("help", general.help_command, filters=private),
             CommandHandler("cramp", cramps.report_cramp, filters=private),
+            CommandHandler("water", reminders.log_water, filters=private),
+            CommandHandler("stretch", reminders.stretch_now, filters=private),
+            CommandHandler("reminders", reminders.show_reminders, filters=private),
+            CommandHandler("pause", reminders.pause_command, filters=private),
+            CommandHandler("resume", reminders.resume_command, filters=private),
             MessageHandler(
                 private & filters.Text([texts.BUTTON_REPORT_CRAMP]), cramps.report_cramp
             ),
+            MessageHandler(private & filters.Text([texts.BUTTON_WATER]), reminders.log_water),
             MessageHandler(private & filters.Text([texts.BUTTON_SETTINGS]), preferences.settings),
             MessageHandler(private & filters.Text([texts.BUTTON_HELP]), general.help_command),
             MessageHandler(private & filters.LOCATION, preferences.location),
@@ -93,7 +171,17 @@ def register_handlers(application: CoachApplication) -> None:
                 preferences.finish_reminders, pattern=is_callback(FinishReminders)
             ),
             CallbackQueryHandler(preferences.skip_setup, pattern=is_callback(SkipSetup)),
+            CallbackQueryHandler(open_reminder_screen, pattern=_is_reminder_screen),
             CallbackQueryHandler(preferences.open_screen, pattern=is_callback(OpenScreen)),
+            CallbackQueryHandler(reminders.answer_reminder, pattern=is_callback(AnswerReminder)),
+            CallbackQueryHandler(reminders.undo_water, pattern=is_callback(UndoWater)),
+            CallbackQueryHandler(reminders.raise_goal_today, pattern=is_callback(RaiseGoal)),
+            CallbackQueryHandler(reminders.toggle_kind, pattern=is_callback(ToggleKind)),
+            CallbackQueryHandler(
+                reminders.toggle_movement_day, pattern=is_callback(ToggleMovementDay)
+            ),
+            CallbackQueryHandler(reminders.set_stretch_lead, pattern=is_callback(SetStretchLead)),
+            CallbackQueryHandler(reminders.choose_pause, pattern=is_callback(Pause)),
             CallbackQueryHandler(cramps.undo_cramp, pattern=is_callback(UndoCramp)),
             CallbackQueryHandler(general.stale_button),
             ChatMemberHandler(general.membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
@@ -114,13 +202,22 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> CoachApp
         .base_file_url(telegram.api_base_file_url)
         .context_types(CONTEXT_TYPES)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(
+            SendLimiter(
+                overall_per_second=settings.sending.max_per_second or None,
+                per_chat_interval=settings.sending.chat_interval_seconds,
+            )
+        )
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
     )
     application = cast(CoachApplication, builder.build())
     application.bot_data.database_url = settings.database.url
     application.bot_data.admin_user_ids = settings.app.admin_user_ids
     application.bot_data.clock = clock
+    application.bot_data.dispatch_interval = settings.dispatch.interval_seconds
+    application.bot_data.dispatch_batch_size = settings.dispatch.batch_size
+    application.bot_data.retry_backoff_seconds = settings.dispatch.retry_backoff_seconds
     register_handlers(application)
     return application

@@ -9,7 +9,7 @@ a stale or forged button.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 from enum import StrEnum
 from types import UnionType
 
@@ -31,6 +31,7 @@ class ReminderKind(StrEnum):
     HYDRATION = "h"
     MOVEMENT = "m"
     STRETCH = "s"
+    TIP = "t"
 
 
 class Screen(StrEnum):
@@ -41,6 +42,10 @@ class Screen(StrEnum):
     WAKE = "wk"
     BED = "bd"
     REMINDERS = "rm"
+    REMINDER_LIST = "rl"  # /reminders
+    MOVEMENT_DAYS = "md"
+    STRETCH_LEAD = "sl"
+    PAUSE = "ps"
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,102 @@ class UndoCramp:
         return f"cr:undo:{self.report_id}"
 
 
+class ReminderAction(StrEnum):
+    """Buttons under a reminder."""
+
+    CUP = "c"
+    HOT_DAY = "h"
+    SNOOZE = "z"
+    SKIP = "s"
+    MOVED = "m"
+    DONE = "d"
+    NO_TIPS = "t"
+
+
+@dataclass(frozen=True)
+class AnswerReminder:
+    """A button under a reminder; the delivery id says which one."""
+
+    action: ReminderAction
+    delivery_id: int
+
+    def encode(self) -> str:
+        return f"rd:{self.action}:{self.delivery_id}"
+
+
+@dataclass(frozen=True)
+class UndoWater:
+    """Take back a cup logged by mistake."""
+
+    log_id: int
+
+    def encode(self) -> str:
+        return f"wl:u:{self.log_id}"
+
+
+@dataclass(frozen=True)
+class RaiseGoal:
+    """Hot day or exercise: raise the goal of the day the button was shown on."""
+
+    day: date
+
+    def encode(self) -> str:
+        return f"wl:h:{self.day:%Y%m%d}"
+
+
+@dataclass(frozen=True)
+class ToggleKind:
+    """Switch a reminder kind on or off from /reminders."""
+
+    kind: ReminderKind
+
+    def encode(self) -> str:
+        return f"rk:{self.kind}"
+
+
+@dataclass(frozen=True)
+class ToggleMovementDay:
+    """Switch movement reminders on or off for one weekday (0 = Monday)."""
+
+    weekday: int
+
+    def encode(self) -> str:
+        return f"md:{self.weekday}"
+
+
+STRETCH_LEADS = (15, 30, 45, 60)
+
+
+@dataclass(frozen=True)
+class SetStretchLead:
+    """How many minutes before bedtime the stretch reminder comes."""
+
+    minutes: int
+
+    def encode(self) -> str:
+        return f"sl:{self.minutes}"
+
+
+class PauseChoice(StrEnum):
+    """Pause lengths offered by /pause, and resume."""
+
+    HOUR = "1h"
+    TODAY = "today"
+    MORNING = "morning"
+    WEEK = "week"
+    RESUME = "resume"
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Pause reminders (or resume them)."""
+
+    choice: PauseChoice
+
+    def encode(self) -> str:
+        return f"ps:{self.choice}"
+
+
 CallbackData = (
     SetTimezone
     | SetWake
@@ -134,11 +235,24 @@ CallbackData = (
     | SkipSetup
     | OpenScreen
     | UndoCramp
+    | AnswerReminder
+    | UndoWater
+    | RaiseGoal
+    | ToggleKind
+    | ToggleMovementDay
+    | SetStretchLead
+    | Pause
 )
 
 
 def _hhmm(value: time | None) -> str:
     return "" if value is None else f"{value.hour:02d}{value.minute:02d}"
+
+
+def _positive_id(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 2**63:
+        raise ValueError(text)
+    return int(text)
 
 
 def _parse_hhmm(text: str) -> time | None:
@@ -176,9 +290,25 @@ def parse_callback_data(data: str | None) -> CallbackData | None:
                 return OpenScreen(Screen(rest))
             case "cr":
                 action, _, number = rest.partition(":")
-                if action == "undo" and number.isdigit() and 0 < int(number) < 2**63:
-                    return UndoCramp(int(number))
+                return UndoCramp(_positive_id(number)) if action == "undo" else None
+            case "rd":
+                action, _, number = rest.partition(":")
+                return AnswerReminder(ReminderAction(action), _positive_id(number))
+            case "wl":
+                action, _, value = rest.partition(":")
+                if action == "u":
+                    return UndoWater(_positive_id(value))
+                if action == "h" and len(value) == 8 and value.isdigit():
+                    return RaiseGoal(date(int(value[:4]), int(value[4:6]), int(value[6:])))
                 return None
+            case "rk":
+                return ToggleKind(ReminderKind(rest))
+            case "md" if rest in {"0", "1", "2", "3", "4", "5", "6"}:
+                return ToggleMovementDay(int(rest))
+            case "sl" if rest in {str(minutes) for minutes in STRETCH_LEADS}:
+                return SetStretchLead(int(rest))
+            case "ps":
+                return Pause(PauseChoice(rest))
     except ValueError:
         return None
     return None

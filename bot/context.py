@@ -1,5 +1,6 @@
 """The typed context every handler receives: database sessions and the clock."""
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -7,7 +8,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
 
+from bot.ratelimit import RateLimitArgs
 from core.clock import Clock, utc_now
+from scheduler.dispatcher import Dispatcher
 
 
 @dataclass
@@ -17,11 +20,17 @@ class BotData:
     database_url: str = ""
     admin_user_ids: tuple[int, ...] = ()
     clock: Clock = utc_now
+    dispatch_interval: float = 5.0
+    dispatch_batch_size: int = 500
+    retry_backoff_seconds: float = 1.0
     engine: AsyncEngine | None = None
     sessions: async_sessionmaker[AsyncSession] | None = None
+    dispatcher: Dispatcher | None = None
+    dispatcher_task: "asyncio.Task[None] | None" = None
+    dispatcher_stop: asyncio.Event | None = None
 
 
-class CoachContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+class CoachContext(CallbackContext[ExtBot[RateLimitArgs], dict[Any, Any], dict[Any, Any], BotData]):
     """Handler context with typed access to what BotData holds."""
 
     @property
@@ -40,5 +49,10 @@ class CoachContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
 CONTEXT_TYPES = ContextTypes(context=CoachContext, bot_data=BotData)
 
 CoachApplication = Application[
-    ExtBot[None], CoachContext, dict[Any, Any], dict[Any, Any], BotData, JobQueue[CoachContext]
+    ExtBot[RateLimitArgs],
+    CoachContext,
+    dict[Any, Any],
+    dict[Any, Any],
+    BotData,
+    JobQueue[CoachContext],
 ]

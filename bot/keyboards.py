@@ -1,24 +1,34 @@
 """Reply and inline keyboards."""
 
 from collections.abc import Sequence
-from datetime import time
+from datetime import date, time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from bot import texts
 from bot.callbacks import (
+    STRETCH_LEADS,
+    AnswerReminder,
     CallbackData,
     FinishReminders,
     Flow,
     OpenScreen,
+    Pause,
+    PauseChoice,
+    RaiseGoal,
+    ReminderAction,
     ReminderKind,
     Screen,
     SetBed,
+    SetStretchLead,
     SetTimezone,
     SetWake,
     SkipSetup,
+    ToggleKind,
+    ToggleMovementDay,
     ToggleReminder,
     UndoCramp,
+    UndoWater,
 )
 from core.timeofday import format_clock_time
 from core.timezones import COMMON_ZONES
@@ -51,7 +61,10 @@ def _rows(buttons: Sequence[InlineKeyboardButton], width: int) -> list[list[Inli
 def main_menu() -> ReplyKeyboardMarkup:
     """The persistent keyboard under the message box."""
     return ReplyKeyboardMarkup(
-        [[KeyboardButton(texts.BUTTON_REPORT_CRAMP)], [texts.BUTTON_SETTINGS, texts.BUTTON_HELP]],
+        [
+            [KeyboardButton(texts.BUTTON_REPORT_CRAMP), KeyboardButton(texts.BUTTON_WATER)],
+            [texts.BUTTON_SETTINGS, texts.BUTTON_HELP],
+        ],
         resize_keyboard=True,
         is_persistent=True,
         input_field_placeholder="Tap a button or type /help",
@@ -123,3 +136,109 @@ def use_zone(zone: str) -> InlineKeyboardMarkup:
 
 def undo_cramp(report_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[_button("↩️ Undo", UndoCramp(report_id))]])
+
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+HOT_DAY = "🔥 Hot day / exercise"
+
+
+def hydration_reminder(delivery_id: int, goal_raised: bool) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            _button("💧 Drank a cup", AnswerReminder(ReminderAction.CUP, delivery_id)),
+            _button("Snooze 30 min", AnswerReminder(ReminderAction.SNOOZE, delivery_id)),
+            _button("Skip", AnswerReminder(ReminderAction.SKIP, delivery_id)),
+        ]
+    ]
+    if not goal_raised:
+        rows.append([_button(HOT_DAY, AnswerReminder(ReminderAction.HOT_DAY, delivery_id))])
+    return InlineKeyboardMarkup(rows)
+
+
+def movement_reminder(delivery_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button("🚶 Moved", AnswerReminder(ReminderAction.MOVED, delivery_id)),
+                _button("Snooze 15 min", AnswerReminder(ReminderAction.SNOOZE, delivery_id)),
+                _button("Skip", AnswerReminder(ReminderAction.SKIP, delivery_id)),
+            ]
+        ]
+    )
+
+
+def stretch_reminder(delivery_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[_button("✅ Done", AnswerReminder(ReminderAction.DONE, delivery_id))]]
+    )
+
+
+def tip_reminder(delivery_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[_button("No more tips", AnswerReminder(ReminderAction.NO_TIPS, delivery_id))]]
+    )
+
+
+def water_logged(log_id: int, day: date, goal_raised: bool) -> InlineKeyboardMarkup:
+    row = [_button("↩️ Undo", UndoWater(log_id))]
+    if not goal_raised:
+        row.append(_button(HOT_DAY, RaiseGoal(day)))
+    return InlineKeyboardMarkup([row])
+
+
+def reminders_menu(user: User, paused: bool) -> InlineKeyboardMarkup:
+    def toggle(kind: ReminderKind, label: str, on: bool) -> InlineKeyboardButton:
+        return _button(f"{'✅' if on else '⬜'} {label}", ToggleKind(kind))
+
+    pause = (
+        _button("▶️ Resume", Pause(PauseChoice.RESUME))
+        if paused
+        else _button("⏸ Pause", OpenScreen(Screen.PAUSE))
+    )
+    return InlineKeyboardMarkup(
+        [
+            [
+                toggle(ReminderKind.HYDRATION, "Hydration", user.hydration_on),
+                toggle(ReminderKind.MOVEMENT, "Movement", user.movement_on),
+            ],
+            [
+                toggle(ReminderKind.STRETCH, "Bedtime stretch", user.stretch_on),
+                toggle(ReminderKind.TIP, "Tips", user.tips_on),
+            ],
+            [
+                _button("🗓 Movement days", OpenScreen(Screen.MOVEMENT_DAYS)),
+                _button("⏱ Stretch timing", OpenScreen(Screen.STRETCH_LEAD)),
+            ],
+            [pause],
+        ]
+    )
+
+
+def _back_to_reminders() -> list[InlineKeyboardButton]:
+    return [_button("« Back", OpenScreen(Screen.REMINDER_LIST))]
+
+
+def movement_days(mask: int) -> InlineKeyboardMarkup:
+    days = [
+        _button(f"{'✅' if mask >> day & 1 else '⬜'} {name}", ToggleMovementDay(day))
+        for day, name in enumerate(WEEKDAYS)
+    ]
+    return InlineKeyboardMarkup([*_rows(days, 4), _back_to_reminders()])
+
+
+def stretch_leads(current: int) -> InlineKeyboardMarkup:
+    options = [
+        _button(f"{'• ' if minutes == current else ''}{minutes} min", SetStretchLead(minutes))
+        for minutes in STRETCH_LEADS
+    ]
+    return InlineKeyboardMarkup([options, _back_to_reminders()])
+
+
+def pause_options() -> InlineKeyboardMarkup:
+    choices = (
+        ("1 hour", PauseChoice.HOUR),
+        ("Rest of today", PauseChoice.TODAY),
+        ("Until tomorrow morning", PauseChoice.MORNING),
+        ("1 week", PauseChoice.WEEK),
+    )
+    return InlineKeyboardMarkup(_rows([_button(label, Pause(c)) for label, c in choices], 2))

@@ -72,6 +72,33 @@ class AppSettings(BaseSettings):
         return value
 
 
+class SendingSettings(BaseSettings):
+    """The send budget shared by replies and reminders (Telegram's flood limits)."""
+
+    model_config = SettingsConfigDict(env_prefix="SEND_", env_file=".env", extra="ignore")
+
+    max_per_second: float = Field(
+        default=30.0, ge=0, description="Messages per second overall; 0 switches the limit off."
+    )
+    chat_interval_seconds: float = Field(
+        default=1.0, ge=0, description="Seconds between background messages to one chat."
+    )
+
+
+class DispatchSettings(BaseSettings):
+    """How the reminder dispatcher works through due slots."""
+
+    model_config = SettingsConfigDict(env_prefix="DISPATCH_", env_file=".env", extra="ignore")
+
+    interval_seconds: float = Field(
+        default=5.0, gt=0, description="How often the JobQueue wakes the dispatcher."
+    )
+    batch_size: int = Field(default=500, ge=1, description="Due slots claimed per transaction.")
+    retry_backoff_seconds: float = Field(
+        default=1.0, ge=0, description="First wait before resending after a network error or 5xx."
+    )
+
+
 class Settings:
     """All settings of one run."""
 
@@ -80,10 +107,14 @@ class Settings:
         telegram: TelegramSettings,
         database: DatabaseSettings,
         app: AppSettings,
+        sending: SendingSettings | None = None,
+        dispatch: DispatchSettings | None = None,
     ) -> None:
         self.telegram = telegram
         self.database = database
         self.app = app
+        self.sending = sending or SendingSettings()
+        self.dispatch = dispatch or DispatchSettings()
 
 
 class ConfigError(Exception):
@@ -122,11 +153,15 @@ def load_settings() -> Settings:
     except ValidationError as error:
         raise ConfigError(_describe(error, "TELEGRAM_")) from None
     try:
-        database = DatabaseSettings()
+        database, app = DatabaseSettings(), AppSettings()
     except ValidationError as error:
         raise ConfigError(_describe(error, "")) from None
     try:
-        app = AppSettings()
+        sending = SendingSettings()
     except ValidationError as error:
-        raise ConfigError(_describe(error, "")) from None
-    return Settings(telegram=telegram, database=database, app=app)
+        raise ConfigError(_describe(error, "SEND_")) from None
+    try:
+        dispatch = DispatchSettings()
+    except ValidationError as error:
+        raise ConfigError(_describe(error, "DISPATCH_")) from None
+    return Settings(telegram, database, app, sending, dispatch)

@@ -1,12 +1,14 @@
 """Everything the bot says. HTML parse mode: user-supplied text goes through `quote()`."""
 
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
 
+from core.checklist import BEDTIME_ROUTINE, HOLD_SECONDS, HYDRATION_WHY, MOVEMENT_WHY
 from core.timeofday import TIME_FORMAT_HELP, format_clock_time
 from db.models import User
 
 BUTTON_REPORT_CRAMP = "🦵 Report cramp"
+BUTTON_WATER = "💧 Drank a cup"
 BUTTON_SETTINGS = "⚙️ Settings"
 BUTTON_HELP = "❓ Help"
 
@@ -14,6 +16,11 @@ BUTTON_HELP = "❓ Help"
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Welcome and quick setup"),
     ("cramp", "Log a cramp that is happening now"),
+    ("water", "Log a cup of water"),
+    ("stretch", "The bedtime stretch routine, right now"),
+    ("reminders", "Your reminders: next times, on and off"),
+    ("pause", "Pause reminders for a while"),
+    ("resume", "Resume paused reminders"),
     ("settings", "Your time zone, day and reminders"),
     ("timezone", "Set your time zone, e.g. /timezone Europe/Berlin"),
     ("waketime", "Set when you wake up, e.g. /waketime 07:00"),
@@ -201,3 +208,98 @@ STALE_BUTTON = "This button no longer works. Try /settings or /help."
 STALE_SETUP_BUTTON = "That setup step is done; change it any time in /settings."
 NOT_YOURS = "That button isn't for you."
 ERROR_REPLY = "😓 Sorry, something went wrong on my side. Please try again in a moment."
+
+
+# --- Reminders -----------------------------------------------------------------------
+
+
+def hydration_reminder(cups: int, goal: int) -> str:
+    return (
+        f"💧 <b>Time for a glass of water.</b> Today so far: {cups}/{goal} cups.\n"
+        f"<i>{HYDRATION_WHY}</i>"
+    )
+
+
+def movement_reminder() -> str:
+    return f"🚶 <b>Time to move for a couple of minutes.</b>\n<i>{MOVEMENT_WHY}</i>"
+
+
+def stretch_routine() -> str:
+    steps = "\n".join(
+        f"{number}. <b>{stretch.name}:</b> {stretch.how}"
+        for number, stretch in enumerate(BEDTIME_ROUTINE, start=1)
+    )
+    return (
+        "🧘 <b>Bedtime stretch</b>: about two minutes that can spare you a night cramp.\n"
+        f"{steps}\n"
+        f"Hold each for about {HOLD_SECONDS} seconds per side. Move slowly: don't bounce or "
+        "force it; a stretch should pull, never hurt."
+    )
+
+
+def tip_message(tip: str) -> str:
+    return f"💡 <b>Tip</b>\n{tip}"
+
+
+def water_progress(cups: int, goal: int) -> str:
+    if cups >= goal:
+        return f"💧 {cups}/{goal} cups today. 🎉 Goal reached, well done!"
+    return f"💧 {cups}/{goal} cups today."
+
+
+def goal_raised(goal: int) -> str:
+    return f"🔥 Hot day or exercise: today's goal is now {goal} cups."
+
+
+GOAL_ALREADY_RAISED = "Today's goal is already raised."
+DAY_IS_OVER = "That day is over; this button no longer applies."
+WATER_UNDONE = "↩️ Removed that cup."
+WATER_ALREADY_GONE = "That cup is already removed."
+REMINDER_GONE = "This reminder no longer exists."
+REMINDER_EXPIRED = "This reminder is from an earlier day."
+REMINDER_ALREADY_ANSWERED = "Already noted."
+ANSWER_CUP = "✅ Cup logged."
+ANSWER_SKIP = "Skipped this one."
+ANSWER_MOVED = "✅ Nice, logged. Your muscles thank you."
+ANSWER_DONE = "✅ Stretch done. Sleep well."
+ANSWER_NO_TIPS = "💡 Tips are off; switch them back on in /reminders."
+
+
+def snoozed_until(local: datetime) -> str:
+    return f"⏰ Snoozed: I'll remind you again at {local:%H:%M}."
+
+
+def when(local: datetime, today: date) -> str:
+    """A due time in the user's zone: 14:00, tomorrow 07:00, or Tue 15:00."""
+    days = (local.date() - today).days
+    if days == 0:
+        return f"{local:%H:%M}"
+    if days == 1:
+        return f"tomorrow {local:%H:%M}"
+    return f"{local:%a %H:%M}"
+
+
+def reminders_overview(lines: list[str], paused: str | None) -> str:
+    text = "🔔 <b>Your reminders</b>\n" + "\n".join(lines)
+    if paused:
+        text += f"\n\n⏸ Paused until {paused}. /resume starts them again."
+    return text + "\n\nTap to switch one on or off."
+
+
+def movement_days_screen(days: str) -> str:
+    return f"🗓 Movement reminders on: {days}. Tap a day to switch it."
+
+
+def stretch_lead_screen(minutes: int) -> str:
+    return f"⏱ The stretch reminder comes {minutes} minutes before bedtime. Change it:"
+
+
+PAUSE_QUESTION = "⏸ Pause reminders for how long? Cramp logging keeps working."
+
+
+def paused(until: str) -> str:
+    return f"⏸ Reminders paused until {until}. /resume starts them again."
+
+
+NOT_PAUSED = "▶️ Reminders aren't paused."
+RESUMED = "▶️ Reminders are back on."

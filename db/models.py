@@ -1,8 +1,19 @@
 """Tables."""
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Time
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.timezones import DEFAULT_TIMEZONE
@@ -31,6 +42,11 @@ class User(Base):
     awaiting: Mapped[str | None] = mapped_column(String(16), default=None)
     # False once Telegram says the user blocked the bot; /start sets it again.
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Monday = bit 0 ... Sunday = bit 6.
+    movement_days: Mapped[int] = mapped_column(SmallInteger, default=0b1111111)
+    stretch_lead_minutes: Mapped[int] = mapped_column(SmallInteger, default=30)
+    tips_on: Mapped[bool] = mapped_column(Boolean, default=True)
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -47,3 +63,76 @@ class CrampReport(Base):
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # How it was entered: "button" (reply keyboard) or "command".
     source: Mapped[str] = mapped_column(String(16))
+
+
+class ReminderSchedule(Base):
+    """When a user's next reminder of one kind is due: the schedule, kept as data.
+
+    One series row per enabled kind, plus at most one one-off snooze row per kind.
+    The dispatcher claims rows whose time has come and advances them.
+    """
+
+    __tablename__ = "reminder_schedules"
+    __table_args__ = (
+        UniqueConstraint("user_id", "kind", "is_snooze", name="uq_reminder_schedules_user_kind"),
+        Index("ix_reminder_schedules_next_due_at", "next_due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    is_snooze: Mapped[bool] = mapped_column(Boolean, default=False)
+    next_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Delivery(Base):
+    """One reminder slot handed to Telegram (or deliberately not), and the user's answer.
+
+    Unique per (user, kind, slot): whatever crashes or how many dispatchers run, a slot
+    is claimed once. Status: pending (claimed) -> sending -> sent; or failed, expired
+    (claimed but too late to send), unknown (a send whose outcome was lost in a crash).
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("user_id", "kind", "slot_at", name="uq_deliveries_user_kind_slot"),
+        Index("ix_deliveries_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    slot_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # The button the user pressed (cup, snooze, skip, moved, done); one answer per delivery.
+    response: Mapped[str | None] = mapped_column(String(16), default=None)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class WaterLog(Base):
+    """One cup of water, counted towards the day it belongs to (wake-up to wake-up)."""
+
+    __tablename__ = "water_logs"
+    __table_args__ = (Index("ix_water_logs_user_day", "user_id", "day"),)
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    day: Mapped[date] = mapped_column(Date)
+    # "reminder", "button" or "command".
+    source: Mapped[str] = mapped_column(String(16))
+
+
+class HydrationDay(Base):
+    """Per-day hydration goal changes ("hot day / exercise")."""
+
+    __tablename__ = "hydration_days"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    extra_cups: Mapped[int] = mapped_column(Integer, default=0)

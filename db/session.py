@@ -18,12 +18,21 @@ SQLITE_BUSY_TIMEOUT_MS = 5_000
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers work while a writer commits; the busy timeout makes a second
     # writer wait instead of failing at once with "database is locked".
+    # The driver's own BEGIN is switched off: _begin_immediate below takes its place.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _begin_immediate(connection: Any) -> None:
+    # A deferred transaction that reads, then writes after another connection committed,
+    # fails at once with SQLITE_BUSY (the busy timeout does not apply). Taking the write
+    # lock at BEGIN makes concurrent transactions queue instead; SQLite has one writer anyway.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -34,6 +43,7 @@ def create_engine(url: str) -> AsyncEngine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
+        event.listen(engine.sync_engine, "begin", _begin_immediate)
         return engine
     return create_async_engine(url, pool_pre_ping=True)
 

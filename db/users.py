@@ -3,10 +3,9 @@
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.dialect import upsert
 from db.models import User
 
 
@@ -26,11 +25,10 @@ async def get_or_create_user(
     user = await session.get(User, user_id)
     if user is not None:
         return user, False
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     values = {c.key: c.default.arg for c in User.__table__.columns if c.default is not None}
     values |= {"id": user_id, "chat_id": chat_id, "created_at": now, "updated_at": now}
     result = await session.execute(
-        insert(User).values(**values).on_conflict_do_nothing(index_elements=["id"])
+        upsert(session, User).values(**values).on_conflict_do_nothing(index_elements=["id"])
     )
     created = result.rowcount == 1  # type: ignore[attr-defined]
     user = (await session.execute(select(User).where(User.id == user_id))).scalar_one()

@@ -16,11 +16,19 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.app import build_application
+from bot.context import CoachApplication
 from bot.runner import run_polling
-from bot.settings import AppSettings, Settings, TelegramSettings
+from bot.settings import (
+    AppSettings,
+    DispatchSettings,
+    SendingSettings,
+    Settings,
+    TelegramSettings,
+)
 from db.migrate import upgrade_database
 from db.session import create_engine, create_session_factory
 from db.settings import DatabaseSettings
+from scheduler.dispatcher import PassStats
 from tests.fake_bot_api import FakeBotApi, FakeUser
 
 TOKEN = "123456789:TEST-token_abcdefghijklmnopqrstuvwxyz01"
@@ -114,6 +122,9 @@ def make_settings(api: FakeBotApi, database_url: str, log_level: str = "INFO") -
         ),
         database=DatabaseSettings(database_url=database_url),
         app=AppSettings(log_level=log_level, admin_user_ids=()),
+        # Shorter waits than in production keep the suite quick; test_ratelimit checks them.
+        sending=SendingSettings(chat_interval_seconds=0.1),
+        dispatch=DispatchSettings(retry_backoff_seconds=0.05),
     )
 
 
@@ -127,6 +138,7 @@ class RunningBot:
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.engine: AsyncEngine | None = None
+        self.application: CoachApplication | None = None
 
     @property
     def db(self) -> async_sessionmaker[AsyncSession]:
@@ -137,10 +149,18 @@ class RunningBot:
     def user(self, user_id: int, first_name: str = "Test") -> FakeUser:
         return self.api.user(user_id, first_name)
 
+    async def dispatch(self) -> PassStats:
+        """One dispatcher pass now (the bot's own loop may run passes too: that is safe)."""
+        assert self.application is not None
+        dispatcher = self.application.bot_data.dispatcher
+        assert dispatcher is not None
+        return await dispatcher.run_once()
+
     async def start(self) -> None:
         application = build_application(
             make_settings(self.api, self.database_url), clock=self.clock
         )
+        self.application = application
         self._stop = asyncio.Event()
         commands_before = len(self.api.calls_to("setMyCommands"))
         self._task = asyncio.create_task(run_polling(application, self._stop, poll_timeout=1))

@@ -1,6 +1,6 @@
 """Button data: every kind round-trips, fits Telegram's 64 bytes, and junk is refused."""
 
-from datetime import time
+from datetime import date, time
 
 import pytest
 from hypothesis import given
@@ -8,18 +8,27 @@ from hypothesis import strategies as st
 
 from bot.callbacks import (
     MAX_CALLBACK_BYTES,
+    AnswerReminder,
     CallbackData,
     FinishReminders,
     Flow,
     OpenScreen,
+    Pause,
+    PauseChoice,
+    RaiseGoal,
+    ReminderAction,
     ReminderKind,
     Screen,
     SetBed,
+    SetStretchLead,
     SetTimezone,
     SetWake,
     SkipSetup,
+    ToggleKind,
+    ToggleMovementDay,
     ToggleReminder,
     UndoCramp,
+    UndoWater,
     parse_callback_data,
 )
 
@@ -35,6 +44,14 @@ EXAMPLES: list[CallbackData] = [
     SkipSetup(),
     OpenScreen(Screen.REMINDERS),
     UndoCramp(2**62),
+    AnswerReminder(ReminderAction.HOT_DAY, 12345678901),
+    UndoWater(7),
+    RaiseGoal(date(2026, 3, 29)),
+    ToggleKind(ReminderKind.TIP),
+    ToggleMovementDay(6),
+    SetStretchLead(45),
+    Pause(PauseChoice.MORNING),
+    OpenScreen(Screen.MOVEMENT_DAYS),
 ]
 
 
@@ -66,6 +83,13 @@ def test_round_trips_and_fits(data: CallbackData) -> None:
         "cr:undo:99999999999999999999",
         "cr:delete:1",
         "x" * 65,
+        "rd:x:1",
+        "rd:c:0",
+        "wl:h:20261332",
+        "wl:h:2026",
+        "md:7",
+        "sl:20",
+        "ps:forever",
     ],
 )
 def test_forged_or_unknown_data_is_refused(forged: str | None) -> None:

@@ -4,10 +4,15 @@ import asyncio
 from datetime import UTC, datetime, time
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from db.migrate import upgrade_database
+from db.base import Base
+from db.migrate import alembic_config, upgrade_database
 from db.models import CrampReport, User
 from db.users import get_or_create_user, get_user
 
@@ -21,8 +26,17 @@ async def test_migrations_create_every_table_and_are_idempotent(engine: AsyncEng
         version = (
             await connection.execute(text("select version_num from alembic_version"))
         ).scalar()
-    assert {"users", "cramp_reports", "alembic_version"} <= tables
-    assert version == "0001"
+    assert {"users", "cramp_reports", "reminder_schedules", "deliveries"} <= tables
+    assert version == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+async def test_migrations_match_the_models(engine: AsyncEngine) -> None:
+    def differences(connection: Connection) -> list[object]:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, Base.metadata))
+
+    async with engine.connect() as connection:
+        assert await connection.run_sync(differences) == []
 
 
 async def test_new_user_gets_the_defaults(sessions: async_sessionmaker[AsyncSession]) -> None:

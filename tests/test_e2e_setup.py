@@ -53,11 +53,12 @@ async def test_two_users_set_up_at_the_same_time_without_seeing_each_other(
 
     alice_row = await settings_of(running_bot.db, 101)
     bob_row = await settings_of(running_bot.db, 202)
-    assert alice_row | {} == {
+    expected = {
         "id": 101, "chat_id": 101, "timezone": "Europe/Berlin", "wake_time": time(6, 30),
         "bed_time": time(0, 30), "hydration_on": True, "movement_on": True, "stretch_on": True,
         "setup_step": None, "awaiting": None, "is_active": True,
     }  # fmt: skip
+    assert {key: alice_row[key] for key in expected} == expected
     assert (bob_row["timezone"], bob_row["wake_time"], bob_row["bed_time"]) == (
         "America/New_York",
         time(7),

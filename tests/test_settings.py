@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import AppSettings, ConfigError, load_settings
+from bot.settings import (
+    AppSettings,
+    ConfigError,
+    DispatchSettings,
+    SendingSettings,
+    load_settings,
+)
 from db.settings import DatabaseSettings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -84,6 +90,8 @@ def test_every_setting_is_documented_in_env_example() -> None:
         ),
         *(name.upper() for name in DatabaseSettings.model_fields),
         *(name.upper() for name in AppSettings.model_fields),
+        *(f"SEND_{name.upper()}" for name in SendingSettings.model_fields),
+        *(f"DISPATCH_{name.upper()}" for name in DispatchSettings.model_fields),
     ]
     missing = [name for name in fields if f"{name}=" not in documented]
     assert not missing, f"not in .env.example: {missing}"

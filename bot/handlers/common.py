@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
@@ -11,6 +12,15 @@ from bot.callbacks import CallbackData, parse_callback_data
 from bot.context import CoachContext
 from db.models import User
 from db.users import get_or_create_user
+from scheduler.schedules import schedule_inputs_changed, sync_user_schedule
+
+
+@dataclass(frozen=True)
+class View:
+    """A message to show: text and its inline keyboard."""
+
+    text: str
+    markup: InlineKeyboardMarkup | None
 
 
 @asynccontextmanager
@@ -27,6 +37,8 @@ async def user_transaction(
         yield session, user
         if session.is_modified(user):
             user.updated_at = now
+        if schedule_inputs_changed(user):
+            await sync_user_schedule(session, user, now)
 
 
 def button_data(update: Update) -> CallbackData | None:

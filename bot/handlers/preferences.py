@@ -7,11 +7,10 @@ is how a plain text message is understood; it lives in the database, so a restar
 in the middle of setup loses nothing.
 """
 
-from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
 from bot import keyboards, texts
 from bot.callbacks import (
@@ -26,7 +25,7 @@ from bot.callbacks import (
     ToggleReminder,
 )
 from bot.context import CoachContext
-from bot.handlers.common import button_data, edit_screen, user_transaction
+from bot.handlers.common import View, button_data, edit_screen, user_transaction
 from core.timeofday import day_window_problem, format_clock_time, parse_clock_time
 from core.timezones import local_now, resolve_timezone, timezone_at
 from db.models import User
@@ -53,14 +52,6 @@ _SCREEN_STEP = {
     Screen.MENU: MENU,
 }
 _COMMAND_FIELD = {"timezone": Field.TIMEZONE, "waketime": Field.WAKE, "bedtime": Field.BED}
-
-
-@dataclass(frozen=True)
-class View:
-    """A message to show: text and its inline keyboard."""
-
-    text: str
-    markup: InlineKeyboardMarkup | None
 
 
 def _now_there(user: User, context: CoachContext) -> datetime:

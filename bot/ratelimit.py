@@ -1,0 +1,113 @@
+"""One send budget for everything the bot sends: replies and reminders alike.
+
+Telegram allows a bot about 30 messages a second overall and about one a second in
+one chat. Every outgoing message (send*, edit*, copy, forward) takes a slot from the
+overall budget, spaced evenly. Background messages (reminders) also keep one second
+between messages to the same chat; replies to a user's tap do not wait for that,
+but they count, so a reminder never follows a reply within the second.
+A 429 pauses all sending for its retry_after and the same request is tried again.
+"""
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+logger = logging.getLogger(__name__)
+
+JSONDict = dict[str, Any]
+RateLimitArgs = dict[str, Any]
+BACKGROUND: RateLimitArgs = {"background": True}
+# Chats not written to for this long are forgotten, to bound memory.
+_CHAT_MEMORY_SECONDS = 60.0
+
+
+def _is_message(endpoint: str) -> bool:
+    name = endpoint.lower()
+    return name.startswith(("send", "edit", "copymessage", "forwardmessage")) and (
+        name != "sendchataction"
+    )
+
+
+class SendLimiter(BaseRateLimiter[RateLimitArgs]):
+    """Spaces messages to stay under Telegram's limits and waits out 429s."""
+
+    def __init__(
+        self,
+        overall_per_second: float | None = 30.0,
+        per_chat_interval: float = 1.0,
+        max_retries: int = 5,
+    ) -> None:
+        self.overall_interval = 1.0 / overall_per_second if overall_per_second else 0.0
+        self.per_chat_interval = per_chat_interval
+        self.max_retries = max_retries
+        self._next_overall = 0.0
+        self._next_in_chat: dict[int | str, float] = {}
+        self._resume_at = 0.0
+        self._last_cleanup = 0.0
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+    def _clock(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    async def _wait_for_turn(self, chat_id: int | str | None, background: bool) -> None:
+        now = self._clock()
+        start = max(now, self._resume_at)
+        if chat_id is not None:
+            chat_free = self._next_in_chat.get(chat_id, 0.0)
+            if background:
+                start = max(start, chat_free)
+            self._next_in_chat[chat_id] = max(start, chat_free) + self.per_chat_interval
+            self._forget_quiet_chats(now)
+        if start > now:
+            await asyncio.sleep(start - now)
+        if self.overall_interval:
+            # Reserve the next free overall slot only once the chat is ready, so one
+            # waiting chat never holds up everyone else's messages.
+            now = self._clock()
+            slot = max(now, self._next_overall, self._resume_at)
+            self._next_overall = slot + self.overall_interval
+            if slot > now:
+                await asyncio.sleep(slot - now)
+
+    def _forget_quiet_chats(self, now: float) -> None:
+        if now - self._last_cleanup < _CHAT_MEMORY_SECONDS:
+            return
+        self._last_cleanup = now
+        horizon = now - _CHAT_MEMORY_SECONDS
+        self._next_in_chat = {c: t for c, t in self._next_in_chat.items() if t > horizon}
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: RateLimitArgs | None,
+    ) -> bool | JSONDict | list[JSONDict]:
+        """Wait for a free slot, send, and on a 429 wait and send the same request again."""
+        if not _is_message(endpoint):
+            return await callback(*args, **kwargs)
+        chat_id = data.get("chat_id")
+        background = bool(rate_limit_args and rate_limit_args.get("background"))
+        for attempt in range(self.max_retries + 1):
+            await self._wait_for_turn(chat_id, background)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                if attempt == self.max_retries:
+                    raise
+                # The public retry_after is deprecated (int or timedelta); PTB reads this too.
+                delay = error._retry_after.total_seconds() + 0.1
+                logger.warning("Flood limit hit; pausing all sending for %.1fs", delay)
+                self._resume_at = max(self._resume_at, self._clock() + delay)
+        raise AssertionError("unreachable")

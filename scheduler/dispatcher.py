@@ -1,0 +1,382 @@
+"""The dispatcher: claims due reminder slots from the database and hands them to a sender.
+
+A pass claims a batch of due schedule rows in one transaction (FOR UPDATE SKIP LOCKED
+on PostgreSQL; SQLite transactions are serial), decides per row whether to send,
+advances the row to its next slot, and records each slot to send as a delivery, unique
+per (user, kind, slot). Only the transaction that inserted that delivery sends it, so a
+slot goes out at most once however many dispatchers run or crash.
+
+Sending happens outside the claim, in chunks: a chunk is marked "sending" before its
+messages go out and "sent" after. After a crash, "pending" deliveries (never tried) are
+sent by a later pass while still within their grace; "sending" ones may or may not have
+reached Telegram, which offers no way to ask, so they are never sent again (at most once).
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import Enum
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.clock import Clock
+from db.dialect import is_postgres, upsert
+from db.models import Delivery, HydrationDay, ReminderSchedule, User, WaterLog
+from scheduler.planning import (
+    DEFAULT_CUPS,
+    GRACE,
+    Kind,
+    day_of,
+    due_is_fresh,
+    hydration_reminder_needed,
+    hydration_slot_index,
+    is_paused,
+    next_slot,
+)
+from scheduler.schedules import prefs_of, wanted_kinds
+
+logger = logging.getLogger(__name__)
+
+# A pending delivery older than this was left by a pass that died: try it again.
+ORPHAN_AFTER = timedelta(seconds=60)
+# A delivery still "sending" after this was cut off mid-send; its fate is unknown.
+LOST_AFTER = timedelta(minutes=10)
+
+
+class SendResult(Enum):
+    """What became of one message."""
+
+    SENT = "sent"
+    BLOCKED = "blocked"  # the user blocked the bot or deleted the chat
+    FAILED = "failed"  # refused for good (a bad request); sending again would not help
+    RETRY = "retry"  # not sent (Telegram unreachable); try again while within grace
+    UNKNOWN = "unknown"  # timed out after sending: Telegram may have it; never resend
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A claimed slot, with what the message needs to say."""
+
+    delivery_id: int
+    user_id: int
+    chat_id: int
+    kind: Kind
+    slot_at: datetime
+    cups: int = 0
+    goal: int = DEFAULT_CUPS
+    day: date | None = None
+
+
+Sender = Callable[[Outgoing], Awaitable[tuple[SendResult, int | None]]]
+
+
+@dataclass
+class PassStats:
+    """Counts from one dispatcher pass."""
+
+    rows: int = 0  # schedule rows looked at
+    claimed: int = 0
+    skipped: int = 0
+    sent: int = 0
+    outcomes: dict[SendResult, int] = field(default_factory=dict)
+
+
+class Dispatcher:
+    """Claims due slots and sends them; `run()` loops until stopped, woken by `wake()`."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        send: Sender,
+        clock: Clock,
+        *,
+        batch_size: int = 500,
+        chunk_size: int = 100,
+        idle_seconds: float = 60.0,
+        on_idle: Callable[[datetime | None], None] | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.send = send
+        self.clock = clock
+        self.batch_size = batch_size
+        self.chunk_size = chunk_size
+        self.idle_seconds = idle_seconds
+        self.on_idle = on_idle
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Ask for a pass now (called by the JobQueue and when something becomes due)."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Pass after pass until `stop`; between passes wait for a wake-up or idle_seconds."""
+        while not stop.is_set():
+            try:
+                while not stop.is_set():
+                    stats = await self.run_once()
+                    if not (stats.rows or stats.claimed):
+                        break
+                if self.on_idle is not None:
+                    self.on_idle(await self.next_due_at())
+            except Exception:
+                # The database or Telegram may be down: nothing claimed is lost (see module
+                # docstring), so log and try again on the next wake-up.
+                logger.exception("Dispatcher pass failed")
+            self._wake.clear()
+            waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+            await asyncio.wait(waiters, timeout=self.idle_seconds, return_when="FIRST_COMPLETED")
+            for waiter in waiters:
+                waiter.cancel()
+
+    async def run_once(self) -> PassStats:
+        """Claim one batch of due slots (and orphaned ones) and send them."""
+        stats = PassStats()
+        outgoing = await self.claim(stats)
+        outgoing += await self.recover()
+        stats.claimed += len(outgoing)
+        await self.deliver(outgoing, stats)
+        return stats
+
+    async def next_due_at(self) -> datetime | None:
+        """When the earliest schedule row is due."""
+        async with self.sessions() as session:
+            return await session.scalar(select(func.min(ReminderSchedule.next_due_at)))
+
+    async def claim(self, stats: PassStats | None = None) -> list[Outgoing]:
+        """Advance due schedule rows and record the slots to send; returns them."""
+        stats = stats if stats is not None else PassStats()
+        now = self.clock()
+        async with self.sessions.begin() as session:
+            query = (
+                select(ReminderSchedule)
+                .where(ReminderSchedule.next_due_at <= now)
+                .order_by(ReminderSchedule.next_due_at)
+                .limit(self.batch_size)
+            )
+            if is_postgres(session):
+                query = query.with_for_update(skip_locked=True)
+            rows = list((await session.scalars(query)).all())
+            stats.rows += len(rows)
+            if not rows:
+                return []
+            users = await self._users(session, {row.user_id for row in rows})
+            hydration = await _HydrationState.load(session, users, rows)
+            to_send: list[dict[str, object]] = []
+            for row in rows:
+                user, kind, slot = users.get(row.user_id), Kind(row.kind), row.next_due_at
+                if user is None or kind not in wanted_kinds(user):
+                    await session.delete(row)
+                    continue
+                if self._should_send(user, kind, slot, row.is_snooze, now, hydration):
+                    to_send.append(
+                        {"user_id": user.id, "kind": kind.value, "slot_at": slot,
+                         "status": "pending", "claimed_at": now}
+                    )  # fmt: skip
+                else:
+                    stats.skipped += 1
+                if row.is_snooze:
+                    await session.delete(row)
+                    continue
+                after = max(slot, now - GRACE[kind])  # missed slots past their grace: skip
+                due = next_slot(kind, prefs_of(user), after, hydration.goal_for(user.id))
+                if due is None:
+                    await session.delete(row)
+                else:
+                    row.next_due_at = due
+            if not to_send:
+                return []
+            inserted = await session.execute(
+                upsert(session, Delivery)
+                .values(to_send)
+                .on_conflict_do_nothing(index_elements=["user_id", "kind", "slot_at"])
+                .returning(Delivery.id, Delivery.user_id, Delivery.kind, Delivery.slot_at)
+            )
+            claimed = inserted.all()
+        return [hydration.outgoing(users[u], d, Kind(k), s) for d, u, k, s in claimed]
+
+    def _should_send(
+        self,
+        user: User,
+        kind: Kind,
+        slot: datetime,
+        is_snooze: bool,
+        now: datetime,
+        hydration: "_HydrationState",
+    ) -> bool:
+        if not due_is_fresh(kind, slot, now) or is_paused(user.paused_until, now):
+            return False
+        if kind is not Kind.HYDRATION:
+            return True
+        day = day_of(prefs_of(user), slot)
+        cups, goal = hydration.cups(user.id, day), hydration.goal(user.id, day)
+        if is_snooze:
+            return cups < goal
+        index = hydration_slot_index(prefs_of(user), slot, goal)
+        return index is not None and hydration_reminder_needed(cups, index, goal)
+
+    async def recover(self) -> list[Outgoing]:
+        """Deliveries a dead pass left behind: resend the untried, write off the unknown."""
+        now = self.clock()
+        async with self.sessions.begin() as session:
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.status == "sending", Delivery.claimed_at < now - LOST_AFTER)
+                .values(status="unknown")
+            )
+            query = (
+                select(Delivery)
+                .where(Delivery.status == "pending", Delivery.claimed_at < now - ORPHAN_AFTER)
+                .limit(self.batch_size)
+            )
+            if is_postgres(session):
+                query = query.with_for_update(skip_locked=True)
+            orphans = list((await session.scalars(query)).all())
+            if not orphans:
+                return []
+            users = await self._users(session, {d.user_id for d in orphans})
+            hydration = await _HydrationState.load(session, users, [])
+            recovered = []
+            for delivery in orphans:
+                kind, user = Kind(delivery.kind), users.get(delivery.user_id)
+                if (
+                    user is None
+                    or not user.is_active
+                    or not due_is_fresh(kind, delivery.slot_at, now)
+                ):
+                    delivery.status = "expired"
+                    continue
+                delivery.claimed_at = now  # tried again now; not an orphan for a while
+                recovered.append(delivery)
+            await hydration.add_days(session, users, recovered)
+            return [
+                hydration.outgoing(users[d.user_id], d.id, Kind(d.kind), d.slot_at)
+                for d in recovered
+            ]
+
+    async def deliver(self, outgoing: Sequence[Outgoing], stats: PassStats) -> None:
+        """Send in chunks: mark a chunk sending, send it, record what happened."""
+        for start in range(0, len(outgoing), self.chunk_size):
+            chunk = {o.delivery_id: o for o in outgoing[start : start + self.chunk_size]}
+            async with self.sessions.begin() as session:
+                taken = await session.execute(
+                    update(Delivery)
+                    .where(Delivery.id.in_(list(chunk)), Delivery.status == "pending")
+                    .values(status="sending")
+                    .returning(Delivery.id)
+                )
+                mine = [chunk[delivery_id] for delivery_id in taken.scalars()]
+            results = await asyncio.gather(*(self._send_safely(o) for o in mine))
+            await self._record(mine, results, stats)
+
+    async def _send_safely(self, outgoing: Outgoing) -> tuple[SendResult, int | None]:
+        try:
+            return await self.send(outgoing)
+        except Exception:
+            logger.exception("Sending delivery %s failed", outgoing.delivery_id)
+            return SendResult.UNKNOWN, None
+
+    async def _record(
+        self,
+        sent: Sequence[Outgoing],
+        results: Sequence[tuple[SendResult, int | None]],
+        stats: PassStats,
+    ) -> None:
+        now = self.clock()
+        async with self.sessions.begin() as session:
+            blocked = set()
+            for outgoing, (result, message_id) in zip(sent, results, strict=True):
+                stats.outcomes[result] = stats.outcomes.get(result, 0) + 1
+                values: dict[str, object] = {"status": result.value}
+                if result is SendResult.SENT:
+                    stats.sent += 1
+                    values |= {"sent_at": now, "message_id": message_id}
+                elif result is SendResult.RETRY:
+                    values |= {"status": "pending", "claimed_at": now}
+                elif result is SendResult.BLOCKED:
+                    blocked.add(outgoing.user_id)
+                await session.execute(
+                    update(Delivery).where(Delivery.id == outgoing.delivery_id).values(**values)
+                )
+            if blocked:
+                # Telegram says they blocked us: stop their reminders until /start.
+                await session.execute(
+                    update(User).where(User.id.in_(blocked)).values(is_active=False)
+                )
+                await session.execute(
+                    delete(ReminderSchedule).where(ReminderSchedule.user_id.in_(blocked))
+                )
+
+    @staticmethod
+    async def _users(session: AsyncSession, ids: set[int]) -> dict[int, User]:
+        result = await session.scalars(select(User).where(User.id.in_(ids)))
+        return {user.id: user for user in result}
+
+
+class _HydrationState:
+    """Cups logged and goals for the (user, day) pairs one pass looks at, loaded at once."""
+
+    def __init__(self) -> None:
+        self._cups: dict[tuple[int, date], int] = {}
+        self._goals: dict[tuple[int, date], int] = {}
+
+    @classmethod
+    async def load(
+        cls, session: AsyncSession, users: dict[int, User], rows: Sequence[ReminderSchedule]
+    ) -> "_HydrationState":
+        state = cls()
+        pairs = {
+            (row.user_id, day_of(prefs_of(users[row.user_id]), row.next_due_at))
+            for row in rows
+            if row.kind == Kind.HYDRATION and row.user_id in users
+        }
+        await state._fetch(session, pairs)
+        return state
+
+    async def add_days(
+        self, session: AsyncSession, users: dict[int, User], deliveries: Sequence[Delivery]
+    ) -> None:
+        pairs = {
+            (d.user_id, day_of(prefs_of(users[d.user_id]), d.slot_at))
+            for d in deliveries
+            if d.kind == Kind.HYDRATION
+        }
+        await self._fetch(session, pairs)
+
+    async def _fetch(self, session: AsyncSession, pairs: set[tuple[int, date]]) -> None:
+        if not pairs:
+            return
+        user_ids = {user_id for user_id, _ in pairs}
+        days = {day for _, day in pairs}
+        cups = await session.execute(
+            select(WaterLog.user_id, WaterLog.day, func.count())
+            .where(WaterLog.user_id.in_(user_ids), WaterLog.day.in_(days))
+            .group_by(WaterLog.user_id, WaterLog.day)
+        )
+        self._cups |= {(u, d): int(n) for u, d, n in cups}
+        goals = await session.execute(
+            select(HydrationDay.user_id, HydrationDay.day, HydrationDay.extra_cups).where(
+                HydrationDay.user_id.in_(user_ids), HydrationDay.day.in_(days)
+            )
+        )
+        self._goals |= {(u, d): DEFAULT_CUPS + extra for u, d, extra in goals}
+
+    def cups(self, user_id: int, day: date) -> int:
+        return self._cups.get((user_id, day), 0)
+
+    def goal(self, user_id: int, day: date) -> int:
+        return self._goals.get((user_id, day), DEFAULT_CUPS)
+
+    def goal_for(self, user_id: int) -> Callable[[date], int]:
+        return lambda day: self.goal(user_id, day)
+
+    def outgoing(self, user: User, delivery_id: int, kind: Kind, slot: datetime) -> Outgoing:
+        if kind is not Kind.HYDRATION:
+            return Outgoing(delivery_id, user.id, user.chat_id, kind, slot)
+        day = day_of(prefs_of(user), slot)
+        return Outgoing(
+            delivery_id, user.id, user.chat_id, kind, slot,
+            cups=self.cups(user.id, day), goal=self.goal(user.id, day), day=day,
+        )  # fmt: skip

@@ -1,0 +1,281 @@
+"""When reminders are due: pure wall-clock planning, no Telegram and no database.
+
+Everything is laid out on the user's wall clock in their IANA zone (people drink, move
+and stretch by the clock on the wall, not by elapsed seconds) and only then converted
+to timezone-aware UTC instants. Daylight-saving rules:
+
+* a wall time that does not exist (spring-forward gap) goes out at the first valid
+  minute after it;
+* a wall time that happens twice (fall-back overlap) goes out once, at its first
+  occurrence;
+* when a gap folds several wall times onto one instant, that instant is listed once.
+
+Because that mapping never goes backwards in time, slots that are ordered on the wall
+clock stay ordered (and inside the day's window) as UTC instants.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from core.timeofday import awake_minutes
+
+
+class Kind(StrEnum):
+    """The kinds of reminder the coach sends."""
+
+    HYDRATION = "hydration"
+    MOVEMENT = "movement"
+    STRETCH = "stretch"
+    TIP = "tip"
+
+
+# A slot missed by less than this (bot restart, outage) still goes out late, once; past it
+# the reminder would be stale (a "drink now" nudge an hour late is noise, a tip is not).
+GRACE: dict[Kind, timedelta] = {
+    Kind.HYDRATION: timedelta(minutes=10),
+    Kind.MOVEMENT: timedelta(minutes=10),
+    Kind.STRETCH: timedelta(minutes=60),
+    Kind.TIP: timedelta(hours=6),
+}
+
+DEFAULT_CUPS = 8
+HOT_DAY_EXTRA_CUPS = 2
+ALL_DAYS = 0b1111111  # movement_days bitmask: Monday = bit 0 ... Sunday = bit 6
+TIP_WEEKDAYS = (1, 4)  # Tuesday and Friday: at most two tips a week
+
+# How far next_slot looks: the day before (an after-midnight window may still be open)
+# through a bit more than a week (movement may be on one weekday only).
+_LOOK_BEHIND_DAYS = 1
+_LOOK_AHEAD_DAYS = 8
+
+
+@dataclass(frozen=True)
+class Prefs:
+    """A user's schedule, as wall-clock times in their own zone."""
+
+    timezone: str  # IANA name
+    wake: time
+    # Bedtime at or before wake-up on the clock means after midnight; never equal to wake.
+    bed: time
+    movement_days: int = ALL_DAYS
+    stretch_lead_minutes: int = 30
+
+
+class PauseOption(StrEnum):
+    """How long a user can silence reminders for."""
+
+    HOUR = "1h"
+    TODAY = "today"
+    MORNING = "morning"
+    WEEK = "week"
+
+
+def _wall(instant: datetime, zone: ZoneInfo) -> datetime:
+    """The naive wall-clock reading of an instant in a zone."""
+    return instant.astimezone(zone).replace(tzinfo=None)
+
+
+def local_to_utc(local: datetime, zone: str) -> datetime:
+    """Convert a naive wall-clock time in `zone` to an aware UTC datetime.
+
+    A time in a spring-forward gap maps to the first valid minute after it; a time that
+    occurs twice maps to its first occurrence.
+    """
+    tz = ZoneInfo(zone)
+    local = local.replace(tzinfo=None)
+    # fold=0 is the first occurrence of a repeated time, so valid times are done here.
+    first = local.replace(tzinfo=tz, fold=0).astimezone(UTC)
+    if _wall(first, tz) == local:
+        return first
+    # In a gap the two folds give instants on either side of the transition: the wall
+    # clock reads before `local` at `low` and at or after it at `high`. Bisect whole
+    # seconds (transitions fall on them) for the transition, the first valid instant.
+    second = local.replace(tzinfo=tz, fold=1).astimezone(UTC)
+    low, high = min(first, second), max(first, second)
+    if not (_wall(low, tz) < local <= _wall(high, tz)):
+        return high  # not the gap shape we know; never go back before the asked-for time
+    before, after = 0, int((high - low).total_seconds())  # seconds past `low`
+    while after - before > 1:
+        middle = (before + after) // 2
+        if _wall(low + timedelta(seconds=middle), tz) < local:
+            before = middle
+        else:
+            after = middle
+    first_valid = low + timedelta(seconds=after)
+    # Old local-mean-time transitions can end on an odd second: round up to the minute.
+    reading = _wall(first_valid, tz)
+    leftover = timedelta(seconds=reading.second, microseconds=reading.microsecond)
+    if leftover:
+        first_valid += timedelta(minutes=1) - leftover
+    return first_valid
+
+
+def _wake_wall(prefs: Prefs, day: date) -> datetime:
+    return datetime.combine(day, prefs.wake)
+
+
+def _span(prefs: Prefs) -> int:
+    return awake_minutes(prefs.wake, prefs.bed)
+
+
+def _at(prefs: Prefs, day: date, minutes_after_wake: int) -> datetime:
+    """The UTC instant `minutes_after_wake` wall-clock minutes after wake-up on `day`."""
+    wall = _wake_wall(prefs, day) + timedelta(minutes=minutes_after_wake)
+    return local_to_utc(wall, prefs.timezone)
+
+
+def day_start(prefs: Prefs, day: date) -> datetime:
+    """The UTC instant of wake-up on `day`."""
+    return _at(prefs, day, 0)
+
+
+def day_end(prefs: Prefs, day: date) -> datetime:
+    """The UTC instant of bedtime for the day that started on `day` (maybe the next date)."""
+    return _at(prefs, day, _span(prefs))
+
+
+def day_of(prefs: Prefs, instant: datetime) -> date:
+    """The date of the most recent wake-up at or before `instant`, on the wall clock."""
+    wall = _wall(instant, ZoneInfo(prefs.timezone))
+    if wall.time() < prefs.wake:
+        return wall.date() - timedelta(days=1)
+    return wall.date()
+
+
+def _hydration_instants(prefs: Prefs, day: date, goal: int) -> list[datetime]:
+    """One instant per cup, in cup order, duplicates kept (so counts stay per cup)."""
+    span = _span(prefs)
+    # Slot i at wake + (i - 0.5) * span / goal, floored: integer maths avoids float drift.
+    return [_at(prefs, day, (2 * i - 1) * span // (2 * goal)) for i in range(1, goal + 1)]
+
+
+def hydration_slots(prefs: Prefs, day: date, goal: int = DEFAULT_CUPS) -> list[datetime]:
+    """`goal` drink reminders spread evenly over the day's awake span."""
+    return sorted(set(_hydration_instants(prefs, day, goal)))
+
+
+def hydration_slot_index(prefs: Prefs, slot: datetime, goal: int = DEFAULT_CUPS) -> int | None:
+    """The 1-based cup number of `slot` within its day, or None if it is not a slot.
+
+    When a gap folds several cups onto one instant, the index is the last of them: that
+    many cups are due by then, matching cups_expected_by.
+    """
+    day = day_of(prefs, slot)
+    # The previous day too: a gap at bedtime can push that day's last slot onto the
+    # instant of the next wake-up, which day_of files under the next day.
+    for candidate in (day, day - timedelta(days=1)):
+        instants = _hydration_instants(prefs, candidate, goal)
+        if slot in instants:
+            return sum(1 for instant in instants if instant <= slot)
+    return None
+
+
+def cups_expected_by(prefs: Prefs, instant: datetime, goal: int = DEFAULT_CUPS) -> int:
+    """Cups someone on pace has had by `instant`: that day's slots at or before it."""
+    instants = _hydration_instants(prefs, day_of(prefs, instant), goal)
+    return sum(1 for slot in instants if slot <= instant)
+
+
+def hydration_reminder_needed(cups_today: int, slot_index: int, goal: int) -> bool:
+    """Remind only someone behind pace who has not met the day's goal yet."""
+    return cups_today < slot_index and cups_today < goal
+
+
+def movement_slots(prefs: Prefs, day: date) -> list[datetime]:
+    """Every whole hour after wake-up, wake + 1 h to bed - 1 h, on movement days only."""
+    if not prefs.movement_days >> day.weekday() & 1:
+        return []
+    hours = _span(prefs) // 60
+    return sorted({_at(prefs, day, 60 * hour) for hour in range(1, hours)})
+
+
+def stretch_slot(prefs: Prefs, day: date) -> datetime:
+    """Bedtime minus the stretch lead, on the wall clock.
+
+    A lead longer than the awake span is cut to wake-up, so the slot stays in its day.
+    """
+    return _at(prefs, day, max(0, _span(prefs) - prefs.stretch_lead_minutes))
+
+
+def tip_slot(prefs: Prefs, day: date) -> datetime | None:
+    """The middle of the awake span on tip days (Tuesday, Friday), else None."""
+    if day.weekday() not in TIP_WEEKDAYS:
+        return None
+    return _at(prefs, day, _span(prefs) // 2)
+
+
+def slots_on(kind: Kind, prefs: Prefs, day: date, goal: int = DEFAULT_CUPS) -> list[datetime]:
+    """The day's slots of one kind, sorted; `goal` only matters for hydration."""
+    match kind:
+        case Kind.HYDRATION:
+            return hydration_slots(prefs, day, goal)
+        case Kind.MOVEMENT:
+            return movement_slots(prefs, day)
+        case Kind.STRETCH:
+            return [stretch_slot(prefs, day)]
+        case Kind.TIP:
+            tip = tip_slot(prefs, day)
+            return [] if tip is None else [tip]
+
+
+def next_slot(
+    kind: Kind,
+    prefs: Prefs,
+    after: datetime,
+    goal_for: Callable[[date], int] | None = None,
+) -> datetime | None:
+    """The first slot of `kind` strictly after `after`, within about a week; else None.
+
+    `goal_for(day)` gives a day's hydration goal (hot days), DEFAULT_CUPS by default.
+    """
+    today = day_of(prefs, after)
+    candidates: list[datetime] = []
+    for offset in range(-_LOOK_BEHIND_DAYS, _LOOK_AHEAD_DAYS + 1):
+        day = today + timedelta(days=offset)
+        goal = goal_for(day) if goal_for is not None else DEFAULT_CUPS
+        candidates.extend(slot for slot in slots_on(kind, prefs, day, goal) if slot > after)
+    return min(candidates, default=None)
+
+
+def due_is_fresh(kind: Kind, slot: datetime, now: datetime) -> bool:
+    """Whether a slot is still worth sending at `now` (future slots always are)."""
+    return now - slot < GRACE[kind]
+
+
+def pause_until(option: PauseOption, prefs: Prefs, now: datetime) -> datetime:
+    """When a pause chosen at `now` ends.
+
+    HOUR and WEEK are plain durations. TODAY lasts until bedtime of the day `now`
+    belongs to; chosen after that bedtime (up late), the day is already over, so it
+    lasts until the next wake-up rather than silencing tomorrow. MORNING lasts until the
+    next wake-up strictly after `now`.
+    """
+    now = now.astimezone(UTC)
+    match option:
+        case PauseOption.HOUR:
+            return now + timedelta(hours=1)
+        case PauseOption.WEEK:
+            return now + timedelta(days=7)
+        case PauseOption.TODAY:
+            bedtime = day_end(prefs, day_of(prefs, now))
+            return bedtime if bedtime > now else _next_wake(prefs, now)
+        case PauseOption.MORNING:
+            return _next_wake(prefs, now)
+
+
+def _next_wake(prefs: Prefs, now: datetime) -> datetime:
+    """The first wake-up strictly after `now`."""
+    today = day_of(prefs, now)
+    for offset in range(3):
+        wake = day_start(prefs, today + timedelta(days=offset))
+        if wake > now:
+            return wake
+    return now + timedelta(hours=1)  # unreachable for real zones; keeps the pause finite
+
+
+def is_paused(paused_until: datetime | None, at: datetime) -> bool:
+    """Whether a pause ending at `paused_until` (None: no pause) still holds at `at`."""
+    return paused_until is not None and at < paused_until

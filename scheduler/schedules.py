@@ -1,0 +1,151 @@
+"""Keeping each user's schedule rows in step with their settings, and hydration state.
+
+Functions here never commit: the caller owns the transaction.
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import get_history
+
+from db.dialect import upsert
+from db.models import HydrationDay, ReminderSchedule, User, WaterLog
+from scheduler.planning import DEFAULT_CUPS, HOT_DAY_EXTRA_CUPS, Kind, Prefs, day_of, next_slot
+
+SNOOZE_MINUTES = {Kind.HYDRATION: 30, Kind.MOVEMENT: 15}
+
+# Changing any of these can move a user's reminders.
+_SCHEDULE_INPUTS = (
+    "timezone",
+    "wake_time",
+    "bed_time",
+    "hydration_on",
+    "movement_on",
+    "stretch_on",
+    "tips_on",
+    "movement_days",
+    "stretch_lead_minutes",
+    "is_active",
+    "setup_step",
+)
+
+
+def prefs_of(user: User) -> Prefs:
+    """The planning inputs of a user."""
+    return Prefs(
+        timezone=user.timezone,
+        wake=user.wake_time,
+        bed=user.bed_time,
+        movement_days=user.movement_days,
+        stretch_lead_minutes=user.stretch_lead_minutes,
+    )
+
+
+def wanted_kinds(user: User) -> set[Kind]:
+    """Reminder kinds this user should get: none before setup ends or once they blocked us."""
+    if not user.is_active or user.setup_step is not None:
+        return set()
+    switches = {
+        Kind.HYDRATION: user.hydration_on,
+        Kind.MOVEMENT: user.movement_on,
+        Kind.STRETCH: user.stretch_on,
+        Kind.TIP: user.tips_on,
+    }
+    return {kind for kind, on in switches.items() if on}
+
+
+def schedule_inputs_changed(user: User) -> bool:
+    """Whether this session changed anything the schedule depends on."""
+    return any(get_history(user, name).has_changes() for name in _SCHEDULE_INPUTS)
+
+
+async def goals_by_day(
+    session: AsyncSession, user_id: int, days: Iterable[date]
+) -> dict[date, int]:
+    """The hydration goal of each day that has a raised goal (others: DEFAULT_CUPS)."""
+    rows = await session.execute(
+        select(HydrationDay.day, HydrationDay.extra_cups).where(
+            HydrationDay.user_id == user_id, HydrationDay.day.in_(list(days))
+        )
+    )
+    return {day: DEFAULT_CUPS + extra for day, extra in rows}
+
+
+async def cups_on(session: AsyncSession, user_id: int, day: date) -> int:
+    """Cups logged for a day."""
+    count = await session.scalar(
+        select(func.count()).where(WaterLog.user_id == user_id, WaterLog.day == day)
+    )
+    return int(count or 0)
+
+
+async def hydration_today(
+    session: AsyncSession, user: User, now: datetime
+) -> tuple[date, int, int]:
+    """(day, cups so far, goal) for the day `now` belongs to."""
+    day = day_of(prefs_of(user), now)
+    goal = (await goals_by_day(session, user.id, [day])).get(day, DEFAULT_CUPS)
+    return day, await cups_on(session, user.id, day), goal
+
+
+async def raise_goal(session: AsyncSession, user_id: int, day: date) -> bool:
+    """Add the hot-day cups to a day's goal, once; False if it was raised already."""
+    inserted = await session.scalar(
+        upsert(session, HydrationDay)
+        .values(user_id=user_id, day=day, extra_cups=HOT_DAY_EXTRA_CUPS)
+        .on_conflict_do_nothing(index_elements=["user_id", "day"])
+        .returning(HydrationDay.day)
+    )
+    return inserted is not None
+
+
+async def sync_user_schedule(session: AsyncSession, user: User, now: datetime) -> None:
+    """Make the user's series rows match their settings: next slot after `now` per kind."""
+    wanted = wanted_kinds(user)
+    await session.execute(
+        delete(ReminderSchedule).where(
+            ReminderSchedule.user_id == user.id,
+            ReminderSchedule.kind.not_in([kind.value for kind in wanted]),
+        )
+    )
+    prefs = prefs_of(user)
+    today = day_of(prefs, now)
+    goals = await goals_by_day(session, user.id, [today]) if Kind.HYDRATION in wanted else {}
+    for kind in sorted(wanted):
+        due = next_slot(kind, prefs, now, lambda day: goals.get(day, DEFAULT_CUPS))
+        key = (ReminderSchedule.user_id == user.id) & (ReminderSchedule.kind == kind.value)
+        if due is None:
+            await session.execute(delete(ReminderSchedule).where(key, ~ReminderSchedule.is_snooze))
+            continue
+        await session.execute(
+            upsert(session, ReminderSchedule)
+            .values(user_id=user.id, kind=kind.value, is_snooze=False, next_due_at=due)
+            .on_conflict_do_update(
+                index_elements=["user_id", "kind", "is_snooze"], set_={"next_due_at": due}
+            )
+        )
+
+
+async def snooze(session: AsyncSession, user_id: int, kind: Kind, now: datetime) -> datetime:
+    """A one-off repeat of a reminder; the series is untouched. A newer snooze replaces one."""
+    due = now + timedelta(minutes=SNOOZE_MINUTES[kind])
+    await session.execute(
+        upsert(session, ReminderSchedule)
+        .values(user_id=user_id, kind=kind.value, is_snooze=True, next_due_at=due)
+        .on_conflict_do_update(
+            index_elements=["user_id", "kind", "is_snooze"], set_={"next_due_at": due}
+        )
+    )
+    return due
+
+
+async def next_due_times(session: AsyncSession, user_id: int) -> dict[Kind, datetime]:
+    """The next time each kind is due (the earlier of series and snooze)."""
+    rows = await session.execute(
+        select(ReminderSchedule.kind, func.min(ReminderSchedule.next_due_at))
+        .where(ReminderSchedule.user_id == user_id)
+        .group_by(ReminderSchedule.kind)
+    )
+    return {Kind(kind): due for kind, due in rows}

@@ -1,0 +1,315 @@
+"""The dispatcher on a real database (SQLite, and PostgreSQL when configured): claim,
+advance, pace, crashes, two dispatchers at once, downtime grace, blocked users."""
+
+import asyncio
+from collections import Counter
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.models import Delivery, ReminderSchedule, User, WaterLog
+from db.users import get_or_create_user
+from scheduler.dispatcher import LOST_AFTER, ORPHAN_AFTER, Dispatcher, Outgoing, SendResult
+from scheduler.planning import Kind
+from scheduler.schedules import snooze, sync_user_schedule
+from tests.conftest import FakeClock
+
+MONDAY_7AM = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # users below live in UTC, 07:00-23:00
+
+
+class RecordingSender:
+    """Stands in for Telegram: records what would be sent and answers as told."""
+
+    def __init__(self) -> None:
+        self.sent: list[Outgoing] = []
+        self.results: dict[int, list[SendResult]] = {}  # user id -> results to give, in order
+
+    async def __call__(self, outgoing: Outgoing) -> tuple[SendResult, int | None]:
+        self.sent.append(outgoing)
+        queue = self.results.get(outgoing.user_id)
+        result = queue.pop(0) if queue else SendResult.SENT
+        return result, (len(self.sent) if result is SendResult.SENT else None)
+
+    def kinds(self) -> list[tuple[int, Kind]]:
+        return sorted((o.user_id, o.kind) for o in self.sent)
+
+
+async def add_user(
+    sessions: async_sessionmaker[AsyncSession],
+    user_id: int,
+    now: datetime,
+    *,
+    tips: bool = False,
+    **settings: object,
+) -> None:
+    async with sessions.begin() as session:
+        user, _ = await get_or_create_user(session, user_id, user_id, now)
+        user.setup_step = None
+        user.tips_on = tips
+        for name, value in settings.items():
+            setattr(user, name, value)
+        await sync_user_schedule(session, user, now)
+
+
+async def due_times(
+    sessions: async_sessionmaker[AsyncSession], user_id: int
+) -> dict[str, datetime]:
+    async with sessions() as session:
+        rows = await session.execute(
+            select(ReminderSchedule.kind, ReminderSchedule.next_due_at).where(
+                ReminderSchedule.user_id == user_id, ~ReminderSchedule.is_snooze
+            )
+        )
+        return dict(rows.all())
+
+
+async def statuses(sessions: async_sessionmaker[AsyncSession]) -> Counter[str]:
+    async with sessions() as session:
+        return Counter((await session.scalars(select(Delivery.status))).all())
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(MONDAY_7AM)
+
+
+@pytest.fixture
+def sender() -> RecordingSender:
+    return RecordingSender()
+
+
+@pytest.fixture
+def dispatcher(
+    sessions: async_sessionmaker[AsyncSession], sender: RecordingSender, clock: FakeClock
+) -> Dispatcher:
+    return Dispatcher(sessions, sender, clock, batch_size=50, chunk_size=20)
+
+
+async def test_sends_due_slots_once_and_advances_the_series(
+    sessions: async_sessionmaker[AsyncSession],
+    dispatcher: Dispatcher,
+    sender: RecordingSender,
+    clock: FakeClock,
+) -> None:
+    await add_user(sessions, 1, clock.now)
+    assert await due_times(sessions, 1) == {
+        "hydration": MONDAY_7AM.replace(hour=8),
+        "movement": MONDAY_7AM.replace(hour=8),
+        "stretch": MONDAY_7AM.replace(hour=22, minute=30),
+    }
+    await dispatcher.run_once()
+    assert sender.sent == []  # nothing is due yet
+
+    clock.now = MONDAY_7AM.replace(hour=8)
+    stats = await dispatcher.run_once()
+    assert sender.kinds() == [(1, Kind.HYDRATION), (1, Kind.MOVEMENT)]
+    assert stats.sent == 2
+    assert sender.sent[0].cups == 0 and sender.sent[0].goal == 8
+    assert await due_times(sessions, 1) == {
+        "hydration": MONDAY_7AM.replace(hour=10),
+        "movement": MONDAY_7AM.replace(hour=9),
+        "stretch": MONDAY_7AM.replace(hour=22, minute=30),
+    }
+    await dispatcher.run_once()
+    assert len(sender.sent) == 2  # the same slot never goes out twice
+    assert await statuses(sessions) == Counter({"sent": 2})
+
+
+async def test_no_hydration_reminder_while_on_pace(
+    sessions: async_sessionmaker[AsyncSession],
+    dispatcher: Dispatcher,
+    sender: RecordingSender,
+    clock: FakeClock,
+) -> None:
+    await add_user(sessions, 1, clock.now, movement_on=False, stretch_on=False)
+    async with sessions.begin() as session:
+        session.add(WaterLog(user_id=1, logged_at=clock.now, day=clock.now.date(), source="button"))
+    clock.now = MONDAY_7AM.replace(hour=8)
+    stats = await dispatcher.run_once()
+    assert sender.sent == [] and stats.skipped == 1  # 1 cup by the 1st slot: on pace
+    clock.now = MONDAY_7AM.replace(hour=10)
+    await dispatcher.run_once()
+    assert [(o.kind, o.cups) for o in sender.sent] == [(Kind.HYDRATION, 1)]  # behind: 1 of 2
+
+
+async def test_a_crash_after_claiming_sends_the_untried_slot_once_within_grace(
+    sessions: async_sessionmaker[AsyncSession], sender: RecordingSender, clock: FakeClock
+) -> None:
+    await add_user(sessions, 1, clock.now, movement_on=False, stretch_on=False)
+    clock.now = MONDAY_7AM.replace(hour=8)
+    crashed = Dispatcher(sessions, sender, clock)
+    claimed = await crashed.claim()  # committed... and the process dies before sending
+    assert len(claimed) == 1 and sender.sent == []
+
+    restarted = Dispatcher(sessions, sender, clock)
+    clock.advance(seconds=30)
+    await restarted.run_once()
+    assert sender.sent == []  # it might still be on its way from a live instance
+    clock.now += ORPHAN_AFTER
+    await restarted.run_once()
+    await restarted.run_once()
+    assert [o.delivery_id for o in sender.sent] == [claimed[0].delivery_id]
+    assert await statuses(sessions) == Counter({"sent": 1})
+
+
+async def test_an_untried_slot_found_after_its_grace_expires_is_not_sent(
+    sessions: async_sessionmaker[AsyncSession], sender: RecordingSender, clock: FakeClock
+) -> None:
+    await add_user(sessions, 1, clock.now, movement_on=False, stretch_on=False)
+    clock.now = MONDAY_7AM.replace(hour=8)
+    await Dispatcher(sessions, sender, clock).claim()
+    clock.advance(minutes=15)
+    await Dispatcher(sessions, sender, clock).run_once()
+    assert sender.sent == []
+    assert await statuses(sessions) == Counter({"expired": 1})
+
+
+async def test_a_crash_mid_send_never_sends_that_slot_again(
+    sessions: async_sessionmaker[AsyncSession], sender: RecordingSender, clock: FakeClock
+) -> None:
+    await add_user(sessions, 1, clock.now, movement_on=False, stretch_on=False)
+    clock.now = MONDAY_7AM.replace(hour=8)
+    await Dispatcher(sessions, sender, clock).claim()
+    async with sessions.begin() as session:  # marked "sending", then the process died
+        await session.execute(update(Delivery).values(status="sending"))
+    restarted = Dispatcher(sessions, sender, clock)
+    clock.advance(minutes=2)
+    await restarted.run_once()
+    clock.now += LOST_AFTER
+    await restarted.run_once()
+    assert sender.sent == []  # Telegram may have it: at most once
+    assert await statuses(sessions) == Counter({"unknown": 1})
+
+
+async def test_two_dispatchers_at_once_send_each_slot_exactly_once(
+    sessions: async_sessionmaker[AsyncSession], sender: RecordingSender, clock: FakeClock
+) -> None:
+    for user_id in range(1, 121):
+        await add_user(sessions, user_id, clock.now, stretch_on=False)
+    clock.now = MONDAY_7AM.replace(hour=8)
+    first = Dispatcher(sessions, sender, clock, batch_size=25, chunk_size=10)
+    second = Dispatcher(sessions, sender, clock, batch_size=25, chunk_size=10)
+
+    async def drain(dispatcher: Dispatcher) -> None:
+        while (await dispatcher.run_once()).rows:
+            pass
+
+    await asyncio.gather(drain(first), drain(second))
+    sent = Counter((o.user_id, o.kind) for o in sender.sent)
+    assert len(sent) == 240 and set(sent.values()) == {1}
+    assert await statuses(sessions) == Counter({"sent": 240})
+
+
+@pytest.mark.parametrize(
+    ("down_until", "expected"),
+    [
+        (MONDAY_7AM.replace(hour=8, minute=5), [Kind.HYDRATION, Kind.MOVEMENT]),  # 5 min late
+        (MONDAY_7AM.replace(hour=8, minute=10), []),  # exactly the grace: too late
+        (MONDAY_7AM.replace(hour=12, minute=30), []),  # hours down: no burst
+        (MONDAY_7AM.replace(hour=23, minute=15), [Kind.STRETCH]),  # stretch grace is 60 min
+    ],
+)
+async def test_after_downtime_a_slot_goes_out_late_once_only_within_its_grace(
+    sessions: async_sessionmaker[AsyncSession],
+    dispatcher: Dispatcher,
+    sender: RecordingSender,
+    clock: FakeClock,
+    down_until: datetime,
+    expected: list[Kind],
+) -> None:
+    await add_user(sessions, 1, clock.now)
+    clock.now = down_until
+    while (await dispatcher.run_once()).rows:
+        pass
+    assert sorted(o.kind for o in sender.sent) == expected
+    due = await due_times(sessions, 1)
+    assert all(at > down_until for at in due.values())  # the series continues from now
+
+
+async def test_a_blocked_user_is_marked_inactive_and_their_reminders_stop(
+    sessions: async_sessionmaker[AsyncSession],
+    dispatcher: Dispatcher,
+    sender: RecordingSender,
+    clock: FakeClock,
+) -> None:
+    await add_user(sessions, 1, clock.now)
+    await add_user(sessions, 2, clock.now)
+    sender.results[1] = [SendResult.BLOCKED, SendResult.BLOCKED]
+    clock.now = MONDAY_7AM.replace(hour=8)
+    await dispatcher.run_once()
+    async with sessions() as session:
+        user = await session.get(User, 1)
+        assert user is not None and user.is_active is False
+    assert await due_times(sessions, 1) == {}
+    assert len(await due_times(sessions, 2)) == 3
+
+
+async def test_a_slot_telegram_could_not_take_is_retried_later(
+    sessions: async_sessionmaker[AsyncSession],
+    dispatcher: Dispatcher,
+    sender: RecordingSender,
+    clock: FakeClock,
+) -> None:
+    await add_user(sessions, 1, clock.now, movement_on=False, stretch_on=False)
+    sender.results[1] = [SendResult.RETRY]
+    clock.now = MONDAY_7AM.replace(hour=8)
+    await dispatcher.run_once()
+    assert await statuses(sessions) == Counter({"pending": 1})
+    clock.now += ORPHAN_AFTER + timedelta(seconds=1)
+    await dispatcher.run_once()
+    assert len(sender.sent) == 2
+    assert await statuses(sessions) == Counter({"sent": 1})
+
+
+async def test_paused_reminders_are_skipped_not_queued(
+    sessions: async_sessionmaker[AsyncSession],
+    dispatcher: Dispatcher,
+    sender: RecordingSender,
+    clock: FakeClock,
+) -> None:
+    await add_user(sessions, 1, clock.now, paused_until=MONDAY_7AM.replace(hour=9, minute=30))
+    clock.now = MONDAY_7AM.replace(hour=8)
+    await dispatcher.run_once()
+    clock.now = MONDAY_7AM.replace(hour=9)
+    await dispatcher.run_once()
+    assert sender.sent == []
+    clock.now = MONDAY_7AM.replace(hour=10)
+    await dispatcher.run_once()
+    assert sender.kinds() == [(1, Kind.HYDRATION), (1, Kind.MOVEMENT)]
+
+
+async def test_a_snooze_is_a_one_off_that_leaves_the_series_alone(
+    sessions: async_sessionmaker[AsyncSession],
+    dispatcher: Dispatcher,
+    sender: RecordingSender,
+    clock: FakeClock,
+) -> None:
+    await add_user(sessions, 1, clock.now, hydration_on=False, stretch_on=False)
+    clock.now = MONDAY_7AM.replace(hour=8)
+    await dispatcher.run_once()
+    async with sessions.begin() as session:
+        assert await snooze(session, 1, Kind.MOVEMENT, clock.now) == clock.now + timedelta(
+            minutes=15
+        )
+    clock.advance(minutes=15)
+    await dispatcher.run_once()
+    clock.now = MONDAY_7AM.replace(hour=9)
+    await dispatcher.run_once()
+    assert [o.slot_at.strftime("%H:%M") for o in sender.sent] == ["08:00", "08:15", "09:00"]
+    async with sessions() as session:
+        snoozes = await session.scalar(select(func.count()).where(ReminderSchedule.is_snooze))
+    assert snoozes == 0
+
+
+async def test_settings_changes_move_the_schedule(
+    sessions: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    await add_user(
+        sessions, 1, clock.now, timezone="Europe/Berlin", wake_time=time(6), bed_time=time(0, 30)
+    )
+    due = await due_times(sessions, 1)
+    # 07:00 UTC is 08:00 in Berlin: the next hourly movement slot is 09:00 Berlin
+    assert due["movement"] == datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    assert due["stretch"] == datetime(2026, 11, 23, 23, 0, tzinfo=UTC)  # 00:00 Berlin, next day
