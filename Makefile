@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bench-quick clean
 
 $(VENV)/.run-deps: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ lint: $(VENV)/.test-deps
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+
+## Benchmarks (figures, not tests): full sizes, median of 3 runs; JSON in bench/results/.
+bench: $(VENV)/.test-deps
+	$(PY) -m bench
+
+## The same at small sizes, one run: proves the benchmarks still start.
+bench-quick: $(VENV)/.test-deps
+	$(PY) -m bench --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -41,6 +41,7 @@ from bot.callbacks import (
 )
 from bot.context import CONTEXT_TYPES, CoachApplication, CoachContext
 from bot.handlers import cramps, general, preferences, reminders
+from bot.http import AiohttpRequest
 from bot.ratelimit import SendLimiter
 from bot.reminders import make_sender
 from bot.settings import Settings
@@ -208,6 +209,7 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> CoachApp
                 per_chat_interval=settings.sending.chat_interval_seconds,
             )
         )
+        .request(AiohttpRequest())
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)

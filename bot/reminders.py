@@ -10,6 +10,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import ExtBot
 
 from bot import keyboards, texts
+from bot.http import AMBIGUOUS_TIMEOUTS
 from bot.ratelimit import BACKGROUND, RateLimitArgs
 from core.checklist import tip_for
 from scheduler.dispatcher import Outgoing, Sender, SendResult
@@ -18,7 +19,11 @@ from scheduler.planning import DEFAULT_CUPS, Kind
 logger = logging.getLogger(__name__)
 
 # Timeouts after which the request may have reached Telegram: resending could duplicate.
-_AMBIGUOUS_TIMEOUTS = (httpx.ReadTimeout, httpx.WriteTimeout)
+_AMBIGUOUS_TIMEOUTS: tuple[type[BaseException], ...] = (
+    httpx.ReadTimeout,
+    httpx.WriteTimeout,
+    *AMBIGUOUS_TIMEOUTS,
+)
 _GONE_CHAT = ("chat not found", "user is deactivated", "peer_id_invalid")
 
 

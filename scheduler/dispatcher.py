@@ -18,11 +18,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
+from typing import cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
+from db.base import UTCDateTime
 from db.dialect import is_postgres, upsert
 from db.models import Delivery, HydrationDay, ReminderSchedule, User, WaterLog
 from scheduler.planning import (
@@ -44,6 +46,21 @@ logger = logging.getLogger(__name__)
 ORPHAN_AFTER = timedelta(seconds=60)
 # A delivery still "sending" after this was cut off mid-send; its fate is unknown.
 LOST_AFTER = timedelta(minutes=10)
+
+
+_deliveries = cast(Table, Delivery.__table__)
+_RECORD_OUTCOME = (
+    update(_deliveries)
+    .where(_deliveries.c.id == bindparam("delivery_id"))
+    .values(
+        status=bindparam("new_status"),
+        sent_at=bindparam("new_sent_at"),
+        message_id=bindparam("new_message_id"),
+        claimed_at=func.coalesce(
+            bindparam("new_claimed_at", type_=UTCDateTime()), _deliveries.c.claimed_at
+        ),
+    )
+)
 
 
 class SendResult(Enum):
@@ -284,22 +301,27 @@ class Dispatcher:
         results: Sequence[tuple[SendResult, int | None]],
         stats: PassStats,
     ) -> None:
+        if not sent:
+            return
         now = self.clock()
+        rows, blocked = [], set()
+        for outgoing, (result, message_id) in zip(sent, results, strict=True):
+            stats.outcomes[result] = stats.outcomes.get(result, 0) + 1
+            stats.sent += result is SendResult.SENT
+            if result is SendResult.BLOCKED:
+                blocked.add(outgoing.user_id)
+            retry = result is SendResult.RETRY
+            rows.append(
+                {
+                    "delivery_id": outgoing.delivery_id,
+                    "new_status": "pending" if retry else result.value,
+                    "new_sent_at": now if result is SendResult.SENT else None,
+                    "new_message_id": message_id,
+                    "new_claimed_at": now if retry else None,  # retried after ORPHAN_AFTER
+                }
+            )
         async with self.sessions.begin() as session:
-            blocked = set()
-            for outgoing, (result, message_id) in zip(sent, results, strict=True):
-                stats.outcomes[result] = stats.outcomes.get(result, 0) + 1
-                values: dict[str, object] = {"status": result.value}
-                if result is SendResult.SENT:
-                    stats.sent += 1
-                    values |= {"sent_at": now, "message_id": message_id}
-                elif result is SendResult.RETRY:
-                    values |= {"status": "pending", "claimed_at": now}
-                elif result is SendResult.BLOCKED:
-                    blocked.add(outgoing.user_id)
-                await session.execute(
-                    update(Delivery).where(Delivery.id == outgoing.delivery_id).values(**values)
-                )
+            await session.execute(_RECORD_OUTCOME, rows)  # one executemany per chunk
             if blocked:
                 # Telegram says they blocked us: stop their reminders until /start.
                 await session.execute(

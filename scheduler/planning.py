@@ -113,17 +113,13 @@ def local_to_utc(local: datetime, zone: str) -> datetime:
     return first_valid
 
 
-def _wake_wall(prefs: Prefs, day: date) -> datetime:
-    return datetime.combine(day, prefs.wake)
-
-
 def _span(prefs: Prefs) -> int:
     return awake_minutes(prefs.wake, prefs.bed)
 
 
 def _at(prefs: Prefs, day: date, minutes_after_wake: int) -> datetime:
     """The UTC instant `minutes_after_wake` wall-clock minutes after wake-up on `day`."""
-    wall = _wake_wall(prefs, day) + timedelta(minutes=minutes_after_wake)
+    wall = datetime.combine(day, prefs.wake) + timedelta(minutes=minutes_after_wake)
     return local_to_utc(wall, prefs.timezone)
 
 
@@ -232,12 +228,16 @@ def next_slot(
     `goal_for(day)` gives a day's hydration goal (hot days), DEFAULT_CUPS by default.
     """
     today = day_of(prefs, after)
-    candidates: list[datetime] = []
+    # Each day's slots lie inside its own wake-to-bed window, and windows follow one
+    # another, so the first day with a slot after `after` holds the answer. Stopping
+    # there matters: the dispatcher calls this for every slot it claims.
     for offset in range(-_LOOK_BEHIND_DAYS, _LOOK_AHEAD_DAYS + 1):
         day = today + timedelta(days=offset)
         goal = goal_for(day) if goal_for is not None else DEFAULT_CUPS
-        candidates.extend(slot for slot in slots_on(kind, prefs, day, goal) if slot > after)
-    return min(candidates, default=None)
+        later = [slot for slot in slots_on(kind, prefs, day, goal) if slot > after]
+        if later:
+            return min(later)
+    return None
 
 
 def due_is_fresh(kind: Kind, slot: datetime, now: datetime) -> bool:

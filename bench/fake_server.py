@@ -1,0 +1,37 @@
+"""Run the tests' fake Bot API in its own process, so it does not share the bot's core.
+
+Prints its base URL on one line, then serves until its standard input closes.
+"""
+
+import argparse
+import asyncio
+import sys
+
+from tests.fake_bot_api import FakeBotApi
+
+
+async def serve(token: str, users: int, rate: float | None, per_chat: float | None) -> None:
+    api = FakeBotApi(token)
+    for user_id in range(1, users + 1):
+        api.user(user_id)
+    if rate or per_chat:
+        api.rate_limit(overall_per_second=rate, per_chat_per_second=per_chat)
+    await api.start()
+    print(api.base_url, flush=True)
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(None, sys.stdin.read)  # until the parent closes the pipe
+    await api.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--token", required=True)
+    parser.add_argument("--users", type=int, default=0)
+    parser.add_argument("--rate", type=float, default=None)
+    parser.add_argument("--per-chat", type=float, default=None)
+    args = parser.parse_args()
+    asyncio.run(serve(args.token, args.users, args.rate, args.per_chat))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""The shared send budget: even spacing overall, one background message per chat per
+interval, replies never held back by a chat's interval, and 429s waited out and retried.
+
+Only lower bounds on waiting are asserted (the limiter must never send too early); how
+fast things go is the benchmarks' business."""
+
+import asyncio
+import itertools
+from typing import Any
+
+import pytest
+from telegram.error import RetryAfter
+
+from bot.ratelimit import BACKGROUND, SendLimiter
+
+
+class Endpoint:
+    """Records when each call reached 'Telegram'; fails with 429 when told to."""
+
+    def __init__(self, flood_once: bool = False) -> None:
+        self.calls: list[tuple[float, Any]] = []
+        self.flood_once = flood_once
+
+    async def __call__(self, chat_id: Any) -> dict[str, Any]:
+        self.calls.append((asyncio.get_running_loop().time(), chat_id))
+        if self.flood_once:
+            self.flood_once = False
+            raise RetryAfter(1)
+        return {"ok": True}
+
+
+async def send(
+    limiter: SendLimiter,
+    endpoint: Endpoint,
+    chat_id: int,
+    background: bool = True,
+    method: str = "sendMessage",
+) -> None:
+    await limiter.process_request(
+        endpoint, (chat_id,), {}, method, {"chat_id": chat_id}, BACKGROUND if background else None
+    )
+
+
+def gaps(times: list[float]) -> list[float]:
+    return [b - a for a, b in itertools.pairwise(times)]
+
+
+async def test_messages_are_spaced_to_the_overall_rate() -> None:
+    limiter, endpoint = SendLimiter(overall_per_second=20), Endpoint()
+    await asyncio.gather(*(send(limiter, endpoint, chat) for chat in range(10)))
+    assert len(endpoint.calls) == 10
+    assert min(gaps(sorted(t for t, _ in endpoint.calls))) >= 0.05 - 0.002
+
+
+async def test_background_messages_to_one_chat_keep_the_chat_interval() -> None:
+    limiter, endpoint = SendLimiter(overall_per_second=None, per_chat_interval=0.2), Endpoint()
+    await asyncio.gather(
+        *(send(limiter, endpoint, 7) for _ in range(3)), send(limiter, endpoint, 8)
+    )
+    chat_7 = [t for t, chat in endpoint.calls if chat == 7]
+    assert min(gaps(chat_7)) >= 0.2 - 0.002
+    assert endpoint.calls[0][1] in (7, 8) and len(endpoint.calls) == 4
+
+
+async def test_replies_are_not_held_back_by_the_chat_interval_but_count_for_it() -> None:
+    limiter, endpoint = SendLimiter(overall_per_second=None, per_chat_interval=60), Endpoint()
+    await asyncio.wait_for(send(limiter, endpoint, 7, background=False), timeout=5)
+    await asyncio.wait_for(send(limiter, endpoint, 7, background=False), timeout=5)
+    reminder = asyncio.create_task(send(limiter, endpoint, 7))
+    await asyncio.sleep(0.1)
+    assert not reminder.done()  # a reminder waits its turn after the replies
+    reminder.cancel()
+
+
+async def test_a_429_pauses_all_sending_and_retries_the_same_request() -> None:
+    limiter, endpoint = SendLimiter(overall_per_second=None), Endpoint(flood_once=True)
+    await asyncio.gather(send(limiter, endpoint, 1), send(limiter, endpoint, 2))
+    times = [t for t, _ in endpoint.calls]
+    assert [chat for _, chat in endpoint.calls].count(1) == 2  # the refused one, sent again
+    assert times[-1] - times[0] >= 1.0
+
+
+async def test_gives_up_after_max_retries_with_the_429() -> None:
+    class AlwaysFlooded(Endpoint):
+        async def __call__(self, chat_id: Any) -> dict[str, Any]:
+            self.calls.append((0.0, chat_id))
+            raise RetryAfter(0)
+
+    limiter, endpoint = SendLimiter(overall_per_second=None, max_retries=2), AlwaysFlooded()
+    with pytest.raises(RetryAfter):
+        await send(limiter, endpoint, 1)
+    assert len(endpoint.calls) == 3
+
+
+async def test_non_message_calls_are_not_limited() -> None:
+    limiter, endpoint = SendLimiter(overall_per_second=0.001), Endpoint()
+    for _ in range(3):
+        await asyncio.wait_for(send(limiter, endpoint, 1, method="answerCallbackQuery"), timeout=5)
+    assert len(endpoint.calls) == 3
