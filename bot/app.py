@@ -75,7 +75,12 @@ def _wake_at_next_due(application: CoachApplication) -> Callable[[datetime | Non
         if delay < data.dispatch_interval:
             for job in jobs.get_jobs_by_name(NEXT_WAKE_JOB):
                 job.schedule_removal()
-            jobs.run_once(wake_dispatcher, when=max(delay, 0.0), name=NEXT_WAKE_JOB)
+            jobs.run_once(
+                wake_dispatcher,
+                when=max(delay, 0.0),
+                name=NEXT_WAKE_JOB,
+                job_kwargs={"misfire_grace_time": None},
+            )
 
     return schedule
 
@@ -97,8 +102,12 @@ async def post_init(application: CoachApplication) -> None:
     data.dispatcher_stop = asyncio.Event()
     data.dispatcher_task = asyncio.create_task(data.dispatcher.run(data.dispatcher_stop))
     if application.job_queue is not None:
+        # A late wake-up is still useful: never let APScheduler's misfire grace drop one.
         application.job_queue.run_repeating(
-            wake_dispatcher, interval=data.dispatch_interval, first=data.dispatch_interval
+            wake_dispatcher,
+            interval=data.dispatch_interval,
+            first=data.dispatch_interval,
+            job_kwargs={"misfire_grace_time": None, "coalesce": True},
         )
     logger.info("Ready as @%s", application.bot.username)
 
@@ -123,13 +132,6 @@ async def post_shutdown(application: CoachApplication) -> None:
 def _is_reminder_screen(data: object) -> bool:
     parsed = parse_callback_data(data) if isinstance(data, str) else None
     return isinstance(parsed, OpenScreen) and parsed.screen in REMINDER_SCREENS
-
-
-async def open_reminder_screen(update: Update, context: CoachContext) -> None:
-    """A /reminders screen button."""
-    parsed = parse_callback_data(update.callback_query.data if update.callback_query else None)
-    assert isinstance(parsed, OpenScreen)
-    await reminders.open_reminder_screen(update, context, parsed.screen)
 
 
 def register_handlers(application: CoachApplication) -> None:
@@ -172,7 +174,7 @@ def register_handlers(application: CoachApplication) -> None:
                 preferences.finish_reminders, pattern=is_callback(FinishReminders)
             ),
             CallbackQueryHandler(preferences.skip_setup, pattern=is_callback(SkipSetup)),
-            CallbackQueryHandler(open_reminder_screen, pattern=_is_reminder_screen),
+            CallbackQueryHandler(reminders.open_reminder_screen, pattern=_is_reminder_screen),
             CallbackQueryHandler(preferences.open_screen, pattern=is_callback(OpenScreen)),
             CallbackQueryHandler(reminders.answer_reminder, pattern=is_callback(AnswerReminder)),
             CallbackQueryHandler(reminders.undo_water, pattern=is_callback(UndoWater)),

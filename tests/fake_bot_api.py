@@ -270,6 +270,28 @@ class FakeUser:
         """Undo block()."""
         self.api._blocked.discard(self.chat_id)
 
+    async def change_membership(self, blocked: bool) -> int:
+        """Block (or unblock) the bot the way Telegram reports it: a my_chat_member update."""
+        if blocked:
+            self.block()
+        else:
+            self.unblock()
+        old, new = ("member", "kicked") if blocked else ("kicked", "member")
+        bot = self.api._bot_json()
+        return await self._enqueue(
+            {
+                "my_chat_member": {
+                    "chat": self.api._chat_json(self.chat_id),
+                    "from": self.as_json(),
+                    "date": int(time.time()),
+                    "old_chat_member": {"status": old, "user": bot}
+                    | ({"until_date": 0} if old == "kicked" else {}),
+                    "new_chat_member": {"status": new, "user": bot}
+                    | ({"until_date": 0} if new == "kicked" else {}),
+                }
+            }
+        )
+
     def _incoming(self, **content: Any) -> JSON:
         return {
             "message_id": self.api._next_message_id(self.chat_id),

@@ -4,6 +4,7 @@ The clock is injected: a test moves it to a reminder's time and runs a dispatche
 so nothing ever sleeps waiting for a reminder.
 """
 
+import asyncio
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -203,6 +204,32 @@ async def test_a_user_who_blocked_the_bot_gets_no_more_until_start(running_bot: 
     user = await load_user(running_bot.db, 60)
     assert user is not None and user.is_active is True
     assert await count(running_bot, ReminderSchedule, user_id=60) == 4
+
+
+async def test_blocking_the_bot_stops_reminders_and_unblocking_brings_them_back(
+    running_bot: RunningBot,
+) -> None:
+    lia = running_bot.user(65, "Lia")
+    await set_up(running_bot, lia)
+    await lia.change_membership(blocked=True)
+    await running_bot.api.wait_for(lambda: bool(running_bot.api.calls_to("getUpdates")))
+
+    async def schedules() -> int:
+        return await count(running_bot, ReminderSchedule, user_id=65)
+
+    for _ in range(50):  # the update is handled asynchronously; poll the database briefly
+        if await schedules() == 0:
+            break
+        await asyncio.sleep(0.05)
+    user = await load_user(running_bot.db, 65)
+    assert user is not None and user.is_active is False and await schedules() == 0
+
+    await lia.change_membership(blocked=False)
+    for _ in range(50):
+        if await schedules() == 4:
+            break
+        await asyncio.sleep(0.05)
+    assert await schedules() == 4
 
 
 async def test_reminder_buttons_keep_working_after_a_restart(running_bot: RunningBot) -> None:

@@ -3,16 +3,32 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
+from types import UnionType
+from typing import TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot.callbacks import CallbackData, parse_callback_data
+from bot import texts
+from bot.callbacks import ReminderKind, parse_callback_data
 from bot.context import CoachContext
-from db.models import User
+from db.models import CrampReport, User, WaterLog
 from db.users import get_or_create_user
 from scheduler.schedules import schedule_inputs_changed, sync_user_schedule
+
+# The User column behind each reminder switch.
+SWITCHES = {
+    ReminderKind.HYDRATION: "hydration_on",
+    ReminderKind.MOVEMENT: "movement_on",
+    ReminderKind.STRETCH: "stretch_on",
+    ReminderKind.TIP: "tips_on",
+}
+
+
+def toggle_switch(user: User, kind: ReminderKind) -> None:
+    """Turn one kind of reminder on or off."""
+    setattr(user, SWITCHES[kind], not getattr(user, SWITCHES[kind]))
 
 
 @dataclass(frozen=True)
@@ -21,6 +37,11 @@ class View:
 
     text: str
     markup: InlineKeyboardMarkup | None
+
+
+T = TypeVar("T")
+
+_UNEDITABLE = ("message is not modified", "message can't be edited", "message to edit not found")
 
 
 @asynccontextmanager
@@ -41,10 +62,39 @@ async def user_transaction(
             await sync_user_schedule(session, user, now)
 
 
-def button_data(update: Update) -> CallbackData | None:
-    """The parsed data of the pressed button (None if it does not parse)."""
+def pressed(update: Update, kind: type[T] | UnionType) -> tuple[CallbackQuery, T]:
+    """The pressed button's query and its parsed data, of the type the handler's pattern
+    already matched (see bot.app)."""
     query = update.callback_query
-    return parse_callback_data(query.data) if query else None
+    data = parse_callback_data(query.data) if query else None
+    if query is None or not isinstance(data, kind):
+        raise TypeError(f"handler for {kind} got {data!r}")
+    return query, data
+
+
+async def undo_own_row(
+    update: Update,
+    context: CoachContext,
+    model: type[CrampReport] | type[WaterLog],
+    row_id: int,
+    gone: str,
+    done: str,
+) -> None:
+    """Delete a row the presser made (a report, a cup), once; anything else changes nothing."""
+    query = update.callback_query
+    assert query is not None
+    async with context.db.begin() as session:
+        row = cast(CrampReport | WaterLog | None, await session.get(model, row_id))
+        if row is None:
+            answer: str | None = gone
+        elif row.user_id != query.from_user.id:
+            answer = texts.NOT_YOURS
+        else:
+            await session.delete(row)
+            answer = None
+    await query.answer(answer)
+    if answer is None:
+        await edit_screen(query, done)
 
 
 async def edit_screen(
@@ -54,7 +104,10 @@ async def edit_screen(
     try:
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as error:
-        if "message is not modified" not in error.message.lower():
+        # Not modified: a repeated tap. Can't be edited / not found: the message is too old
+        # or deleted; what the tap did is stored all the same.
+        reason = error.message.lower()
+        if not any(ok in reason for ok in _UNEDITABLE):
             raise
 
 

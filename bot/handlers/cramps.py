@@ -5,7 +5,7 @@ from telegram import Update
 from bot import keyboards, texts
 from bot.callbacks import UndoCramp
 from bot.context import CoachContext
-from bot.handlers.common import button_data, edit_screen, user_transaction
+from bot.handlers.common import pressed, undo_own_row, user_transaction
 from core.timezones import local_now
 from db.models import CrampReport
 
@@ -28,17 +28,7 @@ async def report_cramp(update: Update, context: CoachContext) -> None:
 
 async def undo_cramp(update: Update, context: CoachContext) -> None:
     """Remove the report named by the button, if it is the presser's and still there."""
-    query, data = update.callback_query, button_data(update)
-    assert query is not None and query.from_user is not None and isinstance(data, UndoCramp)
-    async with context.db.begin() as session:
-        report = await session.get(CrampReport, data.report_id)
-        if report is None:
-            answer = texts.CRAMP_ALREADY_GONE
-        elif report.user_id != query.from_user.id:
-            answer = texts.NOT_YOURS
-        else:
-            await session.delete(report)
-            answer = None
-    await query.answer(answer)
-    if answer is None:
-        await edit_screen(query, texts.CRAMP_UNDONE)
+    _, data = pressed(update, UndoCramp)
+    await undo_own_row(
+        update, context, CrampReport, data.report_id, texts.CRAMP_ALREADY_GONE, texts.CRAMP_UNDONE
+    )

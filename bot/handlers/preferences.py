@@ -17,7 +17,6 @@ from bot.callbacks import (
     FinishReminders,
     Flow,
     OpenScreen,
-    ReminderKind,
     Screen,
     SetBed,
     SetTimezone,
@@ -25,7 +24,13 @@ from bot.callbacks import (
     ToggleReminder,
 )
 from bot.context import CoachContext
-from bot.handlers.common import View, button_data, edit_screen, user_transaction
+from bot.handlers.common import (
+    View,
+    edit_screen,
+    pressed,
+    toggle_switch,
+    user_transaction,
+)
 from core.timeofday import day_window_problem, format_clock_time, parse_clock_time
 from core.timezones import local_now, resolve_timezone, timezone_at
 from db.models import User
@@ -236,8 +241,7 @@ async def location(update: Update, context: CoachContext) -> None:
 
 async def choose(update: Update, context: CoachContext) -> None:
     """A time zone, wake-up or bedtime button: store it and show the next screen."""
-    query, data = update.callback_query, button_data(update)
-    assert query is not None and isinstance(data, SetTimezone | SetWake | SetBed)
+    query, data = pressed(update, SetTimezone | SetWake | SetBed)
     field = {SetTimezone: Field.TIMEZONE, SetWake: Field.WAKE, SetBed: Field.BED}[type(data)]
     value = data.zone if isinstance(data, SetTimezone) else data.value
     problem: str | None
@@ -255,17 +259,11 @@ async def choose(update: Update, context: CoachContext) -> None:
 
 async def toggle_reminder(update: Update, context: CoachContext) -> None:
     """Switch one reminder kind on or off and redraw the toggles."""
-    query, data = update.callback_query, button_data(update)
-    assert query is not None and isinstance(data, ToggleReminder)
+    query, data = pressed(update, ToggleReminder)
     async with user_transaction(update, context) as (_, user):
         stale = data.flow is Flow.SETUP and user.setup_step != REMINDERS_STEP
         if not stale:
-            attribute = {
-                ReminderKind.HYDRATION: "hydration_on",
-                ReminderKind.MOVEMENT: "movement_on",
-                ReminderKind.STRETCH: "stretch_on",
-            }[data.kind]
-            setattr(user, attribute, not getattr(user, attribute))
+            toggle_switch(user, data.kind)
             view = render(user, data.flow, REMINDERS_STEP, context)
     await query.answer(texts.STALE_SETUP_BUTTON if stale else None)
     if not stale:
@@ -274,8 +272,7 @@ async def toggle_reminder(update: Update, context: CoachContext) -> None:
 
 async def finish_reminders(update: Update, context: CoachContext) -> None:
     """Leave the reminders screen: the end of setup, or back to the settings menu."""
-    query, data = update.callback_query, button_data(update)
-    assert query is not None and isinstance(data, FinishReminders)
+    query, data = pressed(update, FinishReminders)
     async with user_transaction(update, context) as (_, user):
         stale = data.flow is Flow.SETUP and user.setup_step != REMINDERS_STEP
         if not stale:
@@ -301,8 +298,7 @@ async def skip_setup(update: Update, context: CoachContext) -> None:
 
 async def open_screen(update: Update, context: CoachContext) -> None:
     """Show one /settings screen in place of the pressed message."""
-    query, data = update.callback_query, button_data(update)
-    assert query is not None and isinstance(data, OpenScreen)
+    query, data = pressed(update, OpenScreen)
     step = _SCREEN_STEP[data.screen]
     async with user_transaction(update, context) as (_, user):
         if step in set(Field):

@@ -9,11 +9,11 @@ from telegram import Update
 from bot import keyboards, reminders, texts
 from bot.callbacks import (
     AnswerReminder,
+    OpenScreen,
     Pause,
     PauseChoice,
     RaiseGoal,
     ReminderAction,
-    ReminderKind,
     Screen,
     SetStretchLead,
     ToggleKind,
@@ -21,9 +21,24 @@ from bot.callbacks import (
     UndoWater,
 )
 from bot.context import CoachContext
-from bot.handlers.common import View, button_data, edit_screen, user_transaction
+from bot.handlers.common import (
+    View,
+    edit_screen,
+    pressed,
+    toggle_switch,
+    undo_own_row,
+    user_transaction,
+)
 from db.models import Delivery, User, WaterLog
-from scheduler.planning import DEFAULT_CUPS, Kind, PauseOption, day_of, is_paused, pause_until
+from scheduler.planning import (
+    ALL_DAYS,
+    DEFAULT_CUPS,
+    Kind,
+    PauseOption,
+    day_of,
+    is_paused,
+    pause_until,
+)
 from scheduler.schedules import (
     hydration_today,
     next_due_times,
@@ -45,12 +60,6 @@ _ACTIONS = {
     Kind.STRETCH: {ReminderAction.DONE},
     Kind.TIP: {ReminderAction.NO_TIPS},
 }
-_KIND_SWITCH = {
-    ReminderKind.HYDRATION: "hydration_on",
-    ReminderKind.MOVEMENT: "movement_on",
-    ReminderKind.STRETCH: "stretch_on",
-    ReminderKind.TIP: "tips_on",
-}
 _PAUSE = {
     PauseChoice.HOUR: PauseOption.HOUR,
     PauseChoice.TODAY: PauseOption.TODAY,
@@ -69,9 +78,7 @@ def _when(user: User, instant: datetime, now: datetime) -> str:
 
 async def answer_reminder(update: Update, context: CoachContext) -> None:
     """A button under a reminder: record the answer once, for the presser's own reminder."""
-    query, data = update.callback_query, button_data(update)
-    assert query is not None
-    assert isinstance(data, AnswerReminder)
+    query, data = pressed(update, AnswerReminder)
     now = context.now()
     view: View | None = None
     async with context.db.begin() as session:
@@ -165,28 +172,15 @@ async def log_water(update: Update, context: CoachContext) -> None:
 
 async def undo_water(update: Update, context: CoachContext) -> None:
     """Remove a cup the presser logged, if it is still there."""
-    query, data = update.callback_query, button_data(update)
-    assert query is not None
-    assert isinstance(data, UndoWater)
-    async with context.db.begin() as session:
-        log = await session.get(WaterLog, data.log_id)
-        if log is None:
-            answer: str | None = texts.WATER_ALREADY_GONE
-        elif log.user_id != query.from_user.id:
-            answer = texts.NOT_YOURS
-        else:
-            await session.delete(log)
-            answer = None
-    await query.answer(answer)
-    if answer is None:
-        await edit_screen(query, texts.WATER_UNDONE)
+    _, data = pressed(update, UndoWater)
+    await undo_own_row(
+        update, context, WaterLog, data.log_id, texts.WATER_ALREADY_GONE, texts.WATER_UNDONE
+    )
 
 
 async def raise_goal_today(update: Update, context: CoachContext) -> None:
     """Hot day or exercise: two more cups today (the day the button was shown on)."""
-    query, data = update.callback_query, button_data(update)
-    assert query is not None
-    assert isinstance(data, RaiseGoal)
+    query, data = pressed(update, RaiseGoal)
     now = context.now()
     async with user_transaction(update, context) as (session, user):
         if data.day != day_of(prefs_of(user), now):
@@ -225,9 +219,6 @@ async def reminders_view(session: AsyncSession, user: User, now: datetime) -> Vi
     """/reminders: each kind, on or off, with its next time in the user's zone."""
     due = await next_due_times(session, user.id)
     _, cups, goal = await hydration_today(session, user, now)
-    days = ", ".join(
-        name for day, name in enumerate(keyboards.WEEKDAYS) if user.movement_days >> day & 1
-    )
 
     def line(icon: str, name: str, on: bool, kind: Kind, extra: str) -> str:
         if not on:
@@ -235,13 +226,13 @@ async def reminders_view(session: AsyncSession, user: User, now: datetime) -> Vi
         next_time = f" · next {_when(user, due[kind], now)}" if kind in due else ""
         return f"{icon} {name}: on{next_time}{extra}"
 
+    days, lead = _day_names(user.movement_days), user.stretch_lead_minutes
     lines = [
         line("💧", "Hydration", user.hydration_on, Kind.HYDRATION, f" · {cups}/{goal} cups today"),
-        line("🚶", "Movement", user.movement_on, Kind.MOVEMENT, f" · {days or 'no days'}"),
-        line("🧘", "Bedtime stretch", user.stretch_on, Kind.STRETCH,
-             f" · {user.stretch_lead_minutes} min before bed"),
+        line("🚶", "Movement", user.movement_on, Kind.MOVEMENT, f" · {days}"),
+        line("🧘", "Bedtime stretch", user.stretch_on, Kind.STRETCH, f" · {lead} min before bed"),
         line("💡", "Tips", user.tips_on, Kind.TIP, " · at most twice a week"),
-    ]  # fmt: skip
+    ]
     paused = is_paused(user.paused_until, now)
     until = _when(user, user.paused_until, now) if paused and user.paused_until else None
     return View(texts.reminders_overview(lines, until), keyboards.reminders_menu(user, paused))
@@ -257,12 +248,9 @@ async def show_reminders(update: Update, context: CoachContext) -> None:
 
 async def toggle_kind(update: Update, context: CoachContext) -> None:
     """Switch one kind on or off from /reminders."""
-    query, data = update.callback_query, button_data(update)
-    assert query is not None
-    assert isinstance(data, ToggleKind)
+    query, data = pressed(update, ToggleKind)
     async with user_transaction(update, context) as (session, user):
-        attribute = _KIND_SWITCH[data.kind]
-        setattr(user, attribute, not getattr(user, attribute))
+        toggle_switch(user, data.kind)
         await sync_user_schedule(session, user, context.now())
         view = await reminders_view(session, user, context.now())
     await query.answer()
@@ -271,9 +259,7 @@ async def toggle_kind(update: Update, context: CoachContext) -> None:
 
 async def toggle_movement_day(update: Update, context: CoachContext) -> None:
     """Switch movement reminders for one weekday."""
-    query, data = update.callback_query, button_data(update)
-    assert query is not None
-    assert isinstance(data, ToggleMovementDay)
+    query, data = pressed(update, ToggleMovementDay)
     async with user_transaction(update, context) as (_, user):
         user.movement_days ^= 1 << data.weekday
         view = movement_days_view(user)
@@ -281,20 +267,21 @@ async def toggle_movement_day(update: Update, context: CoachContext) -> None:
     await edit_screen(query, view.text, view.markup)
 
 
+def _day_names(mask: int) -> str:
+    if mask == ALL_DAYS:
+        return "every day"
+    names = [name for day, name in enumerate(keyboards.WEEKDAYS) if mask >> day & 1]
+    return ", ".join(names) or "no days"
+
+
 def movement_days_view(user: User) -> View:
-    days = ", ".join(
-        name for day, name in enumerate(keyboards.WEEKDAYS) if user.movement_days >> day & 1
-    )
-    return View(
-        texts.movement_days_screen(days or "no days"), keyboards.movement_days(user.movement_days)
-    )
+    mask = user.movement_days
+    return View(texts.movement_days_screen(_day_names(mask)), keyboards.movement_days(mask))
 
 
 async def set_stretch_lead(update: Update, context: CoachContext) -> None:
     """How long before bedtime the stretch reminder comes."""
-    query, data = update.callback_query, button_data(update)
-    assert query is not None
-    assert isinstance(data, SetStretchLead)
+    query, data = pressed(update, SetStretchLead)
     async with user_transaction(update, context) as (session, user):
         user.stretch_lead_minutes = data.minutes
         await sync_user_schedule(session, user, context.now())
@@ -303,10 +290,10 @@ async def set_stretch_lead(update: Update, context: CoachContext) -> None:
     await edit_screen(query, view.text, view.markup)
 
 
-async def open_reminder_screen(update: Update, context: CoachContext, screen: Screen) -> None:
+async def open_reminder_screen(update: Update, context: CoachContext) -> None:
     """Show /reminders or one of its sub-screens in place of the pressed message."""
-    query = update.callback_query
-    assert query is not None
+    query, data = pressed(update, OpenScreen)
+    screen = data.screen
     async with user_transaction(update, context) as (session, user):
         if screen is Screen.MOVEMENT_DAYS:
             view = movement_days_view(user)
@@ -342,9 +329,7 @@ async def resume_command(update: Update, context: CoachContext) -> None:
 
 async def choose_pause(update: Update, context: CoachContext) -> None:
     """A pause length (or resume) button."""
-    query, data = update.callback_query, button_data(update)
-    assert query is not None
-    assert isinstance(data, Pause)
+    query, data = pressed(update, Pause)
     now = context.now()
     async with user_transaction(update, context) as (_, user):
         if data.choice is PauseChoice.RESUME:
