@@ -12,7 +12,19 @@ from dataclasses import dataclass
 from datetime import date, time
 from enum import StrEnum
 from types import UnionType
+from typing import Any
 
+from core.diary import (
+    Condition,
+    Context,
+    Duration,
+    Medication,
+    Place,
+    SpasmKind,
+    Symptom,
+    from_mask,
+    to_mask,
+)
 from core.timezones import resolve_timezone
 
 MAX_CALLBACK_BYTES = 64
@@ -226,6 +238,139 @@ class Pause:
         return f"ps:{self.choice}"
 
 
+class DraftStep(StrEnum):
+    """The quick-reply screens of a cramp report, in order."""
+
+    KIND = "k"
+    PLACE = "p"
+    SEVERITY = "s"
+    DURATION = "d"
+    WHEN = "w"
+    EXTRA = "x"
+
+
+_KIND_CODES = {None: "-", SpasmKind.CRAMP: "c", SpasmKind.TWITCH: "t", SpasmKind.STIFFNESS: "s"}
+_DURATION_CODES = {
+    None: "-",
+    Duration.UNDER_1_MIN: "l",
+    Duration.MIN_1_TO_10: "m",
+    Duration.OVER_10_MIN: "g",
+    Duration.STILL_GOING: "o",
+}
+_CONTEXT_CODES = {
+    None: "-",
+    Context.JUST_NOW: "n",
+    Context.NIGHT: "b",
+    Context.EXERCISE: "e",
+    Context.REST: "r",
+    Context.EARLIER: "y",
+}
+_SEVERITY_CODES = "0123456789a"  # index = severity; 0 = not given
+
+
+def _decode(codes: dict[Any, str], char: str) -> Any:
+    for value, code in codes.items():
+        if code == char:
+            return value
+    raise ValueError(char)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A report being filled in by buttons. All of it travels in the button data, so an
+    unfinished report needs no storage and survives restarts."""
+
+    step: DraftStep = DraftStep.KIND
+    kind: SpasmKind | None = None
+    places: frozenset[Place] = frozenset()
+    severity: int | None = None
+    duration: Duration | None = None
+    context: Context | None = None
+    symptoms: frozenset[Symptom] = frozenset()
+
+    def state(self) -> str:
+        return (
+            f"{self.step}{_KIND_CODES[self.kind]}{to_mask(self.places):03x}"
+            f"{_SEVERITY_CODES[self.severity or 0]}{_DURATION_CODES[self.duration]}"
+            f"{_CONTEXT_CODES[self.context]}{to_mask(self.symptoms):x}"
+        )
+
+    @classmethod
+    def from_state(cls, state: str) -> "Draft":
+        if len(state) != 9:
+            raise ValueError(state)
+        places, symptoms = int(state[2:5], 16), int(state[8], 16)
+        if places >= 1 << len(Place) or symptoms >= 1 << len(Symptom):
+            raise ValueError(state)
+        return cls(
+            step=DraftStep(state[0]),
+            kind=_decode(_KIND_CODES, state[1]),
+            places=from_mask(Place, places),
+            severity=_SEVERITY_CODES.index(state[5]) or None,
+            duration=_decode(_DURATION_CODES, state[6]),
+            context=_decode(_CONTEXT_CODES, state[7]),
+            symptoms=from_mask(Symptom, symptoms),
+        )
+
+
+@dataclass(frozen=True)
+class ShowDraft:
+    """Show a report screen for this draft (every tap but Save and Cancel)."""
+
+    draft: Draft
+
+    def encode(self) -> str:
+        return f"cd:{self.draft.state()}"
+
+
+@dataclass(frozen=True)
+class SaveDraft:
+    """Save the report as filled in so far."""
+
+    draft: Draft
+
+    def encode(self) -> str:
+        return f"cs:{self.draft.state()}"
+
+
+@dataclass(frozen=True)
+class CancelDraft:
+    """Drop the report being filled in."""
+
+    def encode(self) -> str:
+        return "cx"
+
+
+class ProfileItem(StrEnum):
+    """What /profile can switch: a condition, a medication, or weight loss."""
+
+    CONDITION = "c"
+    MEDICATION = "m"
+    WEIGHT_LOSS = "w"
+
+
+@dataclass(frozen=True)
+class ToggleProfile:
+    """Switch one /profile item."""
+
+    item: ProfileItem
+    value: str = ""  # the Condition or Medication value
+
+    def encode(self) -> str:
+        return f"pf:{self.item}:{self.value}"
+
+
+@dataclass(frozen=True)
+class AcknowledgeFlag:
+    """The user has read a red flag."""
+
+    flag_id: int
+    in_list: bool = False  # pressed under /flags (redraw the list) or under the flag itself
+
+    def encode(self) -> str:
+        return f"fl:{self.flag_id}{':l' if self.in_list else ''}"
+
+
 CallbackData = (
     SetTimezone
     | SetWake
@@ -242,6 +387,11 @@ CallbackData = (
     | ToggleMovementDay
     | SetStretchLead
     | Pause
+    | ShowDraft
+    | SaveDraft
+    | CancelDraft
+    | ToggleProfile
+    | AcknowledgeFlag
 )
 
 
@@ -309,6 +459,25 @@ def parse_callback_data(data: str | None) -> CallbackData | None:
                 return SetStretchLead(int(rest))
             case "ps":
                 return Pause(PauseChoice(rest))
+            case "cd":
+                return ShowDraft(Draft.from_state(rest))
+            case "cs":
+                return SaveDraft(Draft.from_state(rest))
+            case "cx" if not rest:
+                return CancelDraft()
+            case "pf":
+                item, _, value = rest.partition(":")
+                profile_item = ProfileItem(item)
+                if profile_item is ProfileItem.CONDITION:
+                    return ToggleProfile(profile_item, Condition(value).value)
+                if profile_item is ProfileItem.MEDICATION:
+                    return ToggleProfile(profile_item, Medication(value).value)
+                return ToggleProfile(profile_item) if not value else None
+            case "fl":
+                number, _, where = rest.partition(":")
+                if where not in ("", "l"):
+                    return None
+                return AcknowledgeFlag(_positive_id(number), in_list=where == "l")
     except ValueError:
         return None
     return None

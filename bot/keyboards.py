@@ -1,6 +1,7 @@
 """Reply and inline keyboards."""
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
@@ -8,28 +9,37 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
 from bot import texts
 from bot.callbacks import (
     STRETCH_LEADS,
+    AcknowledgeFlag,
     AnswerReminder,
     CallbackData,
+    CancelDraft,
+    Draft,
+    DraftStep,
     FinishReminders,
     Flow,
     OpenScreen,
     Pause,
     PauseChoice,
+    ProfileItem,
     RaiseGoal,
     ReminderAction,
     ReminderKind,
+    SaveDraft,
     Screen,
     SetBed,
     SetStretchLead,
     SetTimezone,
     SetWake,
+    ShowDraft,
     SkipSetup,
     ToggleKind,
     ToggleMovementDay,
+    ToggleProfile,
     ToggleReminder,
     UndoCramp,
     UndoWater,
 )
+from core.diary import Condition, Medication
 from core.timeofday import format_clock_time
 from core.timezones import COMMON_ZONES
 from db.models import User
@@ -132,10 +142,6 @@ def settings_menu() -> InlineKeyboardMarkup:
 
 def use_zone(zone: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[_button(f"Use {zone}", SetTimezone(Flow.SETTINGS, zone))]])
-
-
-def undo_cramp(report_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_button("↩️ Undo", UndoCramp(report_id))]])
 
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -242,3 +248,125 @@ def pause_options() -> InlineKeyboardMarkup:
         ("1 week", PauseChoice.WEEK),
     )
     return InlineKeyboardMarkup(_rows([_button(label, Pause(c)) for label, c in choices], 2))
+
+
+# --- Cramp diary ---------------------------------------------------------------------
+
+_PREVIOUS_STEP = {
+    DraftStep.PLACE: DraftStep.KIND,
+    DraftStep.SEVERITY: DraftStep.PLACE,
+    DraftStep.DURATION: DraftStep.SEVERITY,
+    DraftStep.WHEN: DraftStep.DURATION,
+    DraftStep.EXTRA: DraftStep.WHEN,
+}
+
+
+def _show(text: str, draft: Draft) -> InlineKeyboardButton:
+    return _button(text, ShowDraft(draft))
+
+
+def _tick(on: bool, label: str) -> str:
+    return f"✅ {label}" if on else label
+
+
+def draft(d: Draft) -> InlineKeyboardMarkup:
+    """The buttons of one report screen. Each carries the draft as it will be after the tap."""
+    rows: list[list[InlineKeyboardButton]]
+    skip = None
+    match d.step:
+        case DraftStep.KIND:
+            rows = [[_show(label, replace(d, kind=kind, step=DraftStep.PLACE))
+                     for kind, label in texts.KIND_LABELS.items()]]  # fmt: skip
+        case DraftStep.PLACE:
+            after = DraftStep.PLACE if d.places else DraftStep.SEVERITY  # the first tap moves on
+            places = [
+                _show(_tick(p in d.places, label), replace(d, places=d.places ^ {p}, step=after))
+                for p, label in texts.PLACE_LABELS.items()
+            ]
+            rows = _rows(places, 3)
+            if d.places:
+                rows.append([_show("Next ›", replace(d, step=DraftStep.SEVERITY))])
+        case DraftStep.SEVERITY:
+            levels = [
+                _show(
+                    _tick(d.severity == n, str(n)), replace(d, severity=n, step=DraftStep.DURATION)
+                )
+                for n in range(1, 11)
+            ]
+            rows, skip = _rows(levels, 5), DraftStep.DURATION
+        case DraftStep.DURATION:
+            options = [
+                _show(_tick(d.duration == value, label.capitalize()),
+                      replace(d, duration=value, step=DraftStep.WHEN))
+                for value, label in texts.DURATION_LABELS.items()
+            ]  # fmt: skip
+            rows, skip = _rows(options, 2), DraftStep.WHEN
+        case DraftStep.WHEN:
+            options = [
+                _show(_tick(d.context == value, label.capitalize()),
+                      replace(d, context=value, step=DraftStep.EXTRA))
+                for value, label in texts.CONTEXT_LABELS.items()
+            ]  # fmt: skip
+            rows, skip = _rows(options, 2), DraftStep.EXTRA
+        case DraftStep.EXTRA:
+            rows = [
+                [
+                    _show(
+                        _tick(s in d.symptoms, label.capitalize()),
+                        replace(d, symptoms=d.symptoms ^ {s}),
+                    )
+                ]
+                for s, label in texts.SYMPTOM_LABELS.items()
+            ]
+            rows.append(
+                [_button("None of these: save", SaveDraft(replace(d, symptoms=frozenset())))]
+            )
+    if skip is not None:
+        rows.append([_show("Skip ›", replace(d, step=skip))])
+    footer = [_button("💾 Save", SaveDraft(d)), _button("✖ Cancel", CancelDraft())]
+    if d.step in _PREVIOUS_STEP:
+        footer.insert(0, _show("« Back", replace(d, step=_PREVIOUS_STEP[d.step])))
+    return InlineKeyboardMarkup([*rows, footer])
+
+
+def undo_report(report_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button("↩️ Undo", UndoCramp(report_id))]])
+
+
+def confirm_undo(report_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button("Yes, remove it", UndoCramp(report_id))]])
+
+
+def profile(
+    conditions: frozenset[Condition], medications: frozenset[Medication], weight_loss: bool
+) -> InlineKeyboardMarkup:
+    rows = [
+        [_button(_tick(c in conditions, label), ToggleProfile(ProfileItem.CONDITION, c.value))]
+        for c, label in texts.CONDITION_LABELS.items()
+    ]
+    rows += [
+        [_button(_tick(m in medications, label), ToggleProfile(ProfileItem.MEDICATION, m.value))]
+        for m, label in texts.MEDICATION_LABELS.items()
+    ]
+    rows.append(
+        [
+            _button(
+                _tick(weight_loss, "Unexplained weight loss"),
+                ToggleProfile(ProfileItem.WEIGHT_LOSS),
+            )
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def acknowledge_flag(flag_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button("✓ Got it", AcknowledgeFlag(flag_id))]])
+
+
+def acknowledge_flags(flags: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup | None:
+    """Under /flags: a Got it button per unread flag (id, title)."""
+    rows = [
+        [_button(f"✓ Got it: {title}", AcknowledgeFlag(flag_id, in_list=True))]
+        for flag_id, title in flags
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None

@@ -4,6 +4,16 @@ from datetime import date, datetime
 from html import escape
 
 from core.checklist import BEDTIME_ROUTINE, HOLD_SECONDS, HYDRATION_WHY, MOVEMENT_WHY
+from core.diary import (
+    Condition,
+    Context,
+    Duration,
+    Medication,
+    Place,
+    Report,
+    SpasmKind,
+    Symptom,
+)
 from core.timeofday import TIME_FORMAT_HELP, format_clock_time
 from db.models import User
 
@@ -15,7 +25,11 @@ BUTTON_HELP = "❓ Help"
 # (command, one-line description): /help and the Telegram command menu both use this.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Welcome and quick setup"),
-    ("cramp", "Log a cramp that is happening now"),
+    ("cramp", "Report a cramp: buttons, or one line like /cramp calf 7 3m night"),
+    ("history", "Your last 10 reports"),
+    ("undo", "Remove your last report"),
+    ("flags", "Warnings raised from your reports"),
+    ("profile", "Conditions and medicines that matter for cramps"),
     ("water", "Log a cup of water"),
     ("stretch", "The bedtime stretch routine, right now"),
     ("reminders", "Your reminders: next times, on and off"),
@@ -303,3 +317,159 @@ def paused(until: str) -> str:
 
 NOT_PAUSED = "▶️ Reminders aren't paused."
 RESUMED = "▶️ Reminders are back on."
+
+
+# --- Cramp diary ---------------------------------------------------------------------
+
+KIND_LABELS = {
+    SpasmKind.CRAMP: "Cramp",
+    SpasmKind.TWITCH: "Twitch",
+    SpasmKind.STIFFNESS: "Stiffness",
+}
+PLACE_LABELS = {
+    Place.CALF: "Calf",
+    Place.FOOT: "Foot / toes",
+    Place.HAMSTRING: "Hamstring",
+    Place.QUADRICEPS: "Thigh (front)",
+    Place.BACK: "Back",
+    Place.NECK: "Neck",
+    Place.ARM: "Hand / arm",
+    Place.ABDOMEN: "Abdomen",
+    Place.OTHER: "Other",
+}
+DURATION_LABELS = {
+    Duration.UNDER_1_MIN: "under 1 min",
+    Duration.MIN_1_TO_10: "1–10 min",
+    Duration.OVER_10_MIN: "over 10 min",
+    Duration.STILL_GOING: "still going",
+}
+CONTEXT_LABELS = {
+    Context.JUST_NOW: "just now",
+    Context.NIGHT: "in bed / at night",
+    Context.EXERCISE: "during exercise",
+    Context.REST: "at rest",
+    Context.EARLIER: "earlier today",
+}
+SYMPTOM_LABELS = {
+    Symptom.SWELLING: "swelling, redness or warmth",
+    Symptom.WEAKNESS: "weakness",
+    Symptom.NUMBNESS: "numbness / tingling",
+    Symptom.WALKING: "trouble walking or holding things",
+}
+CONDITION_LABELS = {
+    Condition.DIABETES: "Diabetes",
+    Condition.KIDNEY: "Kidney disease",
+    Condition.LIVER: "Liver disease",
+    Condition.THYROID: "Thyroid disorder",
+    Condition.PAD: "Peripheral artery disease",
+    Condition.SPINE: "Herniated disc / spinal stenosis",
+}
+MEDICATION_LABELS = {
+    Medication.DIURETIC: "Diuretic",
+    Medication.STATIN: "Statin",
+    Medication.ASTHMA: "Asthma medication",
+}
+
+
+def _duration_text(report: Report) -> str | None:
+    if report.duration_seconds:
+        minutes, seconds = divmod(report.duration_seconds, 60)
+        hours, minutes = divmod(minutes, 60)
+        parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
+        parts.append(f"{seconds} s" if seconds and not hours else "")
+        return " ".join(part for part in parts if part)
+    return DURATION_LABELS[report.duration] if report.duration else None
+
+
+def report_summary(report: Report) -> str:
+    """One line: cramp · calf, foot / toes · 7/10 · 1–10 min · in bed / at night · weakness."""
+    parts = [report.kind.value]
+    if report.places:
+        parts.append(", ".join(PLACE_LABELS[p].lower() for p in Place if p in report.places))
+    if report.severity:
+        parts.append(f"{report.severity}/10")
+    if (duration := _duration_text(report)) is not None:
+        parts.append(duration)
+    if report.context:
+        parts.append(CONTEXT_LABELS[report.context])
+    parts += [SYMPTOM_LABELS[s] for s in Symptom if s in report.symptoms]
+    return " · ".join(parts)
+
+
+DRAFT_QUESTIONS = {
+    "k": "What was it?",
+    "p": "Where? Tap every place it hit.",
+    "s": "How strong, from 1 (mild) to 10 (worst)?",
+    "d": "How long did it last?",
+    "w": "When did it happen?",
+    "x": "Anything else? Tap all that apply, then Save.",
+}
+
+
+def draft_screen(summary: str | None, step: str) -> str:
+    so_far = f"So far: {escape(summary)}\n" if summary else ""
+    return (
+        f"📝 <b>New report</b>\n{so_far}{DRAFT_QUESTIONS[step]}\n"
+        "<i>Save any time: what you filled in is kept.</i>"
+    )
+
+
+def report_saved(summary: str, local: datetime) -> str:
+    return f"✅ Saved: {escape(summary)} ({local:%a %H:%M})."
+
+
+RELIEF = (
+    "While it lasts: stretch the muscle gently and hold (for a calf, straighten the leg and "
+    "pull your toes toward your shin; don't bounce), massage it firmly, warm it, then walk "
+    "a little."
+)
+URGENT_SWELLING = (
+    "🚨 <b>Swelling, redness or warmth with a cramp can mean a blood clot (deep vein "
+    "thrombosis). Please get medical attention now</b>, even if the cramp has eased."
+)
+REPORT_CANCELLED = "Report not saved."
+REPORT_ALREADY_SAVED = "This report is already saved."
+NO_REPORTS = "No reports yet. When a cramp strikes, tap 🦵 Report cramp."
+
+
+def bad_cramp_words(unknown: tuple[str, ...], problems: tuple[str, ...], accepted: str) -> str:
+    lines = []
+    if unknown:
+        lines.append(
+            "I didn't understand: " + ", ".join(f"“{quote(word, 30)}”" for word in unknown)
+        )
+    lines += [escape(problem) for problem in problems]
+    return "🤔 " + "\n".join(lines) + "\nNothing was saved.\n\n" + escape(accepted)
+
+
+def history(lines: list[str]) -> str:
+    return "<b>Your last reports</b>\n" + "\n".join(lines)
+
+
+def undo_question(summary: str, local: datetime) -> str:
+    return f"Remove your last report, {escape(summary)} ({local:%a %d %b %H:%M})?"
+
+
+PROFILE_TEXT = (
+    "🩺 <b>Your health profile</b> (all optional)\n"
+    "Some conditions and medicines make cramps more likely, so they change what I watch "
+    "for. Tap to switch; it is only used for your warnings and summaries."
+)
+
+
+def flag_message(title: str, when: str, concern: str, action: str, disclaimer: str) -> str:
+    return (
+        f"🚩 <b>{escape(title)}</b>\n"
+        f"What I noticed: your reports of {escape(when)}.\n"
+        f"Why it matters: it can point to {escape(concern)}.\n"
+        f"What the guidance says: {escape(action)}\n"
+        f"<i>{escape(disclaimer)}</i>"
+    )
+
+
+def flags_list(lines: list[str]) -> str:
+    return "<b>Warnings from your reports</b>\n" + "\n".join(lines)
+
+
+NO_FLAGS = "No warnings so far. I'll tell you if your reports show a pattern worth a doctor's look."
+FLAG_ACKNOWLEDGED = "Noted."

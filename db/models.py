@@ -6,6 +6,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -47,22 +48,47 @@ class User(Base):
     stretch_lead_minutes: Mapped[int] = mapped_column(SmallInteger, default=30)
     tips_on: Mapped[bool] = mapped_column(Boolean, default=True)
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # /profile, as bit sets of core.diary.Condition and Medication.
+    conditions: Mapped[int] = mapped_column(Integer, default=0)
+    medications: Mapped[int] = mapped_column(Integer, default=0)
+    weight_loss: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class CrampReport(Base):
-    """One cramp the user told us about."""
+    """One cramp (or twitch, or stiffness) the user told us about.
+
+    Places and symptoms are bit sets of core.diary.Place and Symptom, so SQL can count
+    them. The message the report came from is unique per user: a duplicated update or a
+    second tap on Save finds it already there.
+    """
 
     __tablename__ = "cramp_reports"
-    __table_args__ = (Index("ix_cramp_reports_user_occurred", "user_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_cramp_reports_user_occurred", "user_id", "occurred_at"),
+        UniqueConstraint("user_id", "source_message_id", name="uq_cramp_reports_user_message"),
+    )
 
     id: Mapped[int] = mapped_column(AutoId, primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # How it was entered: "button" (reply keyboard) or "command".
+    # How it was entered: "button" (quick replies) or "command" (one line).
     source: Mapped[str] = mapped_column(String(16))
+    source_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    kind: Mapped[str] = mapped_column(String(16), default="cramp")
+    places: Mapped[int] = mapped_column(Integer, default=0)
+    severity: Mapped[int | None] = mapped_column(SmallInteger, default=None)
+    duration: Mapped[str | None] = mapped_column(String(8), default=None)
+    duration_seconds: Mapped[int | None] = mapped_column(Integer, default=None)
+    context: Mapped[str | None] = mapped_column(String(16), default=None)
+    symptoms: Mapped[int] = mapped_column(Integer, default=0)
+    # That day's adherence when the report was made, for later insight.
+    cups_today: Mapped[int | None] = mapped_column(SmallInteger, default=None)
+    cups_goal: Mapped[int | None] = mapped_column(SmallInteger, default=None)
+    hours_since_movement: Mapped[float | None] = mapped_column(Float, default=None)
+    stretched_last_night: Mapped[bool | None] = mapped_column(Boolean, default=None)
 
 
 class ReminderSchedule(Base):
@@ -136,3 +162,34 @@ class HydrationDay(Base):
     )
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     extra_cups: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Flag(Base):
+    """A red-flag rule that fired, with the reports that made it fire."""
+
+    __tablename__ = "flags"
+    __table_args__ = (Index("ix_flags_user_raised", "user_id", "raised_at"),)
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    rule_id: Mapped[int] = mapped_column(SmallInteger)
+    level: Mapped[str] = mapped_column(String(16))
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class FlagReport(Base):
+    """Which reports triggered a flag."""
+
+    __tablename__ = "flag_reports"
+
+    flag_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"),
+        ForeignKey("flags.id", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    report_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"),
+        ForeignKey("cramp_reports.id", ondelete="CASCADE"),
+        primary_key=True,
+    )

@@ -11,8 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import get_history
 
 from db.dialect import upsert
-from db.models import HydrationDay, ReminderSchedule, User, WaterLog
-from scheduler.planning import DEFAULT_CUPS, HOT_DAY_EXTRA_CUPS, Kind, Prefs, day_of, next_slot
+from db.models import Delivery, HydrationDay, ReminderSchedule, User, WaterLog
+from scheduler.planning import (
+    DEFAULT_CUPS,
+    HOT_DAY_EXTRA_CUPS,
+    Kind,
+    Prefs,
+    day_end,
+    day_of,
+    day_start,
+    next_slot,
+)
 
 SNOOZE_MINUTES = {Kind.HYDRATION: 30, Kind.MOVEMENT: 15}
 
@@ -149,3 +158,38 @@ async def next_due_times(session: AsyncSession, user_id: int) -> dict[Kind, date
         .group_by(ReminderSchedule.kind)
     )
     return {Kind(kind): due for kind, due in rows}
+
+
+async def adherence_at(session: AsyncSession, user: User, at: datetime) -> dict[str, object]:
+    """That day's checklist adherence at `at`: cups vs goal, hours since the user last
+    answered "Moved", and whether last night's stretch was done. Stored with each report."""
+    prefs = prefs_of(user)
+    day = day_of(prefs, at)
+    goal = (await goals_by_day(session, user.id, [day])).get(day, DEFAULT_CUPS)
+    moved_at = await session.scalar(
+        select(func.max(Delivery.responded_at)).where(
+            Delivery.user_id == user.id,
+            Delivery.kind == Kind.MOVEMENT.value,
+            Delivery.response == "m",
+            Delivery.responded_at <= at,
+        )
+    )
+    # "Last night" is the night before today's wake-up, or tonight once past bedtime.
+    night = day if at >= day_end(prefs, day) else day - timedelta(days=1)
+    stretched = await session.scalar(
+        select(func.count()).where(
+            Delivery.user_id == user.id,
+            Delivery.kind == Kind.STRETCH.value,
+            Delivery.response == "d",
+            Delivery.slot_at >= day_start(prefs, night),
+            Delivery.slot_at < day_start(prefs, night + timedelta(days=1)),
+        )
+    )
+    return {
+        "cups_today": await cups_on(session, user.id, day),
+        "cups_goal": goal,
+        "hours_since_movement": (
+            round((at - moved_at).total_seconds() / 3600, 2) if moved_at is not None else None
+        ),
+        "stretched_last_night": bool(stretched),
+    }

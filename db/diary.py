@@ -1,0 +1,122 @@
+"""Cramp reports and red flags. Functions here never commit: the caller owns the transaction."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.diary import (
+    Condition,
+    Context,
+    Duration,
+    Medication,
+    Place,
+    Profile,
+    Report,
+    SpasmKind,
+    Symptom,
+    from_mask,
+)
+from db.dialect import upsert
+from db.models import CrampReport, Flag, FlagReport, User
+
+
+def as_report(row: CrampReport) -> Report:
+    """The pure view of a stored report, for the rules and for display."""
+    return Report(
+        id=row.id,
+        occurred_at=row.occurred_at,
+        kind=SpasmKind(row.kind),
+        places=from_mask(Place, row.places),
+        severity=row.severity,
+        duration=Duration(row.duration) if row.duration else None,
+        duration_seconds=row.duration_seconds,
+        context=Context(row.context) if row.context else None,
+        symptoms=from_mask(Symptom, row.symptoms),
+    )
+
+
+def profile_of(user: User) -> Profile:
+    return Profile(
+        conditions=from_mask(Condition, user.conditions),
+        medications=from_mask(Medication, user.medications),
+        weight_loss=user.weight_loss,
+    )
+
+
+async def add_report(session: AsyncSession, values: dict[str, object]) -> int | None:
+    """Insert a report; None if one from the same message exists (a repeat), else its id."""
+    return await session.scalar(
+        upsert(session, CrampReport)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["user_id", "source_message_id"])
+        .returning(CrampReport.id)
+    )
+
+
+async def reports_since(session: AsyncSession, user_id: int, since: datetime) -> list[CrampReport]:
+    """The user's reports that happened since `since`, oldest first."""
+    rows = await session.scalars(
+        select(CrampReport)
+        .where(CrampReport.user_id == user_id, CrampReport.occurred_at >= since)
+        .order_by(CrampReport.occurred_at, CrampReport.id)
+    )
+    return list(rows)
+
+
+async def latest_reports(session: AsyncSession, user_id: int, limit: int) -> list[CrampReport]:
+    """The user's newest reports, newest first."""
+    rows = await session.scalars(
+        select(CrampReport)
+        .where(CrampReport.user_id == user_id)
+        .order_by(CrampReport.occurred_at.desc(), CrampReport.id.desc())
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def flags_since(session: AsyncSession, user_id: int, since: datetime) -> list[Flag]:
+    rows = await session.scalars(
+        select(Flag).where(Flag.user_id == user_id, Flag.raised_at >= since)
+    )
+    return list(rows)
+
+
+async def add_flag(
+    session: AsyncSession,
+    user_id: int,
+    rule_id: int,
+    level: str,
+    now: datetime,
+    report_ids: Sequence[int],
+) -> int:
+    """Store a raised flag with the reports that triggered it."""
+    flag = Flag(user_id=user_id, rule_id=rule_id, level=level, raised_at=now)
+    session.add(flag)
+    await session.flush()
+    session.add_all(FlagReport(flag_id=flag.id, report_id=report_id) for report_id in report_ids)
+    return flag.id
+
+
+async def latest_flags(
+    session: AsyncSession, user_id: int, limit: int
+) -> list[tuple[Flag, list[int]]]:
+    """The user's newest flags with their triggering report ids."""
+    flags = list(
+        await session.scalars(
+            select(Flag)
+            .where(Flag.user_id == user_id)
+            .order_by(Flag.raised_at.desc(), Flag.id.desc())
+            .limit(limit)
+        )
+    )
+    links = await session.execute(
+        select(FlagReport.flag_id, FlagReport.report_id).where(
+            FlagReport.flag_id.in_([flag.id for flag in flags])
+        )
+    )
+    by_flag: dict[int, list[int]] = {}
+    for flag_id, report_id in links:
+        by_flag.setdefault(flag_id, []).append(report_id)
+    return [(flag, sorted(by_flag.get(flag.id, []))) for flag in flags]
