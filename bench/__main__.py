@@ -17,7 +17,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager, contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +25,17 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from bench.seed import seed_due, seed_users
+from bench.seed import seed_due, seed_users, seed_weeks
 from bot.app import build_application
+from bot.documents import week_chart_png
 from bot.reminders import make_sender
 from bot.settings import AppSettings, SendingSettings, Settings, TelegramSettings
+from core.weekly import daily_series, insights, nudge, period, summary_text, totals
 from db.migrate import upgrade_database
 from db.models import Delivery
 from db.session import create_engine, create_session_factory
 from db.settings import DatabaseSettings
+from db.stats import sweep_day_records
 from scheduler.dispatcher import Dispatcher
 
 TOKEN = "123456789:BENCH-token_abcdefghijklmnopqrstuvwxyz01"
@@ -128,6 +131,47 @@ async def dispatch_throughput(url: str, users: int, base_url: str) -> dict[str, 
     return {"messages": float(sent or 0), "seconds": elapsed, "per_second": (sent or 0) / elapsed}
 
 
+async def weekly_stats(url: str, users: int) -> dict[str, float]:
+    """The weekly sweep's statistics for every user (SQL per-day aggregates, then weekly
+    totals in Python), in batches of 1,000; then text rendering, and charts on a sample."""
+    now = datetime.now(UTC)
+    engine = await fresh_database(url)
+    rows = await seed_weeks(engine, users, now)
+    engine = create_engine(url)
+    sessions = create_session_factory(engine)
+    today = now.date()
+    start, end = period(6, today)
+    started = time.perf_counter()
+    all_days: dict[int, list[Any]] = {}
+    first = today - timedelta(days=27)
+    async for records in sweep_day_records(sessions, range(1, users + 1), first, end):
+        for user_id, days in records.items():
+            totals(days, start, end, today=today)
+            totals(days, start - timedelta(days=7), start - timedelta(days=1))
+            all_days[user_id] = days
+    stats_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    for days in all_days.values():
+        this = totals(days, start, end, today=today)
+        previous = totals(days, start - timedelta(days=7), start - timedelta(days=1))
+        found = insights(days, today - timedelta(days=1))
+        summary_text(this, previous, days, [], found, nudge(this, days), "Your week")
+    text_seconds = time.perf_counter() - started
+    sample = list(all_days.values())[:50]
+    started = time.perf_counter()
+    for days in sample:
+        week_chart_png(daily_series(days, start, end), "Your week")
+    chart_seconds = (time.perf_counter() - started) / len(sample)
+    await engine.dispose()
+    return {
+        "users": float(users),
+        "rows": float(sum(rows.values())),
+        "stats_seconds": stats_seconds,
+        "text_seconds": text_seconds,
+        "chart_ms_each": chart_seconds * 1000,
+    }
+
+
 def read_peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -175,6 +219,7 @@ async def main(quick: bool) -> dict[str, Any]:
     runs = 1 if quick else 3
     due_users = 500 if quick else 10_000
     startup_users = 2_000 if quick else 100_000
+    weekly_users = 1_000 if quick else 100_000
     results: dict[str, Any] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
@@ -199,6 +244,8 @@ async def main(quick: bool) -> dict[str, Any]:
                     await engine.dispose()
                     runs_ = [startup(url, base_url, folder) for _ in range(runs)]
                     results[f"startup_{name}"] = median_of(runs_) | {"users": startup_users}
+        weekly_url = f"sqlite+aiosqlite:///{folder / 'weekly.sqlite3'}"
+        results["weekly_SQLite"] = await weekly_stats(weekly_url, weekly_users)
     return results
 
 
@@ -219,6 +266,12 @@ def report(results: dict[str, Any]) -> None:
             label = f"start-up, {value['users']:.0f} users, {key[8:]}"
             print(f"{label:<34}{value['ready_seconds']:>12.2f} s      <= 3 s")
             print(f"{'  peak RSS':<34}{value['peak_rss_mb']:>11.0f} MB      <= 150 MB")
+        if key.startswith("weekly_"):
+            label = f"weekly stats, {value['users']:.0f} users, {key[7:]}"
+            print(f"{label:<34}{value['stats_seconds']:>12.1f} s      <= 30 s"
+                  f"  ({value['rows']:.0f} rows, 4 weeks each)")  # fmt: skip
+            print(f"{'  summary texts, all users':<34}{value['text_seconds']:>12.1f} s")
+            print(f"{'  chart PNG, each (sample of 50)':<34}{value['chart_ms_each']:>11.0f} ms")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Filling a database with many users and their schedules, fast (bulk inserts)."""
 
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
@@ -81,3 +81,80 @@ async def seed_due(
         for user_id in range(1, count + 1)
     ]
     await _bulk(engine, ReminderSchedule, rows)
+
+
+def _fill_weeks(path: str, user_ids: range, today: date, days: int) -> dict[str, int]:
+    """Four weeks of realistic data per user, written straight through sqlite3: reports,
+    cups, movement and stretch reminders with answers. Deterministic."""
+    import random
+    import sqlite3
+
+    rng = random.Random(7)
+    connection = sqlite3.connect(path)
+    counts = {"cramp_reports": 0, "water_logs": 0, "deliveries": 0}
+    stamp = "%Y-%m-%d %H:%M:%S.000000"
+    message_id = 0
+    for user_id in user_ids:
+        cramps, cups, deliveries = [], [], []
+        for back in range(days):
+            day = today - timedelta(days=back)
+            noon = datetime(day.year, day.month, day.day, 12)
+            for cup in range(rng.randint(3, 9)):
+                cups.append(
+                    (
+                        user_id,
+                        (noon + timedelta(minutes=30 * cup)).strftime(stamp),
+                        day.isoformat(),
+                        "button",
+                    )
+                )
+            if rng.random() < 0.4:
+                message_id += 1
+                at = (noon + timedelta(hours=rng.choice((-8, 2, 11)))).strftime(stamp)
+                cramps.append((
+                    user_id, at, at, "button", message_id, rng.choice(("cramp", "cramp", "twitch")),
+                    1 << rng.randrange(9), rng.randint(2, 9), rng.choice(("lt1", "1to10", "gt10")),
+                    rng.choice(("night", "rest", "exercise")), 0, day.isoformat(),
+                ))  # fmt: skip
+            for hour in range(4):
+                slot = (noon + timedelta(hours=hour)).strftime(stamp)
+                answer = "m" if rng.random() < 0.6 else None
+                deliveries.append(
+                    (user_id, "movement", slot, day.isoformat(), "sent", slot, slot, answer)
+                )
+            slot = (noon + timedelta(hours=10)).strftime(stamp)
+            deliveries.append((user_id, "stretch", slot, day.isoformat(), "sent", slot, slot,
+                               "d" if rng.random() < 0.5 else None))  # fmt: skip
+        connection.executemany(
+            "INSERT INTO cramp_reports (user_id, occurred_at, reported_at, source,"
+            " source_message_id, kind, places, severity, duration, context, symptoms, day)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            cramps,
+        )
+        connection.executemany(
+            "INSERT INTO water_logs (user_id, logged_at, day, source) VALUES (?, ?, ?, ?)", cups
+        )
+        connection.executemany(
+            "INSERT INTO deliveries (user_id, kind, slot_at, day, status, claimed_at, sent_at,"
+            " response) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            deliveries,
+        )
+        counts["cramp_reports"] += len(cramps)
+        counts["water_logs"] += len(cups)
+        counts["deliveries"] += len(deliveries)
+    connection.commit()
+    connection.close()
+    return counts
+
+
+async def seed_weeks(
+    engine: AsyncEngine, count: int, now: datetime, days: int = 28
+) -> dict[str, int]:
+    """`count` users with `days` days of data each (SQLite only: it writes the file directly)."""
+    await _bulk(engine, User, list(user_rows(count, now)))
+    path = engine.url.database
+    assert path, "seed_weeks needs a SQLite file"
+    await engine.dispose()  # let sqlite3 write without the pool holding connections
+    import asyncio
+
+    return await asyncio.to_thread(_fill_weeks, path, range(1, count + 1), now.date(), days)

@@ -24,6 +24,7 @@ from bot.callbacks import (
     AnswerReminder,
     CancelDraft,
     FinishReminders,
+    Forget,
     OpenScreen,
     Pause,
     RaiseGoal,
@@ -31,6 +32,8 @@ from bot.callbacks import (
     Screen,
     SetBed,
     SetStretchLead,
+    SetSummaryDay,
+    SetSummaryTime,
     SetTimezone,
     SetWake,
     ShowDraft,
@@ -45,11 +48,12 @@ from bot.callbacks import (
     parse_callback_data,
 )
 from bot.context import CONTEXT_TYPES, CoachApplication, CoachContext
-from bot.handlers import cramps, general, preferences, reminders
+from bot.handlers import cramps, general, preferences, reminders, summary
 from bot.http import AiohttpRequest
 from bot.ratelimit import SendLimiter
 from bot.reminders import make_sender
 from bot.settings import Settings
+from bot.summaries import make_preparer
 from core.clock import Clock, utc_now
 from db.migrate import upgrade_database
 from db.session import create_engine, create_session_factory
@@ -103,6 +107,7 @@ async def post_init(application: CoachApplication) -> None:
         data.clock,
         batch_size=data.dispatch_batch_size,
         on_idle=_wake_at_next_due(application),
+        prepare=make_preparer(data.sessions),
     )
     data.dispatcher_stop = asyncio.Event()
     data.dispatcher_task = asyncio.create_task(data.dispatcher.run(data.dispatcher_stop))
@@ -158,6 +163,9 @@ def register_handlers(application: CoachApplication) -> None:
             CommandHandler("undo", cramps.undo_last, filters=private),
             CommandHandler("profile", cramps.profile, filters=private),
             CommandHandler("flags", cramps.flags, filters=private),
+            CommandHandler("summary", summary.summary, filters=private),
+            CommandHandler("export", summary.export, filters=private),
+            CommandHandler("forget", summary.forget, filters=private),
             CommandHandler("water", reminders.log_water, filters=private),
             CommandHandler("stretch", reminders.stretch_now, filters=private),
             CommandHandler("reminders", reminders.show_reminders, filters=private),
@@ -200,6 +208,9 @@ def register_handlers(application: CoachApplication) -> None:
             CallbackQueryHandler(cramps.cancel_draft, pattern=is_callback(CancelDraft)),
             CallbackQueryHandler(cramps.toggle_profile, pattern=is_callback(ToggleProfile)),
             CallbackQueryHandler(cramps.acknowledge_flag, pattern=is_callback(AcknowledgeFlag)),
+            CallbackQueryHandler(preferences.set_summary_day, pattern=is_callback(SetSummaryDay)),
+            CallbackQueryHandler(preferences.set_summary_time, pattern=is_callback(SetSummaryTime)),
+            CallbackQueryHandler(summary.confirm_forget, pattern=is_callback(Forget)),
             CallbackQueryHandler(general.stale_button),
             ChatMemberHandler(general.membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
         ]

@@ -58,6 +58,7 @@ class Screen(StrEnum):
     MOVEMENT_DAYS = "md"
     STRETCH_LEAD = "sl"
     PAUSE = "ps"
+    SUMMARY = "sm"
 
 
 @dataclass(frozen=True)
@@ -371,6 +372,36 @@ class AcknowledgeFlag:
         return f"fl:{self.flag_id}{':l' if self.in_list else ''}"
 
 
+@dataclass(frozen=True)
+class SetSummaryDay:
+    """The weekday the weekly summary comes (0 = Monday)."""
+
+    weekday: int
+
+    def encode(self) -> str:
+        return f"sd:{self.weekday}"
+
+
+@dataclass(frozen=True)
+class SetSummaryTime:
+    """The local time the weekly summary comes."""
+
+    value: time
+
+    def encode(self) -> str:
+        return f"sx:{_hhmm(self.value)}"
+
+
+@dataclass(frozen=True)
+class Forget:
+    """Delete everything about the presser (after they confirm)."""
+
+    confirmed: bool
+
+    def encode(self) -> str:
+        return f"fg:{'yes' if self.confirmed else 'no'}"
+
+
 CallbackData = (
     SetTimezone
     | SetWake
@@ -392,6 +423,9 @@ CallbackData = (
     | CancelDraft
     | ToggleProfile
     | AcknowledgeFlag
+    | SetSummaryDay
+    | SetSummaryTime
+    | Forget
 )
 
 
@@ -473,6 +507,13 @@ def parse_callback_data(data: str | None) -> CallbackData | None:
                 if profile_item is ProfileItem.MEDICATION:
                     return ToggleProfile(profile_item, Medication(value).value)
                 return ToggleProfile(profile_item) if not value else None
+            case "sd" if rest in {"0", "1", "2", "3", "4", "5", "6"}:
+                return SetSummaryDay(int(rest))
+            case "sx":
+                at = _parse_hhmm(rest)
+                return SetSummaryTime(at) if at is not None else None
+            case "fg" if rest in ("yes", "no"):
+                return Forget(rest == "yes")
             case "fl":
                 number, _, where = rest.partition(":")
                 if where not in ("", "l"):

@@ -17,6 +17,7 @@ from bot.callbacks import (
     DraftStep,
     FinishReminders,
     Flow,
+    Forget,
     OpenScreen,
     Pause,
     PauseChoice,
@@ -28,6 +29,8 @@ from bot.callbacks import (
     Screen,
     SetBed,
     SetStretchLead,
+    SetSummaryDay,
+    SetSummaryTime,
     SetTimezone,
     SetWake,
     ShowDraft,
@@ -136,6 +139,7 @@ def settings_menu() -> InlineKeyboardMarkup:
                 _button("☀️ Wake-up", OpenScreen(Screen.WAKE)),
                 _button("🌙 Bedtime", OpenScreen(Screen.BED)),
             ],
+            [_button("📊 Weekly summary", OpenScreen(Screen.SUMMARY))],
         ]
     )
 
@@ -370,3 +374,24 @@ def acknowledge_flags(flags: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup 
         for flag_id, title in flags
     ]
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+SUMMARY_TIMES = tuple(time(h) for h in (8, 12, 18, 20, 21))
+
+
+def summary_choices(weekday: int, at: time) -> InlineKeyboardMarkup:
+    days = [
+        _button(_tick(day == weekday, name), SetSummaryDay(day))
+        for day, name in enumerate(WEEKDAYS)
+    ]
+    times = [
+        _button(_tick(value == at, format_clock_time(value)), SetSummaryTime(value))
+        for value in SUMMARY_TIMES
+    ]
+    return InlineKeyboardMarkup([*_rows(days, 4), times, *_back(Flow.SETTINGS)])
+
+
+def confirm_forget() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[_button("Delete everything", Forget(True)), _button("Keep my data", Forget(False))]]
+    )

@@ -6,12 +6,20 @@ from datetime import datetime
 
 import httpx
 from telegram import InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import ExtBot
 
 from bot import keyboards, texts
 from bot.http import AMBIGUOUS_TIMEOUTS
 from bot.ratelimit import BACKGROUND, RateLimitArgs
+from bot.summaries import Summary, chart_png
 from core.checklist import tip_for
 from scheduler.dispatcher import Outgoing, Sender, SendResult
 from scheduler.planning import DEFAULT_CUPS, Kind
@@ -58,31 +66,63 @@ def make_sender(
     """A Sender for the dispatcher: retries what is safe to retry, with backoff."""
 
     async def send(outgoing: Outgoing) -> tuple[SendResult, int | None]:
-        text, markup = render(
-            outgoing.kind, outgoing.delivery_id, outgoing.slot_at,
-            cups=outgoing.cups, goal=outgoing.goal,
-        )  # fmt: skip
-        for attempt in range(attempts):
-            try:
-                message = await bot.send_message(
-                    outgoing.chat_id, text, reply_markup=markup, rate_limit_args=BACKGROUND
-                )
-                return SendResult.SENT, message.message_id
-            except Forbidden:
-                return SendResult.BLOCKED, None
-            except BadRequest as error:
-                gone = any(reason in error.message.lower() for reason in _GONE_CHAT)
-                if not gone:
-                    logger.error("Reminder %s refused: %s", outgoing.delivery_id, error.message)
-                return (SendResult.BLOCKED if gone else SendResult.FAILED), None
-            except TimedOut as error:
-                if isinstance(error.__cause__, _AMBIGUOUS_TIMEOUTS):
-                    logger.warning("Reminder %s timed out after sending", outgoing.delivery_id)
-                    return SendResult.UNKNOWN, None
-            except (RetryAfter, NetworkError) as error:  # 5xx, connection refused, ...
-                logger.warning("Reminder %s not sent (%s)", outgoing.delivery_id, error)
-            if attempt + 1 < attempts:
-                await asyncio.sleep(backoff_seconds * 2**attempt)
-        return SendResult.RETRY, None
+        if outgoing.kind is Kind.SUMMARY:
+            if not isinstance(outgoing.payload, Summary):
+                logger.error("Summary %s has no content", outgoing.delivery_id)
+                return SendResult.FAILED, None
+            text, markup = outgoing.payload.text, None
+        else:
+            text, markup = render(
+                outgoing.kind, outgoing.delivery_id, outgoing.slot_at,
+                cups=outgoing.cups, goal=outgoing.goal,
+            )  # fmt: skip
+        result = await _send_with_retries(bot, outgoing, text, markup, attempts, backoff_seconds)
+        if result[0] is SendResult.SENT and isinstance(outgoing.payload, Summary):
+            await _send_chart(bot, outgoing.chat_id, outgoing.payload)
+        return result
 
     return send
+
+
+async def _send_chart(bot: ExtBot[RateLimitArgs], chat_id: int, summary: Summary) -> None:
+    """The summary's chart; the text already said everything, so a failure here is logged."""
+    try:
+        png = await chart_png(summary)
+        if png is not None:
+            await bot.send_photo(
+                chat_id, png, caption=texts.CHART_CAPTION, rate_limit_args=BACKGROUND
+            )
+    except TelegramError as error:
+        logger.warning("Summary chart for chat %s not sent: %s", chat_id, error)
+
+
+async def _send_with_retries(
+    bot: ExtBot[RateLimitArgs],
+    outgoing: Outgoing,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    attempts: int,
+    backoff_seconds: float,
+) -> tuple[SendResult, int | None]:
+    for attempt in range(attempts):
+        try:
+            message = await bot.send_message(
+                outgoing.chat_id, text, reply_markup=markup, rate_limit_args=BACKGROUND
+            )
+            return SendResult.SENT, message.message_id
+        except Forbidden:
+            return SendResult.BLOCKED, None
+        except BadRequest as error:
+            gone = any(reason in error.message.lower() for reason in _GONE_CHAT)
+            if not gone:
+                logger.error("Reminder %s refused: %s", outgoing.delivery_id, error.message)
+            return (SendResult.BLOCKED if gone else SendResult.FAILED), None
+        except TimedOut as error:
+            if isinstance(error.__cause__, _AMBIGUOUS_TIMEOUTS):
+                logger.warning("Reminder %s timed out after sending", outgoing.delivery_id)
+                return SendResult.UNKNOWN, None
+        except (RetryAfter, NetworkError) as error:  # 5xx, connection refused, ...
+            logger.warning("Reminder %s not sent (%s)", outgoing.delivery_id, error)
+        if attempt + 1 < attempts:
+            await asyncio.sleep(backoff_seconds * 2**attempt)
+    return SendResult.RETRY, None

@@ -30,6 +30,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("undo", "Remove your last report"),
     ("flags", "Warnings raised from your reports"),
     ("profile", "Conditions and medicines that matter for cramps"),
+    ("summary", "This week so far; /summary last for the previous week"),
+    ("export", "Everything you recorded (CSV) and a report for your doctor (PDF)"),
+    ("forget", "Delete everything the bot holds about you"),
     ("water", "Log a cup of water"),
     ("stretch", "The bedtime stretch routine, right now"),
     ("reminders", "Your reminders: next times, on and off"),
@@ -134,7 +137,9 @@ def settings_summary(user: User, local_now: datetime) -> str:
         f"🌍 Time zone: {escape(user.timezone)} (it's {local_now:%H:%M} there now)\n"
         f"☀️ Wake-up: {format_clock_time(user.wake_time)}\n"
         f"🌙 Bedtime: {format_clock_time(user.bed_time)}\n"
-        f"🔔 Reminders: {reminders_line(user)}"
+        f"🔔 Reminders: {reminders_line(user)}\n"
+        f"📊 Weekly summary: {WEEKDAY_NAMES[user.summary_weekday]} "
+        f"{format_clock_time(user.summary_time)}"
     )
 
 
@@ -473,3 +478,27 @@ def flags_list(lines: list[str]) -> str:
 
 NO_FLAGS = "No warnings so far. I'll tell you if your reports show a pattern worth a doctor's look."
 FLAG_ACKNOWLEDGED = "Noted."
+
+
+# --- Weekly summary, export, forget -------------------------------------------------
+
+CHART_CAPTION = "Daily cramps (bars) and cups of water (line), with your goal (dashed)."
+SUMMARY_WORKING = "📊 Putting your summary together…"
+EXPORT_READY = (
+    "📎 Here is everything you recorded (CSV, times in your zone) and a report for your "
+    "doctor covering the last 90 days (PDF)."
+)
+FORGET_QUESTION = (
+    "🗑 This deletes everything I hold about you: settings, reports, cups, reminders and "
+    "warnings. It can't be undone. Tip: /export first if you want a copy."
+)
+FORGET_DONE = "Everything is deleted. If you ever want to start again, send /start."
+FORGET_KEPT = "Nothing was deleted."
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def choose_summary(weekday: int, at: str) -> str:
+    return (
+        f"📊 Your weekly summary comes on {WEEKDAY_NAMES[weekday]} at {at}. "
+        "Tap a day or a time to change it."
+    )

@@ -22,6 +22,7 @@ from db.base import AutoId, Base, UTCDateTime
 
 DEFAULT_WAKE_TIME = time(7, 0)
 DEFAULT_BED_TIME = time(23, 0)
+DEFAULT_SUMMARY_TIME = time(18, 0)
 
 
 class User(Base):
@@ -52,6 +53,9 @@ class User(Base):
     conditions: Mapped[int] = mapped_column(Integer, default=0)
     medications: Mapped[int] = mapped_column(Integer, default=0)
     weight_loss: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the weekly summary comes: Monday = 0 ... Sunday = 6, at this local time.
+    summary_weekday: Mapped[int] = mapped_column(SmallInteger, default=6)
+    summary_time: Mapped[time] = mapped_column(Time, default=DEFAULT_SUMMARY_TIME)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -67,6 +71,7 @@ class CrampReport(Base):
     __tablename__ = "cramp_reports"
     __table_args__ = (
         Index("ix_cramp_reports_user_occurred", "user_id", "occurred_at"),
+        Index("ix_cramp_reports_user_day", "user_id", "day"),
         UniqueConstraint("user_id", "source_message_id", name="uq_cramp_reports_user_message"),
     )
 
@@ -74,6 +79,8 @@ class CrampReport(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The user's day it belongs to (wake-up to wake-up, as for water): weekly sums by date.
+    day: Mapped[date | None] = mapped_column(Date)  # always set; NULL only before 0004
     # How it was entered: "button" (quick replies) or "command" (one line).
     source: Mapped[str] = mapped_column(String(16))
     source_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
@@ -123,12 +130,15 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "kind", "slot_at", name="uq_deliveries_user_kind_slot"),
         Index("ix_deliveries_status", "status"),
+        Index("ix_deliveries_user_day", "user_id", "day"),
     )
 
     id: Mapped[int] = mapped_column(AutoId, primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
     slot_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The user's day of the slot, for weekly sums (None for rows from before it was kept).
+    day: Mapped[date | None] = mapped_column(Date, default=None)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

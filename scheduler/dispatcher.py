@@ -85,9 +85,12 @@ class Outgoing:
     cups: int = 0
     goal: int = DEFAULT_CUPS
     day: date | None = None
+    payload: object = None  # what `prepare` worked out for this message (e.g. a summary)
 
 
 Sender = Callable[[Outgoing], Awaitable[tuple[SendResult, int | None]]]
+# Work for a whole chunk before sending (one set of queries for many summaries).
+Preparer = Callable[[Sequence[Outgoing]], Awaitable[Sequence[Outgoing]]]
 
 
 @dataclass
@@ -114,6 +117,7 @@ class Dispatcher:
         chunk_size: int = 100,
         idle_seconds: float = 60.0,
         on_idle: Callable[[datetime | None], None] | None = None,
+        prepare: Preparer | None = None,
     ) -> None:
         self.sessions = sessions
         self.send = send
@@ -122,6 +126,7 @@ class Dispatcher:
         self.chunk_size = chunk_size
         self.idle_seconds = idle_seconds
         self.on_idle = on_idle
+        self.prepare = prepare
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -190,7 +195,8 @@ class Dispatcher:
                 if self._should_send(user, kind, slot, row.is_snooze, now, hydration):
                     to_send.append(
                         {"user_id": user.id, "kind": kind.value, "slot_at": slot,
-                         "status": "pending", "claimed_at": now}
+                         "day": day_of(prefs_of(user), slot), "status": "pending",
+                         "claimed_at": now}
                     )  # fmt: skip
                 else:
                     stats.skipped += 1
@@ -223,7 +229,11 @@ class Dispatcher:
         now: datetime,
         hydration: "_HydrationState",
     ) -> bool:
-        if not due_is_fresh(kind, slot, now) or is_paused(user.paused_until, now):
+        if not due_is_fresh(kind, slot, now):
+            return False
+        if kind is Kind.SUMMARY:
+            return True  # a pause is for reminders; the summary still comes
+        if is_paused(user.paused_until, now):
             return False
         if kind is not Kind.HYDRATION:
             return True
@@ -285,6 +295,8 @@ class Dispatcher:
                     .returning(Delivery.id)
                 )
                 mine = [chunk[delivery_id] for delivery_id in taken.scalars()]
+            if self.prepare is not None and mine:
+                mine = list(await self.prepare(mine))
             results = await asyncio.gather(*(self._send_safely(o) for o in mine))
             await self._record(mine, results, stats)
 

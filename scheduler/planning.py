@@ -30,6 +30,7 @@ class Kind(StrEnum):
     MOVEMENT = "movement"
     STRETCH = "stretch"
     TIP = "tip"
+    SUMMARY = "summary"  # the weekly summary
 
 
 # A slot missed by less than this (bot restart, outage) still goes out late, once; past it
@@ -39,6 +40,7 @@ GRACE: dict[Kind, timedelta] = {
     Kind.MOVEMENT: timedelta(minutes=10),
     Kind.STRETCH: timedelta(minutes=60),
     Kind.TIP: timedelta(hours=6),
+    Kind.SUMMARY: timedelta(hours=12),
 }
 
 DEFAULT_CUPS = 8
@@ -62,6 +64,8 @@ class Prefs:
     bed: time
     movement_days: int = ALL_DAYS
     stretch_lead_minutes: int = 30
+    summary_weekday: int = 6  # Monday = 0 ... Sunday = 6
+    summary_time: time = time(18)
 
 
 class PauseOption(StrEnum):
@@ -203,6 +207,15 @@ def tip_slot(prefs: Prefs, day: date) -> datetime | None:
     return _at(prefs, day, _span(prefs) // 2)
 
 
+def summary_slot(prefs: Prefs, day: date) -> datetime | None:
+    """The weekly summary on the summary weekday: at the chosen time, or at bedtime when
+    the chosen time falls outside that day's waking hours (it never wakes anyone)."""
+    if day.weekday() != prefs.summary_weekday:
+        return None
+    after_wake = awake_minutes(prefs.wake, prefs.summary_time)
+    return _at(prefs, day, min(after_wake, _span(prefs)))
+
+
 def slots_on(kind: Kind, prefs: Prefs, day: date, goal: int = DEFAULT_CUPS) -> list[datetime]:
     """The day's slots of one kind, sorted; `goal` only matters for hydration."""
     match kind:
@@ -215,6 +228,9 @@ def slots_on(kind: Kind, prefs: Prefs, day: date, goal: int = DEFAULT_CUPS) -> l
         case Kind.TIP:
             tip = tip_slot(prefs, day)
             return [] if tip is None else [tip]
+        case Kind.SUMMARY:
+            summary = summary_slot(prefs, day)
+            return [] if summary is None else [summary]
 
 
 def next_slot(

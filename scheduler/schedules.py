@@ -38,6 +38,8 @@ _SCHEDULE_INPUTS = (
     "stretch_lead_minutes",
     "is_active",
     "setup_step",
+    "summary_weekday",
+    "summary_time",
 )
 
 
@@ -49,6 +51,8 @@ def prefs_of(user: User) -> Prefs:
         bed=user.bed_time,
         movement_days=user.movement_days,
         stretch_lead_minutes=user.stretch_lead_minutes,
+        summary_weekday=user.summary_weekday,
+        summary_time=user.summary_time,
     )
 
 
@@ -61,6 +65,7 @@ def wanted_kinds(user: User) -> set[Kind]:
         Kind.MOVEMENT: user.movement_on,
         Kind.STRETCH: user.stretch_on,
         Kind.TIP: user.tips_on,
+        Kind.SUMMARY: True,
     }
     return {kind for kind, on in switches.items() if on}
 

@@ -69,7 +69,9 @@ async def test_timestamps_come_back_as_aware_utc(
     async with sessions.begin() as session:
         await get_or_create_user(session, 1, 1, NOW)
         session.add(
-            CrampReport(user_id=1, occurred_at=berlin_time, reported_at=NOW, source="button")
+            CrampReport(
+                user_id=1, occurred_at=berlin_time, reported_at=NOW, day=NOW.date(), source="button"
+            )
         )
     async with sessions() as session:
         report = (await session.execute(select(CrampReport))).scalar_one()
@@ -90,7 +92,11 @@ async def test_deleting_a_user_deletes_their_reports(
 ) -> None:
     async with sessions.begin() as session:
         await get_or_create_user(session, 5, 5, NOW)
-        session.add(CrampReport(user_id=5, occurred_at=NOW, reported_at=NOW, source="command"))
+        session.add(
+            CrampReport(
+                user_id=5, occurred_at=NOW, reported_at=NOW, day=NOW.date(), source="command"
+            )
+        )
     async with sessions.begin() as session:
         await session.delete(await get_user(session, 5))
     async with sessions() as session:

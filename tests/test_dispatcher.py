@@ -59,7 +59,9 @@ async def due_times(
     async with sessions() as session:
         rows = await session.execute(
             select(ReminderSchedule.kind, ReminderSchedule.next_due_at).where(
-                ReminderSchedule.user_id == user_id, ~ReminderSchedule.is_snooze
+                ReminderSchedule.user_id == user_id,
+                ~ReminderSchedule.is_snooze,
+                ReminderSchedule.kind != "summary",  # weekly; see test_e2e_summary
             )
         )
         return dict(rows.all())

@@ -116,15 +116,21 @@ async def test_python_m_bot_onboards_a_user_and_stops_cleanly_on_a_signal(
     )  # fmt: skip
     try:
         await api.wait_for(lambda: bool(api.calls_to("setMyCommands")), timeout=30)
+        await asyncio.sleep(0)
         uma = api.user(45, "Uma")
         await uma.send("/start")
         assert "Uma" in ((await uma.next_message(timeout=10)).text or "")
         setup = await uma.next_message(timeout=10)
         await tap(uma, setup, "Skip the rest")
         assert "All set" in (setup.text or "")
-    finally:
+    except AssertionError:
         process.send_signal(stop_signal)
-        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+        Path("/tmp/bot_subprocess.log").write_text(stderr.decode())
+        errors = [line for line in stderr.decode().splitlines() if "ERROR" in line or "Error" in line]
+        raise AssertionError("\n".join(errors[-20:])) from None
+    process.send_signal(stop_signal)
+    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
     log = stderr.decode()
     assert process.returncode == 0, log
     assert "Stopping" in log

@@ -203,7 +203,7 @@ async def test_a_user_who_blocked_the_bot_gets_no_more_until_start(running_bot: 
     await joy.next_message()
     user = await load_user(running_bot.db, 60)
     assert user is not None and user.is_active is True
-    assert await count(running_bot, ReminderSchedule, user_id=60) == 4
+    assert await count(running_bot, ReminderSchedule, user_id=60) == 5  # 4 kinds + summary
 
 
 async def test_blocking_the_bot_stops_reminders_and_unblocking_brings_them_back(
@@ -226,10 +226,10 @@ async def test_blocking_the_bot_stops_reminders_and_unblocking_brings_them_back(
 
     await lia.change_membership(blocked=False)
     for _ in range(50):
-        if await schedules() == 4:
+        if await schedules() == 5:
             break
         await asyncio.sleep(0.05)
-    assert await schedules() == 4
+    assert await schedules() == 5  # four kinds of reminder and the weekly summary
 
 
 async def test_reminder_buttons_keep_working_after_a_restart(running_bot: RunningBot) -> None:

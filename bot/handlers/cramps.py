@@ -52,7 +52,8 @@ from db.diary import (
     reports_since,
 )
 from db.models import CrampReport, Flag, User
-from scheduler.schedules import adherence_at
+from scheduler.planning import day_of
+from scheduler.schedules import adherence_at, prefs_of
 
 # Long enough for every rule's look-back (the longest is 60 days).
 HISTORY_FOR_RULES = timedelta(days=60)
@@ -120,6 +121,7 @@ async def _save(
     report_id = await add_report(
         session,
         {"user_id": user.id, "occurred_at": now, "reported_at": now, "source": source,
+         "day": day_of(prefs_of(user), now),
          "source_message_id": message_id, **fields, **snapshot},
     )  # fmt: skip
     if report_id is None:

@@ -19,6 +19,8 @@ from bot.callbacks import (
     OpenScreen,
     Screen,
     SetBed,
+    SetSummaryDay,
+    SetSummaryTime,
     SetTimezone,
     SetWake,
     ToggleReminder,
@@ -48,6 +50,7 @@ REMINDERS_STEP = "reminders"
 STEPS: tuple[str, ...] = (Field.TIMEZONE, Field.WAKE, Field.BED, REMINDERS_STEP)
 DONE = "done"
 MENU = "menu"
+SUMMARY_SCREEN = "summary"
 
 _SCREEN_STEP = {
     Screen.TIMEZONE: Field.TIMEZONE,
@@ -55,6 +58,7 @@ _SCREEN_STEP = {
     Screen.BED: Field.BED,
     Screen.REMINDERS: REMINDERS_STEP,
     Screen.MENU: MENU,
+    Screen.SUMMARY: SUMMARY_SCREEN,
 }
 _COMMAND_FIELD = {"timezone": Field.TIMEZONE, "waketime": Field.WAKE, "bedtime": Field.BED}
 
@@ -86,6 +90,9 @@ def render(user: User, flow: Flow, step: str, context: CoachContext) -> View:
             return View(text, keyboards.reminder_toggles(flow, user))
         case "done":
             return View(texts.setup_done(user, _now_there(user, context)), None)
+        case "summary":
+            text = texts.choose_summary(user.summary_weekday, format_clock_time(user.summary_time))
+            return View(text, keyboards.summary_choices(user.summary_weekday, user.summary_time))
         case _:
             return View(
                 texts.settings_summary(user, _now_there(user, context)), keyboards.settings_menu()
@@ -306,5 +313,25 @@ async def open_screen(update: Update, context: CoachContext) -> None:
         else:
             _resume_awaiting(user)
         view = render(user, Flow.SETTINGS, step, context)
+    await query.answer()
+    await edit_screen(query, view.text, view.markup)
+
+
+async def set_summary_day(update: Update, context: CoachContext) -> None:
+    """A weekly-summary weekday button."""
+    query, data = pressed(update, SetSummaryDay)
+    async with user_transaction(update, context) as (_, user):
+        user.summary_weekday = data.weekday
+        view = render(user, Flow.SETTINGS, SUMMARY_SCREEN, context)
+    await query.answer()
+    await edit_screen(query, view.text, view.markup)
+
+
+async def set_summary_time(update: Update, context: CoachContext) -> None:
+    """A weekly-summary time button."""
+    query, data = pressed(update, SetSummaryTime)
+    async with user_transaction(update, context) as (_, user):
+        user.summary_time = data.value
+        view = render(user, Flow.SETTINGS, SUMMARY_SCREEN, context)
     await query.answer()
     await edit_screen(query, view.text, view.markup)

@@ -202,7 +202,7 @@ async def stretch_now(update: Update, context: CoachContext) -> None:
     async with user_transaction(update, context) as (session, user):
         delivery = Delivery(
             user_id=user.id, kind=Kind.STRETCH.value, slot_at=now, status="sent",
-            claimed_at=now, sent_at=now,
+            day=day_of(prefs_of(user), now), claimed_at=now, sent_at=now,
         )  # fmt: skip
         session.add(delivery)
         await session.flush()

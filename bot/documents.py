@@ -1,0 +1,518 @@
+"""Rendered documents: the weekly chart PNG and the PDF report for a doctor.
+
+Pure and synchronous: no Telegram, no database, no network. Charts use matplotlib's
+object-oriented API on the Agg canvas (no pyplot, no global state), so callers can run
+them in a worker thread (`asyncio.to_thread`). The PDF uses fpdf2's core Helvetica font,
+which is latin-1 only: every string goes through `pdf_text` first.
+"""
+
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+
+from fpdf import FPDF
+from fpdf.enums import Align, TableBordersLayout, XPos, YPos
+from fpdf.fonts import FontFace
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from core.weekly import DayRecord
+
+CHART_WIDTH_PX = 800
+CHART_HEIGHT_PX = 450
+CHART_DPI = 100
+
+CRAMP_COLOR = "#d9534f"
+CUPS_COLOR = "#1f6fb4"
+GOAL_COLOR = "#3a9d5d"
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+DISCLAIMER = (
+    "Kept by the patient with the Cramp Coach Telegram bot; self-reported, not a diagnosis."
+)
+
+# Our own questions, drawn from the seed articles' "when to seek help" advice.
+QUESTIONS = (
+    "Would blood tests for electrolytes (potassium, magnesium, calcium, sodium) make sense?",
+    "Could any of my current medicines (for example diuretics, statins or asthma "
+    "medication) cause the cramps, and could the timing or dose be changed?",
+    "Should my circulation be checked, for example for peripheral artery disease?",
+    "Could a trapped nerve in the spine (herniated disc, spinal stenosis) play a part, "
+    "and should it be checked?",
+    "If swelling, redness or warmth appears in the area, what should I do and how "
+    "quickly (possible deep vein thrombosis)?",
+    "If weakness appears or the spasms spread to other muscles, do I need a neurology referral?",
+)
+
+
+@dataclass(frozen=True)
+class WeekPoint:
+    """One week of the history chart and table."""
+
+    start: date
+    cramps: int
+    avg_cups: float
+
+
+@dataclass(frozen=True)
+class FlagEntry:
+    """A raised warning, with already formatted strings."""
+
+    raised: str  # local date/time
+    title: str
+    level: str
+    advice: str
+    reports: tuple[str, ...]  # summaries of the triggering reports
+
+
+@dataclass(frozen=True)
+class DoctorReport:
+    """Everything the doctor PDF shows, already formatted."""
+
+    name: str  # user's first name (may be empty)
+    period: str  # e.g. "23 Aug - 21 Nov 2026"
+    generated: str  # e.g. "21 Nov 2026 09:00 (Europe/Berlin)"
+    weeks: tuple[WeekPoint, ...]  # oldest first
+    total_reports: int
+    flags: tuple[FlagEntry, ...]  # oldest first
+    conditions: tuple[str, ...]
+    medications: tuple[str, ...]
+    weight_loss: bool
+    recent_reports: tuple[str, ...]  # newest first
+
+
+# --- text ---------------------------------------------------------------------------------
+
+_PDF_REPLACEMENTS = {
+    "\u2010": "-",  # hyphen
+    "\u2011": "-",  # non-breaking hyphen
+    "\u2012": "-",  # figure dash
+    "\u2013": "-",  # en dash
+    "\u2014": "-",  # em dash
+    "\u2015": "-",  # horizontal bar
+    "\u2212": "-",  # minus sign
+    "\u00b7": "-",  # middle dot
+    "\u2022": "-",  # bullet
+    "\u2023": "-",
+    "\u2043": "-",
+    "\u2219": "-",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u2033": '"',
+    "\u2026": "...",
+    "\u2192": "->",
+    "\u2190": "<-",
+    "\u2264": "<=",
+    "\u2265": ">=",
+    "\u2248": "~",
+    "\u2116": "No.",
+    "\u20ac": "EUR",
+    "\u2122": "(TM)",
+    "\t": " ",
+    "\u00a0": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+    "\u2007": " ",
+}
+
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "_",
+            "y",
+            "_",
+            "e",
+            "yu",
+            "ya",
+            "i",
+            "yi",
+            "ye",
+            "g",
+            "u",
+        ],
+        strict=True,
+    )
+)
+_CYRILLIC["ъ"] = _CYRILLIC["ь"] = ""
+
+
+def _transliterate(char: str) -> str | None:
+    """A Latin spelling of a Cyrillic letter, or None."""
+    lower = char.lower()
+    latin = _CYRILLIC.get(lower)
+    if latin is None:
+        return None
+    if char != lower and latin:
+        return latin[0].upper() + latin[1:]
+    return latin
+
+
+def pdf_text(text: str) -> str:
+    """`text` made printable with the PDF core fonts (latin-1).
+
+    Dashes, dots, quotes and the like become ASCII, Cyrillic is transliterated, accents
+    outside latin-1 are stripped, and whatever is left (emoji, other scripts) is removed.
+    """
+    out: list[str] = []
+    for char in text:
+        if char in _PDF_REPLACEMENTS:
+            out.append(_PDF_REPLACEMENTS[char])
+            continue
+        if char == "\n" or (" " <= char <= "~") or ("\u00a1" <= char <= "\u00ff"):
+            out.append(char)
+            continue
+        latin = _transliterate(char)
+        if latin is not None:
+            out.append(latin)
+            continue
+        # Accented letters: keep the latin-1 base letter ("ő" -> "o", "ł" stays dropped).
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if " " <= c <= "~" or "¡" <= c <= "ÿ"
+        )
+        out.append(base)
+    return re.sub(r"[ ]{2,}", " ", "".join(out)).strip(" ")
+
+
+def _chart_text(text: str) -> str:
+    """`text` without emoji and invisible joiners, which the chart font cannot draw."""
+    kept = []
+    for char in text:
+        code = ord(char)
+        if (
+            code > 0xFFFF
+            or 0x2600 <= code <= 0x27BF  # misc symbols, dingbats
+            or 0x2B00 <= code <= 0x2BFF
+            or 0xFE00 <= code <= 0xFE0F  # variation selectors
+            or code in (0x200D, 0x20E3)  # zero width joiner, keycap
+            or unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn")
+        ):
+            continue
+        kept.append(char)
+    return re.sub(r"\s{2,}", " ", "".join(kept)).strip()
+
+
+def _day_label(day: date) -> str:
+    """'Mon 16'."""
+    return f"{_WEEKDAYS[day.weekday()]} {day.day}"
+
+
+def _date_label(day: date, year: bool = False) -> str:
+    """'16 Nov' (or '16 Nov 2026'), independent of the process locale."""
+    label = f"{day.day} {_MONTHS[day.month - 1]}"
+    return f"{label} {day.year}" if year else label
+
+
+# --- charts -------------------------------------------------------------------------------
+
+
+def _new_figure() -> Figure:
+    """An 800x450 px figure on its own Agg canvas."""
+    fig = Figure(
+        figsize=(CHART_WIDTH_PX / CHART_DPI, CHART_HEIGHT_PX / CHART_DPI),
+        dpi=CHART_DPI,
+        layout="constrained",
+        facecolor="white",
+    )
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _png(fig: Figure) -> bytes:
+    buffer = BytesIO()
+    fig.savefig(buffer, format="png", dpi=CHART_DPI, facecolor="white")
+    return buffer.getvalue()
+
+
+def _no_data(fig: Figure, title: str) -> bytes:
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.set_title(_chart_text(title), fontsize=15, parse_math=False)
+    ax.text(0.5, 0.5, "No data yet", ha="center", va="center", fontsize=14, color="grey")
+    return _png(fig)
+
+
+def _label_step(count: int, max_labels: int) -> int:
+    return max(1, math.ceil(count / max_labels))
+
+
+def _style_axes(left: Axes, right: Axes, cramps_top: float, cups_top: float) -> None:
+    left.set_ylim(0, max(1.0, cramps_top) * 1.2)
+    right.set_ylim(0, max(1.0, cups_top) * 1.2)
+    left.yaxis.set_major_locator(MaxNLocator(integer=True))
+    right.yaxis.set_major_locator(MaxNLocator(integer=True))
+    left.set_ylabel("Cramps", color=CRAMP_COLOR, fontsize=12)
+    left.tick_params(axis="y", colors=CRAMP_COLOR, labelsize=11)
+    left.tick_params(axis="x", labelsize=11)
+    right.tick_params(axis="y", colors=CUPS_COLOR, labelsize=11)
+    left.grid(axis="y", alpha=0.3)
+    left.set_axisbelow(True)
+    for spine in ("top",):
+        left.spines[spine].set_visible(False)
+        right.spines[spine].set_visible(False)
+
+
+def week_chart_png(days: Sequence[DayRecord], title: str) -> bytes:
+    """Daily cramps (bars, left axis), cups (line, right axis) and the goal (dashed), as PNG."""
+    fig = _new_figure()
+    if not days:
+        return _no_data(fig, title)
+    n = len(days)
+    xs = list(range(n))
+    cramps = [d.cramps for d in days]
+    cups = [d.cups for d in days]
+    goals = [d.goal for d in days]
+
+    ax = fig.add_subplot()
+    ax2 = ax.twinx()
+    bars = ax.bar(xs, cramps, width=0.6, color=CRAMP_COLOR, alpha=0.85, label="Cramps")
+    if n <= 31:
+        ax.bar_label(bars, labels=[str(c) if c else "" for c in cramps], fontsize=10)
+    marker_size = 7 if n <= 14 else 4 if n <= 31 else 2.5
+    ax2.plot(xs, cups, color=CUPS_COLOR, marker="o", markersize=marker_size, lw=2, label="Cups")
+    edges = [x - 0.5 for x in range(n + 1)]
+    goal_label = f"Goal ({goals[0]} cups)" if len(set(goals)) == 1 else "Goal (cups)"
+    ax2.stairs(goals, edges, baseline=None, color=GOAL_COLOR, ls="--", lw=1.8, label=goal_label)
+    ax.set_xlim(-0.6, n - 0.4)
+
+    if n <= 14:
+        ticks, labels = xs, [_day_label(d.day) for d in days]
+    else:
+        step = _label_step(n, 10)
+        ticks = xs[::step]
+        labels = [_date_label(days[i].day) for i in ticks]
+    ax.set_xticks(ticks, labels)
+    ax2.set_ylabel("Cups of water", color=CUPS_COLOR, fontsize=12)
+    _style_axes(ax, ax2, max(cramps), max(max(cups), max(goals)))
+    ax.set_title(_chart_text(title), fontsize=15, parse_math=False)
+
+    handles = [bars, *ax2.get_lines(), *ax2.patches]
+    fig.legend(
+        handles=handles,
+        labels=[str(h.get_label()) for h in handles],
+        loc="outside lower center",
+        ncols=3,
+        frameon=False,
+        fontsize=11,
+    )
+    return _png(fig)
+
+
+def weekly_history_chart_png(weeks: Sequence[WeekPoint], title: str) -> bytes:
+    """Cramps per week (bars) and average cups per day (line, right axis), as PNG."""
+    fig = _new_figure()
+    if not weeks:
+        return _no_data(fig, title)
+    n = len(weeks)
+    xs = list(range(n))
+    cramps = [w.cramps for w in weeks]
+    cups = [w.avg_cups for w in weeks]
+
+    ax = fig.add_subplot()
+    ax2 = ax.twinx()
+    bars = ax.bar(xs, cramps, width=0.6, color=CRAMP_COLOR, alpha=0.85, label="Cramps per week")
+    if n <= 26:
+        ax.bar_label(bars, labels=[str(c) if c else "" for c in cramps], fontsize=10)
+    (line,) = ax2.plot(
+        xs, cups, color=CUPS_COLOR, marker="o", markersize=6, lw=2, label="Average cups per day"
+    )
+    ax.set_xlim(-0.6, n - 0.4)
+    step = _label_step(n, 14)
+    ticks = xs[::step]
+    ax.set_xticks(ticks, [_date_label(weeks[i].start) for i in ticks])
+    if n > 8:
+        ax.tick_params(axis="x", labelrotation=45)
+    ax.set_xlabel("Week starting", fontsize=12)
+    ax2.set_ylabel("Average cups per day", color=CUPS_COLOR, fontsize=12)
+    _style_axes(ax, ax2, max(cramps), max(cups))
+    ax.set_title(_chart_text(title), fontsize=15, parse_math=False)
+    fig.legend(
+        handles=[bars, line],
+        labels=["Cramps per week", "Average cups per day"],
+        loc="outside lower center",
+        ncols=2,
+        frameon=False,
+        fontsize=11,
+    )
+    return _png(fig)
+
+
+# --- PDF ----------------------------------------------------------------------------------
+
+_FONT = "Helvetica"
+_GREY = (90, 90, 90)
+_BLACK = (0, 0, 0)
+_MAX_PAGES = 3
+# (recent reports, warnings, triggering reports per warning), tried until it fits 3 pages.
+_LIMITS = ((40, 12, 3), (25, 8, 2), (12, 5, 1), (5, 3, 1))
+
+
+class _ReportPDF(FPDF):
+    """A4 portrait with a page-number footer."""
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(_FONT, size=8)
+        self.set_text_color(*_GREY)
+        self.cell(
+            0, 5, f"Cramp Coach - self-reported, not a diagnosis - page {self.page_no()}/{{nb}}"
+        )
+
+
+def _line(pdf: FPDF, text: str, size: float = 11, style: str = "", height: float = 5.5) -> None:
+    pdf.set_font(_FONT, style=style, size=size)
+    pdf.multi_cell(0, height, pdf_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _heading(pdf: FPDF, text: str) -> None:
+    pdf.ln(4)
+    pdf.set_text_color(*_BLACK)
+    _line(pdf, text, size=14, style="B", height=8)
+    pdf.ln(1)
+
+
+def _bullet(pdf: FPDF, text: str, size: float = 10, indent: float = 4) -> None:
+    pdf.set_x(pdf.l_margin + indent)
+    pdf.set_font(_FONT, size=size)
+    pdf.multi_cell(0, 5, "- " + pdf_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _weeks_table(pdf: FPDF, weeks: Sequence[WeekPoint]) -> None:
+    pdf.set_font(_FONT, size=10)
+    with pdf.table(
+        col_widths=(2, 1, 1.5),
+        width=120,
+        align=Align.L,
+        text_align=(Align.L, Align.R, Align.R),
+        line_height=5.5,
+        borders_layout=TableBordersLayout.HORIZONTAL_LINES,
+        headings_style=FontFace(emphasis="BOLD"),
+    ) as table:
+        table.row(["Week starting", "Cramps", "Average cups/day"])
+        for week in weeks:
+            table.row(
+                [_date_label(week.start, year=True), str(week.cramps), f"{week.avg_cups:.1f}"]
+            )
+
+
+def _render(report: DoctorReport, max_recent: int, max_flags: int, max_triggers: int) -> FPDF:
+    pdf = _ReportPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_margins(15, 15, 15)
+    pdf.set_auto_page_break(auto=True, margin=16)
+    pdf.set_title("Cramp Coach report")
+    pdf.set_creator("Cramp Coach")
+    pdf.add_page()
+
+    name = pdf_text(report.name)
+    _line(pdf, f"Cramp Coach report for {name}" if name else "Cramp Coach report", 20, "B", 10)
+    pdf.ln(1)
+    _line(pdf, f"Period: {report.period}")
+    _line(pdf, f"Generated: {report.generated}")
+    _line(pdf, f"Reports in this period: {report.total_reports}")
+    pdf.ln(1)
+    pdf.set_text_color(*_GREY)
+    _line(pdf, DISCLAIMER, size=10, style="I")
+    pdf.set_text_color(*_BLACK)
+
+    _heading(pdf, "Cramps by week")
+    if report.weeks:
+        _weeks_table(pdf, report.weeks)
+        pdf.ln(3)
+        png = weekly_history_chart_png(report.weeks, "Cramps and water by week")
+        width = pdf.epw * 0.9
+        pdf.image(BytesIO(png), x=pdf.l_margin, w=width, h=width * CHART_HEIGHT_PX / CHART_WIDTH_PX)
+    else:
+        _line(pdf, "No data for this period.", size=10)
+
+    _heading(pdf, "Warnings raised")
+    if report.flags:
+        shown = report.flags[-max_flags:]
+        if len(shown) < len(report.flags):
+            _line(pdf, f"{len(report.flags) - len(shown)} earlier warnings not shown.", size=9)
+        for flag in shown:
+            _line(pdf, f"{flag.raised} - {flag.title} ({flag.level})", size=10, style="B")
+            if flag.advice:
+                _line(pdf, flag.advice, size=10, height=5)
+            for summary in flag.reports[:max_triggers]:
+                _bullet(pdf, summary, size=9)
+            if len(flag.reports) > max_triggers:
+                _bullet(pdf, f"and {len(flag.reports) - max_triggers} more", size=9)
+            pdf.ln(1.5)
+    else:
+        _line(pdf, "None.", size=10)
+
+    _heading(pdf, "Conditions and medications")
+    items = [*report.conditions, *report.medications]
+    if report.weight_loss:
+        items.append("Unexplained weight loss alongside the cramps")
+    if items:
+        for item in items:
+            _bullet(pdf, item, indent=0)
+    else:
+        _line(pdf, "None recorded.", size=10)
+
+    _heading(pdf, "Recent reports")
+    if report.recent_reports:
+        shown_reports = report.recent_reports[:max_recent]
+        for summary in shown_reports:
+            _bullet(pdf, summary, size=9, indent=0)
+        if len(shown_reports) < len(report.recent_reports):
+            _line(pdf, f"... and {len(report.recent_reports) - len(shown_reports)} older.", 9)
+    else:
+        _line(pdf, "No reports in this period.", size=10)
+
+    _heading(pdf, "Questions to raise")
+    for question in QUESTIONS:
+        _bullet(pdf, question, indent=0)
+    return pdf
+
+
+def doctor_pdf(report: DoctorReport) -> bytes:
+    """The report for a doctor as an A4 PDF of at most three pages."""
+    pdf = _render(report, *_LIMITS[0])
+    for limits in _LIMITS[1:]:
+        if pdf.pages_count <= _MAX_PAGES:
+            break
+        pdf = _render(report, *limits)
+    return bytes(pdf.output())

@@ -1,0 +1,188 @@
+"""/summary, /export and /forget."""
+
+import asyncio
+import csv
+import io
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InputFile, Update
+from telegram.constants import ChatAction
+
+from bot import keyboards, texts
+from bot.callbacks import Forget
+from bot.context import CoachContext
+from bot.documents import DoctorReport, FlagEntry, WeekPoint, doctor_pdf
+from bot.handlers.common import edit_screen, pressed, user_transaction
+from bot.summaries import build_summaries, chart_png
+from core.diary import Condition, Medication, from_mask
+from core.redflags import rule
+from core.weekly import period, totals
+from db.diary import as_report, latest_flags
+from db.models import CrampReport, Delivery, User, WaterLog
+from db.stats import day_records
+from scheduler.planning import day_of
+from scheduler.schedules import prefs_of
+
+REPORT_DAYS = 90
+CSV_HEADER = (
+    "record", "time", "day", "kind", "places", "severity", "duration", "duration_seconds",
+    "context", "symptoms", "source", "response", "rule", "level", "acknowledged",
+)  # fmt: skip
+
+
+async def summary(update: Update, context: CoachContext) -> None:
+    """/summary (this week so far) or /summary last (the previous full week)."""
+    message = update.effective_message
+    assert message is not None
+    which = "last" if [a.lower() for a in context.args or ()] == ["last"] else "current"
+    async with user_transaction(update, context) as (session, user):
+        built = (await build_summaries(session, [user], context.now(), which))[user.id]
+    await message.reply_text(built.text)
+    if built.chart_days is not None:
+        await context.bot.send_chat_action(message.chat_id, ChatAction.UPLOAD_PHOTO)
+        png = await chart_png(built)
+        if png is not None:
+            await message.reply_photo(png, caption=texts.CHART_CAPTION)
+
+
+def _local(zone: ZoneInfo, instant: datetime | None) -> str:
+    return instant.astimezone(zone).isoformat(timespec="seconds") if instant else ""
+
+
+async def _csv(session: AsyncSession, user: User) -> bytes:
+    """Everything the user recorded, one row per record, ISO times in their zone."""
+    zone = ZoneInfo(user.timezone)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    reports = await session.scalars(
+        select(CrampReport).where(CrampReport.user_id == user.id).order_by(CrampReport.occurred_at)
+    )
+    for row in reports:
+        report = as_report(row)
+        writer.writerow([
+            "cramp", _local(zone, row.occurred_at), row.day or "", report.kind.value,
+            " ".join(p.value for p in sorted(report.places)), row.severity or "",
+            row.duration or "", row.duration_seconds or "", row.context or "",
+            " ".join(s.value for s in sorted(report.symptoms)), row.source, "", "", "", "",
+        ])  # fmt: skip
+    cups = await session.scalars(
+        select(WaterLog).where(WaterLog.user_id == user.id).order_by(WaterLog.logged_at)
+    )
+    for cup in cups:
+        writer.writerow(["cup", _local(zone, cup.logged_at), cup.day, "", "", "", "", "", "", "",
+                         cup.source, "", "", "", ""])  # fmt: skip
+    answered = await session.scalars(
+        select(Delivery)
+        .where(Delivery.user_id == user.id, Delivery.response.is_not(None))
+        .order_by(Delivery.slot_at)
+    )
+    for delivery in answered:
+        writer.writerow([f"reminder:{delivery.kind}", _local(zone, delivery.responded_at),
+                         delivery.day or "", "", "", "", "", "", "", "", "", delivery.response,
+                         "", "", ""])  # fmt: skip
+    for flag, _ in reversed(await latest_flags(session, user.id, 10_000)):
+        writer.writerow(["flag", _local(zone, flag.raised_at), "", "", "", "", "", "", "", "", "",
+                         "", rule(flag.rule_id).title, flag.level,
+                         _local(zone, flag.acknowledged_at)])  # fmt: skip
+    return out.getvalue().encode("utf-8")
+
+
+async def _doctor_report(
+    session: AsyncSession, user: User, name: str, now: datetime
+) -> DoctorReport:
+    """The last 90 days, for a doctor: weekly counts, warnings, profile, recent reports."""
+    zone = ZoneInfo(user.timezone)
+    prefs = prefs_of(user)
+    today = day_of(prefs, now)
+    first = today - timedelta(days=REPORT_DAYS - 1)
+    days = (await day_records(session, [user.id], first, today))[user.id]
+    weeks = []
+    start, _ = period(user.summary_weekday, first)
+    while start <= today:
+        week = totals(days, start, start + timedelta(days=6), today=today)
+        weeks.append(WeekPoint(start, week.cramps, week.avg_cups))
+        start += timedelta(days=7)
+    recent = list(
+        await session.scalars(
+            select(CrampReport)
+            .where(CrampReport.user_id == user.id, CrampReport.day >= first)
+            .order_by(CrampReport.occurred_at.desc())
+        )
+    )
+    by_id = {row.id: row for row in recent}
+
+    def line(row: CrampReport) -> str:
+        when = row.occurred_at.astimezone(zone)
+        return f"{when:%d %b %H:%M}: {texts.report_summary(as_report(row))}"
+
+    flags = []
+    for flag, report_ids in reversed(await latest_flags(session, user.id, 200)):
+        if flag.raised_at < now - timedelta(days=REPORT_DAYS):
+            continue
+        flagged = rule(flag.rule_id)
+        flags.append(FlagEntry(
+            raised=f"{flag.raised_at.astimezone(zone):%d %b %Y}", title=flagged.title,
+            level=flag.level.replace("_", " "), advice=flagged.action,
+            reports=tuple(line(by_id[i]) for i in report_ids if i in by_id),
+        ))  # fmt: skip
+    return DoctorReport(
+        name=name,
+        period=f"{first:%d %b} - {today:%d %b %Y}",
+        generated=f"{now.astimezone(zone):%d %b %Y %H:%M} ({user.timezone})",
+        weeks=tuple(weeks),
+        total_reports=len(recent),
+        flags=tuple(flags),
+        conditions=tuple(
+            texts.CONDITION_LABELS[c]
+            for c in Condition
+            if c in from_mask(Condition, user.conditions)
+        ),
+        medications=tuple(
+            texts.MEDICATION_LABELS[m]
+            for m in Medication
+            if m in from_mask(Medication, user.medications)
+        ),
+        weight_loss=user.weight_loss,
+        recent_reports=tuple(line(row) for row in recent[:40]),
+    )
+
+
+async def export(update: Update, context: CoachContext) -> None:
+    """/export: a CSV of everything recorded and a PDF report for a doctor."""
+    message = update.effective_message
+    assert message is not None and update.effective_user is not None
+    await context.bot.send_chat_action(message.chat_id, ChatAction.UPLOAD_DOCUMENT)
+    now = context.now()
+    async with user_transaction(update, context) as (session, user):
+        table = await _csv(session, user)
+        report = await _doctor_report(session, user, update.effective_user.first_name, now)
+    pdf = await asyncio.to_thread(doctor_pdf, report)  # charts and layout: off the event loop
+    stamp = f"{now:%Y-%m-%d}"
+    await message.reply_document(InputFile(table, filename=f"cramp-coach-{stamp}.csv"))
+    await message.reply_document(
+        InputFile(pdf, filename=f"cramp-coach-report-{stamp}.pdf"), caption=texts.EXPORT_READY
+    )
+
+
+async def forget(update: Update, _context: CoachContext) -> None:
+    """/forget: ask before deleting everything."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        texts.FORGET_QUESTION, reply_markup=keyboards.confirm_forget()
+    )
+
+
+async def confirm_forget(update: Update, context: CoachContext) -> None:
+    """Delete the presser's user row; every table's rows go with it (ON DELETE CASCADE)."""
+    query, data = pressed(update, Forget)
+    if data.confirmed:
+        async with context.db.begin() as session:
+            user = await session.get(User, query.from_user.id)
+            if user is not None:
+                await session.delete(user)
+    await query.answer()
+    await edit_screen(query, texts.FORGET_DONE if data.confirmed else texts.FORGET_KEPT)
