@@ -141,23 +141,23 @@ async def weekly_stats(url: str, users: int) -> dict[str, float]:
     sessions = create_session_factory(engine)
     today = now.date()
     start, end = period(6, today)
-    started = time.perf_counter()
-    all_days: dict[int, list[Any]] = {}
+    stats_seconds = text_seconds = 0.0
+    sample: list[Any] = []
     first = today - timedelta(days=27)
+    clock = time.perf_counter()
     async for records in sweep_day_records(sessions, range(1, users + 1), first, end):
-        for user_id, days in records.items():
-            totals(days, start, end, today=today)
-            totals(days, start - timedelta(days=7), start - timedelta(days=1))
-            all_days[user_id] = days
-    stats_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    for days in all_days.values():
-        this = totals(days, start, end, today=today)
-        previous = totals(days, start - timedelta(days=7), start - timedelta(days=1))
-        found = insights(days, today - timedelta(days=1))
-        summary_text(this, previous, days, [], found, nudge(this, days), "Your week")
-    text_seconds = time.perf_counter() - started
-    sample = list(all_days.values())[:50]
+        for days in records.values():
+            this = totals(days, start, end, today=today)
+            previous = totals(days, start - timedelta(days=7), start - timedelta(days=1))
+            stats_seconds += time.perf_counter() - clock
+            clock = time.perf_counter()
+            found = insights(days, today - timedelta(days=1))
+            summary_text(this, previous, days, [], found, nudge(this, days), "Your week")
+            text_seconds += time.perf_counter() - clock
+            if len(sample) < 50:
+                sample.append(days)
+            clock = time.perf_counter()
+    stats_seconds += time.perf_counter() - clock
     started = time.perf_counter()
     for days in sample:
         week_chart_png(daily_series(days, start, end), "Your week")

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import Align, TableBordersLayout, XPos, YPos
@@ -327,7 +328,8 @@ def week_chart_png(days: Sequence[DayRecord], title: str) -> bytes:
     _style_axes(ax, ax2, max(cramps), max(max(cups), max(goals)))
     ax.set_title(_chart_text(title), fontsize=15, parse_math=False)
 
-    handles = [bars, *ax2.get_lines(), *ax2.patches]
+    # A BarContainer stands in a legend for its bars; matplotlib's stubs only say Artist.
+    handles: list[Any] = [bars, *ax2.get_lines(), *ax2.patches]
     fig.legend(
         handles=handles,
         labels=[str(h.get_label()) for h in handles],

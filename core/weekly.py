@@ -15,7 +15,7 @@ from core.redflags import DISCLAIMER as FLAG_DISCLAIMER
 from core.redflags import Rule, rule
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DayRecord:
     """One of the user's days (wake-up to wake-up), aggregated."""
 

@@ -6,8 +6,9 @@ user-day, never the raw events.
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import String, and_, case, cast, func, select
@@ -58,6 +59,9 @@ def _duration_rank() -> ColumnElement[int]:
     )
 
 
+_NONE: Mapping[Any, int] = MappingProxyType(
+    {}
+)  # shared "no places / kinds" for days without cramps
 _Rows = tuple[Sequence[Any], Sequence[Any], Sequence[Any], Sequence[Any]]
 
 
@@ -164,30 +168,55 @@ async def fetch_day_rows(
 
 def fold_day_rows(user_ids: Sequence[int], rows: _Rows) -> dict[int, list[DayRecord]]:
     """Turn fetched rows into each user's DayRecords, oldest first."""
-    ids = list(user_ids)
-    places = list(Place)
-    kinds = list(SpasmKind)
-    # One list per (user, day) in DayRecord's field order, turned into records at the end:
-    # this loop runs for every user-day of a sweep, so it avoids per-row dicts and calls.
-    empty: list[object] = [None, 0, 0, 0, 0, None, None, {}, {}, 0, DEFAULT_CUPS, 0, 0, False]
-    fields: dict[tuple[int, str], list[object]] = {}
+    places, kinds = list(Place), list(SpasmKind)
     cramps, cups, goals, deliveries = rows
+    # One list per (user, day) in DayRecord's field order, turned into records at the end.
+    # This runs for every user-day of a sweep (millions), so it is plain loops over
+    # tuples: no per-row calls, dicts or copies beyond the one list per day.
+    fields: dict[tuple[int, str], list[Any]] = {}
+    get = fields.get
+
+    def new(key: tuple[int, str]) -> list[Any]:
+        row = fields[key] = [
+            key[1],
+            0,
+            0,
+            0,
+            0,
+            None,
+            None,
+            _NONE,
+            _NONE,
+            0,
+            DEFAULT_CUPS,
+            0,
+            0,
+            False,
+        ]
+        return row
+
+    for user_id, day, count in cups:
+        new((user_id, day))[9] = count
+    for user_id, day, sent, done, stretched in deliveries:
+        key = (user_id, day)
+        row = get(key) or new(key)
+        row[11], row[12], row[13] = sent, done, bool(stretched)
+    for user_id, day, extra in goals:
+        key = (user_id, day)
+        (get(key) or new(key))[10] = DEFAULT_CUPS + extra
     for user_id, day, count, night, sev_sum, sev_count, sev_max, rank, *rest in cramps:
-        row = fields.setdefault((user_id, day), [day, *empty[1:]])
+        key = (user_id, day)
+        row = get(key) or new(key)
         row[1:9] = [
             count, night, sev_sum or 0, sev_count, sev_max, _RANK_DURATION.get(rank or 0),
             {p: n for p, n in zip(places, rest[: len(places)], strict=True) if n},
             {k: n for k, n in zip(kinds, rest[len(places) :], strict=True) if n},
         ]  # fmt: skip
-    for user_id, day, count in cups:
-        fields.setdefault((user_id, day), [day, *empty[1:]])[9] = count
-    for user_id, day, extra in goals:
-        fields.setdefault((user_id, day), [day, *empty[1:]])[10] = DEFAULT_CUPS + extra
-    for user_id, day, sent, done, stretched in deliveries:
-        fields.setdefault((user_id, day), [day, *empty[1:]])[11:14] = [sent, done, bool(stretched)]
-    by_user: dict[int, list[DayRecord]] = {user_id: [] for user_id in ids}
+    by_user: dict[int, list[DayRecord]] = {user_id: [] for user_id in user_ids}
     dates: dict[str, date] = {}
-    for (user_id, text), values in sorted(fields.items(), key=lambda item: item[0]):
+    for key in sorted(fields):
+        values = fields[key]
+        text = values[0]
         values[0] = dates.get(text) or dates.setdefault(text, date.fromisoformat(text[:10]))
-        by_user[user_id].append(DayRecord(*values))  # type: ignore[arg-type]
+        by_user[key[0]].append(DayRecord(*values))
     return by_user
