@@ -30,17 +30,16 @@ async def ask(bot: RunningBot, user: FakeUser, command: str, *expect: str) -> li
     before = len(user.messages)
     await user.send(command)
 
+    def matches(piece: str, message: SentMessage) -> bool:
+        if piece == "photo":
+            return message.photo is not None
+        if piece.startswith("document:"):
+            suffix = piece.removeprefix("document:")
+            return message.document is not None and message.document[0].endswith(suffix)
+        return piece in (message.text or "")
+
     def find(piece: str) -> SentMessage | None:
-        for message in user.messages[before:]:
-            if piece == "photo" and message.photo:
-                return message
-            if piece.startswith("document:") and message.document:
-                if message.document[0].endswith(piece.removeprefix("document:")):
-                    return message
-            if piece not in ("photo",) and not piece.startswith("document:"):
-                if piece in (message.text or ""):
-                    return message
-        return None
+        return next((m for m in user.messages[before:] if matches(piece, m)), None)
 
     await bot.api.wait_for(
         lambda: all(find(p) for p in expect), timeout=10, description=str(expect)
