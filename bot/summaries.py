@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.documents import week_chart_png
 from core.weekly import (
     DayRecord,
     daily_series,
@@ -92,6 +91,9 @@ async def chart_png(summary: Summary) -> bytes | None:
     """The summary's chart, drawn in a worker thread so the event loop keeps serving."""
     if summary.chart_days is None:
         return None
+    # Imported here: matplotlib costs start-up time and memory that only charts need.
+    from bot.documents import week_chart_png
+
     return await asyncio.to_thread(week_chart_png, summary.chart_days, summary.title)
 
 

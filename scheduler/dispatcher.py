@@ -31,6 +31,7 @@ from scheduler.planning import (
     DEFAULT_CUPS,
     GRACE,
     Kind,
+    Prefs,
     day_of,
     due_is_fresh,
     hydration_reminder_needed,
@@ -192,10 +193,11 @@ class Dispatcher:
                 if user is None or kind not in wanted_kinds(user):
                     await session.delete(row)
                     continue
-                if self._should_send(user, kind, slot, row.is_snooze, now, hydration):
+                prefs = prefs_of(user)
+                if self._should_send(user, prefs, kind, slot, row.is_snooze, now, hydration):
                     to_send.append(
                         {"user_id": user.id, "kind": kind.value, "slot_at": slot,
-                         "day": day_of(prefs_of(user), slot), "status": "pending",
+                         "day": day_of(prefs, slot), "status": "pending",
                          "claimed_at": now}
                     )  # fmt: skip
                 else:
@@ -204,7 +206,7 @@ class Dispatcher:
                     await session.delete(row)
                     continue
                 after = max(slot, now - GRACE[kind])  # missed slots past their grace: skip
-                due = next_slot(kind, prefs_of(user), after, hydration.goal_for(user.id))
+                due = next_slot(kind, prefs, after, hydration.goal_for(user.id))
                 if due is None:
                     await session.delete(row)
                 else:
@@ -223,6 +225,7 @@ class Dispatcher:
     def _should_send(
         self,
         user: User,
+        prefs: Prefs,
         kind: Kind,
         slot: datetime,
         is_snooze: bool,
@@ -237,11 +240,11 @@ class Dispatcher:
             return False
         if kind is not Kind.HYDRATION:
             return True
-        day = day_of(prefs_of(user), slot)
+        day = day_of(prefs, slot)
         cups, goal = hydration.cups(user.id, day), hydration.goal(user.id, day)
         if is_snooze:
             return cups < goal
-        index = hydration_slot_index(prefs_of(user), slot, goal)
+        index = hydration_slot_index(prefs, slot, goal)
         return index is not None and hydration_reminder_needed(cups, index, goal)
 
     async def recover(self) -> list[Outgoing]:

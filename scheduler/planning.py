@@ -14,7 +14,7 @@ Because that mapping never goes backwards in time, slots that are ordered on the
 clock stay ordered (and inside the day's window) as UTC instants.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -184,12 +184,17 @@ def hydration_reminder_needed(cups_today: int, slot_index: int, goal: int) -> bo
     return cups_today < slot_index and cups_today < goal
 
 
+def _movement_instants(prefs: Prefs, day: date) -> Iterator[datetime]:
+    """The day's movement slots in wall-clock order (UTC never goes backwards with it)."""
+    if not prefs.movement_days >> day.weekday() & 1:
+        return
+    for hour in range(1, _span(prefs) // 60):
+        yield _at(prefs, day, 60 * hour)
+
+
 def movement_slots(prefs: Prefs, day: date) -> list[datetime]:
     """Every whole hour after wake-up, wake + 1 h to bed - 1 h, on movement days only."""
-    if not prefs.movement_days >> day.weekday() & 1:
-        return []
-    hours = _span(prefs) // 60
-    return sorted({_at(prefs, day, 60 * hour) for hour in range(1, hours)})
+    return sorted(set(_movement_instants(prefs, day)))  # a DST gap can merge two hours
 
 
 def stretch_slot(prefs: Prefs, day: date) -> datetime:
@@ -249,6 +254,12 @@ def next_slot(
     # there matters: the dispatcher calls this for every slot it claims.
     for offset in range(-_LOOK_BEHIND_DAYS, _LOOK_AHEAD_DAYS + 1):
         day = today + timedelta(days=offset)
+        if kind is Kind.MOVEMENT:
+            # Up to ~17 hourly slots a day: convert them in order and stop at the first.
+            found = next((s for s in _movement_instants(prefs, day) if s > after), None)
+            if found is not None:
+                return found
+            continue
         goal = goal_for(day) if goal_for is not None else DEFAULT_CUPS
         later = [slot for slot in slots_on(kind, prefs, day, goal) if slot > after]
         if later:

@@ -4,6 +4,7 @@ import asyncio
 import csv
 import io
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -14,7 +15,6 @@ from telegram.constants import ChatAction
 from bot import keyboards, texts
 from bot.callbacks import Forget
 from bot.context import CoachContext
-from bot.documents import DoctorReport, FlagEntry, WeekPoint, doctor_pdf
 from bot.handlers.common import edit_screen, pressed, user_transaction
 from bot.summaries import build_summaries, chart_png
 from core.diary import Condition, Medication, from_mask
@@ -25,6 +25,9 @@ from db.models import CrampReport, Delivery, User, WaterLog
 from db.stats import day_records
 from scheduler.planning import day_of
 from scheduler.schedules import prefs_of
+
+if TYPE_CHECKING:
+    from bot.documents import DoctorReport
 
 REPORT_DAYS = 90
 CSV_HEADER = (
@@ -93,8 +96,11 @@ async def _csv(session: AsyncSession, user: User) -> bytes:
 
 async def _doctor_report(
     session: AsyncSession, user: User, name: str, now: datetime
-) -> DoctorReport:
+) -> "DoctorReport":
     """The last 90 days, for a doctor: weekly counts, warnings, profile, recent reports."""
+    # Imported here: matplotlib and fpdf cost start-up time and memory only exports need.
+    from bot.documents import DoctorReport, FlagEntry, WeekPoint
+
     zone = ZoneInfo(user.timezone)
     prefs = prefs_of(user)
     today = day_of(prefs, now)
@@ -160,6 +166,8 @@ async def export(update: Update, context: CoachContext) -> None:
     async with user_transaction(update, context) as (session, user):
         table = await _csv(session, user)
         report = await _doctor_report(session, user, update.effective_user.first_name, now)
+    from bot.documents import doctor_pdf
+
     pdf = await asyncio.to_thread(doctor_pdf, report)  # charts and layout: off the event loop
     stamp = f"{now:%Y-%m-%d}"
     await message.reply_document(InputFile(table, filename=f"cramp-coach-{stamp}.csv"))
