@@ -93,27 +93,13 @@ class DoctorReport:
 # --- text ---------------------------------------------------------------------------------
 
 _PDF_REPLACEMENTS = {
-    "\u2010": "-",  # hyphen
-    "\u2011": "-",  # non-breaking hyphen
-    "\u2012": "-",  # figure dash
-    "\u2013": "-",  # en dash
-    "\u2014": "-",  # em dash
-    "\u2015": "-",  # horizontal bar
-    "\u2212": "-",  # minus sign
-    "\u00b7": "-",  # middle dot
-    "\u2022": "-",  # bullet
-    "\u2023": "-",
-    "\u2043": "-",
-    "\u2219": "-",
-    "\u2018": "'",
-    "\u2019": "'",
-    "\u201a": "'",
-    "\u201b": "'",
-    "\u2032": "'",
-    "\u201c": '"',
-    "\u201d": '"',
-    "\u201e": '"',
-    "\u2033": '"',
+    # dashes, minus, middle dot, bullets
+    **dict.fromkeys(
+        "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00b7\u2022\u2023\u2043\u2219", "-"
+    ),
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u2033", '"'),
+    **dict.fromkeys("\t\u00a0\u2007\u2009\u202f", " "),
     "\u2026": "...",
     "\u2192": "->",
     "\u2190": "<-",
@@ -123,60 +109,25 @@ _PDF_REPLACEMENTS = {
     "\u2116": "No.",
     "\u20ac": "EUR",
     "\u2122": "(TM)",
-    "\t": " ",
-    "\u00a0": " ",
-    "\u2009": " ",
-    "\u202f": " ",
-    "\u2007": " ",
+    # Latin letters without a decomposition to a latin-1 base letter
+    "\u0141": "L",
+    "\u0142": "l",
+    "\u0110": "D",
+    "\u0111": "d",
+    "\u0152": "OE",
+    "\u0153": "oe",
+    "\u0131": "i",
 }
 
-_CYRILLIC = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
-        [
-            "a",
-            "b",
-            "v",
-            "g",
-            "d",
-            "e",
-            "e",
-            "zh",
-            "z",
-            "i",
-            "y",
-            "k",
-            "l",
-            "m",
-            "n",
-            "o",
-            "p",
-            "r",
-            "s",
-            "t",
-            "u",
-            "f",
-            "kh",
-            "ts",
-            "ch",
-            "sh",
-            "shch",
-            "_",
-            "y",
-            "_",
-            "e",
-            "yu",
-            "ya",
-            "i",
-            "yi",
-            "ye",
-            "g",
-            "u",
-        ],
-        strict=True,
-    )
+_CYRILLIC_LATIN = (
+    "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya i yi ye g u"
 )
-_CYRILLIC["ъ"] = _CYRILLIC["ь"] = ""
+_CYRILLIC = {
+    cyrillic: "" if latin == "-" else latin
+    for cyrillic, latin in zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў", _CYRILLIC_LATIN.split(), strict=True
+    )
+}
 
 
 def _transliterate(char: str) -> str | None:
@@ -208,7 +159,7 @@ def pdf_text(text: str) -> str:
         if latin is not None:
             out.append(latin)
             continue
-        # Accented letters: keep the latin-1 base letter ("ő" -> "o", "ł" stays dropped).
+        # Accented letters outside latin-1 keep their base letter ("ő" -> "o").
         base = "".join(
             c for c in unicodedata.normalize("NFKD", char) if " " <= c <= "~" or "¡" <= c <= "ÿ"
         )
@@ -289,9 +240,8 @@ def _style_axes(left: Axes, right: Axes, cramps_top: float, cups_top: float) -> 
     right.tick_params(axis="y", colors=CUPS_COLOR, labelsize=11)
     left.grid(axis="y", alpha=0.3)
     left.set_axisbelow(True)
-    for spine in ("top",):
-        left.spines[spine].set_visible(False)
-        right.spines[spine].set_visible(False)
+    left.spines["top"].set_visible(False)
+    right.spines["top"].set_visible(False)
 
 
 def week_chart_png(days: Sequence[DayRecord], title: str) -> bytes:
@@ -319,9 +269,10 @@ def week_chart_png(days: Sequence[DayRecord], title: str) -> bytes:
 
     if n <= 14:
         ticks, labels = xs, [_day_label(d.day) for d in days]
-    else:
-        step = _label_step(n, 10)
-        ticks = xs[::step]
+    else:  # label Mondays, every week or every few weeks
+        weeks_step = _label_step(n, 7 * 10)
+        mondays = [i for i, d in enumerate(days) if d.day.weekday() == 0]
+        ticks = mondays[::weeks_step] or xs[:: _label_step(n, 10)]
         labels = [_date_label(days[i].day) for i in ticks]
     ax.set_xticks(ticks, labels)
     ax2.set_ylabel("Cups of water", color=CUPS_COLOR, fontsize=12)
@@ -438,7 +389,9 @@ def _weeks_table(pdf: FPDF, weeks: Sequence[WeekPoint]) -> None:
             )
 
 
-def _render(report: DoctorReport, max_recent: int, max_flags: int, max_triggers: int) -> FPDF:
+def _render(
+    report: DoctorReport, chart: bytes, max_recent: int, max_flags: int, max_triggers: int
+) -> FPDF:
     pdf = _ReportPDF(orientation="P", unit="mm", format="A4")
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(auto=True, margin=16)
@@ -461,9 +414,9 @@ def _render(report: DoctorReport, max_recent: int, max_flags: int, max_triggers:
     if report.weeks:
         _weeks_table(pdf, report.weeks)
         pdf.ln(3)
-        png = weekly_history_chart_png(report.weeks, "Cramps and water by week")
         width = pdf.epw * 0.9
-        pdf.image(BytesIO(png), x=pdf.l_margin, w=width, h=width * CHART_HEIGHT_PX / CHART_WIDTH_PX)
+        height = width * CHART_HEIGHT_PX / CHART_WIDTH_PX
+        pdf.image(BytesIO(chart), x=pdf.l_margin, w=width, h=height)
     else:
         _line(pdf, "No data for this period.", size=10)
 
@@ -512,9 +465,12 @@ def _render(report: DoctorReport, max_recent: int, max_flags: int, max_triggers:
 
 def doctor_pdf(report: DoctorReport) -> bytes:
     """The report for a doctor as an A4 PDF of at most three pages."""
-    pdf = _render(report, *_LIMITS[0])
+    chart = b""  # only drawn when there are weeks
+    if report.weeks:
+        chart = weekly_history_chart_png(report.weeks, "Cramps and water by week")
+    pdf = _render(report, chart, *_LIMITS[0])
     for limits in _LIMITS[1:]:
         if pdf.pages_count <= _MAX_PAGES:
             break
-        pdf = _render(report, *limits)
+        pdf = _render(report, chart, *limits)
     return bytes(pdf.output())

@@ -1,94 +1,218 @@
-"""The chart PNGs and the doctor's PDF: they render, open, and hold the user's numbers."""
+"""Rendered documents: chart PNGs decode at the expected size, the doctor PDF opens and says
+what it should, and odd input (emoji, dashes, Cyrillic, empty data) renders too."""
 
 import asyncio
-import io
+import re
 import struct
+from dataclasses import replace
 from datetime import date, timedelta
+from io import BytesIO
+from typing import Any
 
+import pytest
+from matplotlib.image import imread
 from pypdf import PdfReader
 
 from bot.documents import (
+    CHART_HEIGHT_PX,
+    CHART_WIDTH_PX,
+    QUESTIONS,
     DoctorReport,
     FlagEntry,
     WeekPoint,
     doctor_pdf,
+    pdf_text,
     week_chart_png,
     weekly_history_chart_png,
 )
 from core.weekly import DayRecord
 
-START = date(2026, 11, 16)
+MONDAY = date(2026, 11, 16)
 
 
-def png_size(png: bytes) -> tuple[int, int]:
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    width, height = struct.unpack(">II", png[16:24])
-    return width, height
-
-
-def days(count: int, cramps: int = 1, cups: int = 6) -> list[DayRecord]:
+def _days(count: int, *, zero: bool = False) -> list[DayRecord]:
     return [
-        DayRecord(day=START + timedelta(days=i), cramps=cramps, cups=cups) for i in range(count)
+        DayRecord(
+            day=MONDAY + timedelta(days=i),
+            cramps=0 if zero else i % 4,
+            cups=0 if zero else (i * 3) % 11,
+            goal=8 if i < 40 else 10,
+        )
+        for i in range(count)
     ]
 
 
-def test_week_chart_renders_for_a_week_a_day_ninety_days_and_no_data() -> None:
-    for records in (days(7), days(1), days(90), days(7, cramps=0, cups=0)):
-        width, height = png_size(week_chart_png(records, "Your week – 16–22 Nov 🦵"))
-        assert width >= 400 and height >= 200
-
-
-async def test_charts_can_be_drawn_in_worker_threads_at_once() -> None:
-    pngs = await asyncio.gather(
-        *(asyncio.to_thread(week_chart_png, days(7, cramps=n), f"Week {n}") for n in range(3))
+def _weeks(counts: list[int]) -> tuple[WeekPoint, ...]:
+    return tuple(
+        WeekPoint(start=MONDAY - timedelta(weeks=len(counts) - i), cramps=c, avg_cups=5.5 + i / 4)
+        for i, c in enumerate(counts)
     )
-    assert all(png.startswith(b"\x89PNG") for png in pngs)
 
 
-def test_history_chart_renders_with_and_without_weeks() -> None:
-    weeks = [WeekPoint(START - timedelta(days=7 * i), i, 5.5) for i in range(13)]
-    assert png_size(weekly_history_chart_png(weeks, "Last 90 days"))[0] >= 400
-    assert png_size(weekly_history_chart_png([], "Last 90 days"))[0] >= 400
+def _assert_png(data: bytes) -> None:
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert data[12:16] == b"IHDR"
+    assert struct.unpack(">II", data[16:24]) == (CHART_WIDTH_PX, CHART_HEIGHT_PX)
+    pixels = imread(BytesIO(data), format="png")
+    assert pixels.shape[:2] == (CHART_HEIGHT_PX, CHART_WIDTH_PX)
+    assert pixels.std() > 0  # something was drawn
 
 
-def report(**overrides: object) -> DoctorReport:
-    values: dict[str, object] = {
-        "name": "Анна 🦵",
-        "period": "23 Aug – 21 Nov 2026",
-        "generated": "21 Nov 2026 09:00 (Europe/Berlin)",
-        "weeks": (WeekPoint(START - timedelta(days=7), 3, 6.5), WeekPoint(START, 7, 4.25)),
-        "total_reports": 10,
-        "flags": (
+def _pdf_text(data: bytes) -> tuple[int, str]:
+    reader = PdfReader(BytesIO(data))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return len(reader.pages), re.sub(r"\s+", " ", text)
+
+
+def _report(**changes: Any) -> DoctorReport:
+    base = DoctorReport(
+        name="Anna",
+        period="23 Aug - 21 Nov 2026",
+        generated="21 Nov 2026 09:00 (Europe/Berlin)",
+        weeks=_weeks([3, 7, 0, 2, 5, 1, 4, 6, 2, 0, 1, 3, 4]),
+        total_reports=38,
+        flags=(
             FlagEntry(
-                "17 Nov 2026",
-                "A spasm lasting over 10 minutes",
-                "see doctor",
-                "Consult a physician.",
-                ("17 Nov 02:10: cramp · calf · 8/10 · over 10 min",),
+                raised="12 Oct 2026 22:10",
+                title="Cramp lasting over 10 minutes",
+                level="see a doctor",
+                advice="Cramps that last longer than 10 minutes should be checked.",
+                reports=("12 Oct 22:05 - calf, severity 8/10, over 10 min",),
             ),
         ),
-        "conditions": ("Kidney disease",),
-        "medications": ("Diuretic",),
-        "weight_loss": False,
-        "recent_reports": ("17 Nov 02:10: cramp · calf · 8/10 · over 10 min",),
-    }
-    values.update(overrides)
-    return DoctorReport(**values)  # type: ignore[arg-type]
-
-
-def test_the_doctor_pdf_opens_and_holds_the_users_numbers() -> None:
-    pdf = PdfReader(io.BytesIO(doctor_pdf(report())))
-    assert 1 <= len(pdf.pages) <= 3
-    content = " ".join(page.extract_text() for page in pdf.pages)
-    assert "Anna" in content or "Анна" in content or "report" in content.lower()
-    assert "7" in content  # the week with 7 cramps
-    assert "A spasm lasting over 10 minutes" in content
-    assert "Kidney disease" in content and "Diuretic" in content
-    assert "?" in content  # questions to raise with the doctor
-
-
-def test_an_empty_report_still_renders() -> None:
-    empty = report(
-        weeks=(), flags=(), conditions=(), medications=(), recent_reports=(), total_reports=0
+        conditions=("Diabetes",),
+        medications=("Diuretics (water pills)",),
+        weight_loss=False,
+        recent_reports=tuple(
+            f"{20 - i % 20} Nov 2026 07:{i:02d} - calf - severity {i % 10 + 1}/10"
+            for i in range(12)
+        ),
     )
-    assert len(PdfReader(io.BytesIO(doctor_pdf(empty))).pages) >= 1
+    return replace(base, **changes)
+
+
+@pytest.mark.parametrize("count", [1, 7, 14, 31, 90])
+def test_week_chart_png_decodes(count: int) -> None:
+    _assert_png(week_chart_png(_days(count), "Your week 16–22 Nov"))
+
+
+@pytest.mark.parametrize("count", [1, 7, 90])
+def test_week_chart_png_all_zero(count: int) -> None:
+    _assert_png(week_chart_png(_days(count, zero=True), "Nothing logged"))
+
+
+def test_week_chart_png_odd_titles_and_no_days() -> None:
+    _assert_png(week_chart_png(_days(7), "💧 Неделя 16–22 Nov · $x$ 50% {nb}"))
+    _assert_png(week_chart_png([], "Empty"))
+
+
+async def test_week_chart_png_in_worker_threads() -> None:
+    results = await asyncio.gather(
+        *(asyncio.to_thread(week_chart_png, _days(n), f"Chart {n}") for n in (7, 30, 90)),
+        asyncio.to_thread(weekly_history_chart_png, _weeks([1, 2, 3]), "History"),
+    )
+    for data in results:
+        _assert_png(data)
+
+
+@pytest.mark.parametrize("counts", [[7], [3, 7, 0, 2, 5, 1, 4, 6, 2, 0, 1, 3, 4], [0, 0, 0]])
+def test_weekly_history_chart_png_decodes(counts: list[int]) -> None:
+    _assert_png(weekly_history_chart_png(_weeks(counts), "Cramps and water by week"))
+    _assert_png(weekly_history_chart_png((), "Cramps and water by week"))
+
+
+def test_doctor_pdf_contents() -> None:
+    pages, text = _pdf_text(doctor_pdf(_report()))
+    assert 1 <= pages <= 3
+    assert "Cramp Coach report for Anna" in text
+    assert "23 Aug - 21 Nov 2026" in text
+    assert "self-reported, not a diagnosis" in text
+    # The table row for the week with 7 cramps: its start date, count and average cups.
+    assert _report().weeks[1].start == date(2026, 8, 24)
+    assert "24 Aug 2026 7 5.8" in text
+    assert "Cramp lasting over 10 minutes" in text
+    assert "see a doctor" in text
+    assert "12 Oct 22:05 - calf" in text
+    assert "Diabetes" in text
+    assert "Diuretics (water pills)" in text
+    assert "20 Nov 2026 07:00 - calf" in text
+    assert 5 <= len(QUESTIONS) <= 7
+    assert sum(re.sub(r"\s+", " ", q) in text for q in QUESTIONS) >= 5
+    assert "electrolytes" in text
+
+
+def test_doctor_pdf_non_latin1_input() -> None:
+    report = _report(
+        name="Иван 💪",
+        period="23 Aug – 21 Nov 2026",
+        flags=(
+            FlagEntry(
+                raised="12 Oct 2026 · 22:10",
+                title="Swelling – see a doctor today 🚑",
+                level="urgent",
+                advice="Swelling, redness or warmth: get checked today… “now”.",
+                reports=("12 Oct · calf · 😖 · 9/10", "ß é ő 中文"),
+            ),
+        ),
+        conditions=("Kidney disease 🫘",),
+        recent_reports=("12 Oct · calf – 9/10",),
+    )
+    pages, text = _pdf_text(doctor_pdf(report))
+    assert 1 <= pages <= 3
+    assert "Cramp Coach report for Ivan" in text
+    assert "Swelling - see a doctor today" in text
+    assert "23 Aug - 21 Nov 2026" in text
+    assert "Kidney disease" in text
+
+
+def test_doctor_pdf_empty_report() -> None:
+    report = _report(
+        name="",
+        weeks=(),
+        total_reports=0,
+        flags=(),
+        conditions=(),
+        medications=(),
+        recent_reports=(),
+    )
+    pages, text = _pdf_text(doctor_pdf(report))
+    assert pages == 1
+    assert "Cramp Coach report" in text
+    assert "None recorded" in text
+    assert "Questions to raise" in text
+
+
+def test_doctor_pdf_stays_within_three_pages() -> None:
+    flag = FlagEntry(
+        raised="12 Oct 2026 22:10",
+        title="Cramps spreading to several muscles",
+        level="see a doctor",
+        advice="Spasms spreading to several muscle groups should be checked. " * 3,
+        reports=tuple(f"report {i} - calf, thigh, back - severity 7/10" for i in range(6)),
+    )
+    report = _report(
+        flags=(flag,) * 30,
+        conditions=("Diabetes", "Kidney disease", "Thyroid disorder"),
+        medications=("Diuretics", "Statins", "Asthma medication"),
+        weight_loss=True,
+        recent_reports=tuple(f"{i} - calf - severity 5/10 - at night - " * 3 for i in range(100)),
+    )
+    pages, text = _pdf_text(doctor_pdf(report))
+    assert 1 <= pages <= 3
+    assert "earlier warnings not shown" in text
+    assert "Unexplained weight loss" in text
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("16–22 Nov · calf", "16-22 Nov - calf"),
+        ("Hi 👋 there", "Hi there"),
+        ("Иван Щукин", "Ivan Shchukin"),
+        ("café “ok”…", 'café "ok"...'),
+        ("Łódź ő œ", "Lódz o oe"),
+    ],
+)
+def test_pdf_text(raw: str, clean: str) -> None:
+    assert pdf_text(raw) == clean
+    pdf_text(raw).encode("latin-1")
