@@ -196,18 +196,6 @@ def help_text() -> str:
     )
 
 
-def cramp_logged(local_time: datetime) -> str:
-    return (
-        f"📝 Logged a cramp at {local_time:%H:%M}. While it lasts:\n"
-        "1. Stretch it gently: for a calf cramp, straighten the leg and pull your toes "
-        "toward your shin. Hold until it eases; don't bounce.\n"
-        "2. Massage the muscle with firm, circular pressure.\n"
-        "3. A warm towel loosens a tight muscle; an ice pack helps if it's inflamed.\n"
-        "4. When you can, walk a little to get the blood moving.\n\n"
-        "🚩 Swelling, redness or warmth in the area? Get medical attention now."
-    )
-
-
 CRAMP_UNDONE = "↩️ Removed that cramp report."
 CRAMP_ALREADY_GONE = "That report is already removed."
 
@@ -221,7 +209,6 @@ NO_ZONE_AT_LOCATION = (
     "Type your zone instead, like <code>Europe/Berlin</code>."
 )
 UNEXPECTED_TEXT = "I didn't catch that. Use the buttons below, or /help for everything I can do."
-NOT_STARTED = "Hi! Send /start first so I can set you up."
 PRIVATE_ONLY = "I only work in a private chat: open a chat with me and send /start."
 STALE_BUTTON = "This button no longer works. Try /settings or /help."
 STALE_SETUP_BUTTON = "That setup step is done; change it any time in /settings."
@@ -483,7 +470,7 @@ FLAG_ACKNOWLEDGED = "Noted."
 # --- Weekly summary, export, forget -------------------------------------------------
 
 CHART_CAPTION = "Daily cramps (bars) and cups of water (line), with your goal (dashed)."
-SUMMARY_WORKING = "📊 Putting your summary together…"
+SUMMARY_USAGE = "Send /summary for this week so far, or /summary last for the previous week."
 EXPORT_READY = (
     "📎 Here is everything you recorded (CSV, times in your zone) and a report for your "
     "doctor covering the last 90 days (PDF)."

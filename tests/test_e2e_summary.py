@@ -82,6 +82,8 @@ async def test_summary_has_the_numbers_and_a_chart(running_bot: RunningBot) -> N
     assert running_bot.api.calls_to("sendChatAction")
 
     [last] = await ask(running_bot, bo, "/summary last", "Nov")
+    [usage] = await ask(running_bot, bo, "/summary next year", "/summary last")
+    assert usage.text == texts.SUMMARY_USAGE
     assert "09 Nov" in (last.text or "") or "9 Nov" in (last.text or "")
 
 

@@ -7,10 +7,11 @@ is how a plain text message is understood; it lives in the database, so a restar
 in the middle of setup loses nothing.
 """
 
+from collections.abc import Callable
 from datetime import datetime, time
 from enum import StrEnum
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 
 from bot import keyboards, texts
 from bot.callbacks import (
@@ -317,21 +318,25 @@ async def open_screen(update: Update, context: CoachContext) -> None:
     await edit_screen(query, view.text, view.markup)
 
 
-async def set_summary_day(update: Update, context: CoachContext) -> None:
-    """A weekly-summary weekday button."""
-    query, data = pressed(update, SetSummaryDay)
+async def _change_summary(
+    update: Update, context: CoachContext, query: CallbackQuery, change: Callable[[User], None]
+) -> None:
     async with user_transaction(update, context) as (_, user):
-        user.summary_weekday = data.weekday
+        change(user)
         view = render(user, Flow.SETTINGS, SUMMARY_SCREEN, context)
     await query.answer()
     await edit_screen(query, view.text, view.markup)
+
+
+async def set_summary_day(update: Update, context: CoachContext) -> None:
+    """A weekly-summary weekday button."""
+    query, data = pressed(update, SetSummaryDay)
+    await _change_summary(
+        update, context, query, lambda u: setattr(u, "summary_weekday", data.weekday)
+    )
 
 
 async def set_summary_time(update: Update, context: CoachContext) -> None:
     """A weekly-summary time button."""
     query, data = pressed(update, SetSummaryTime)
-    async with user_transaction(update, context) as (_, user):
-        user.summary_time = data.value
-        view = render(user, Flow.SETTINGS, SUMMARY_SCREEN, context)
-    await query.answer()
-    await edit_screen(query, view.text, view.markup)
+    await _change_summary(update, context, query, lambda u: setattr(u, "summary_time", data.value))

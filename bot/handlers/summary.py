@@ -40,7 +40,11 @@ async def summary(update: Update, context: CoachContext) -> None:
     """/summary (this week so far) or /summary last (the previous full week)."""
     message = update.effective_message
     assert message is not None
-    which = "last" if [a.lower() for a in context.args or ()] == ["last"] else "current"
+    words = [a.lower() for a in context.args or ()]
+    if words not in ([], ["last"]):
+        await message.reply_text(texts.SUMMARY_USAGE)
+        return
+    which = "last" if words else "current"
     async with user_transaction(update, context) as (session, user):
         built = (await build_summaries(session, [user], context.now(), which))[user.id]
     await message.reply_text(built.text)
