@@ -1,13 +1,30 @@
 """Run the tests' fake Bot API in its own process, so it does not share the bot's core.
 
-Prints its base URL on one line, then serves until its standard input closes.
+Prints its base URL on one line, then serves until its standard input closes. Besides
+the Bot API it serves a control route for the benchmark driver:
+
+- ``GET /_bench/calls``: every API call so far as ``[method, chat_id, status, at]``,
+  ``at`` being this process's ``time.monotonic()`` when the request arrived (on Linux
+  the same clock as the driver's ``time.monotonic()``).
 """
 
 import argparse
 import asyncio
 import sys
 
+from aiohttp import web
+
 from tests.fake_bot_api import FakeBotApi
+
+
+def control_routes(api: FakeBotApi) -> list[web.RouteDef]:
+    """The benchmark driver's routes (see the module docstring)."""
+
+    async def calls(_request: web.Request) -> web.Response:
+        rows = [[c.method, c.params.get("chat_id"), c.status, c.at] for c in api.calls]
+        return web.json_response(rows)
+
+    return [web.get("/_bench/calls", calls)]
 
 
 async def serve(token: str, users: int, rate: float | None, per_chat: float | None) -> None:
@@ -16,7 +33,7 @@ async def serve(token: str, users: int, rate: float | None, per_chat: float | No
         api.user(user_id)
     if rate or per_chat:
         api.rate_limit(overall_per_second=rate, per_chat_per_second=per_chat)
-    await api.start()
+    await api.start(control_routes(api))
     print(api.base_url, flush=True)
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(None, sys.stdin.read)  # until the parent closes the pipe

@@ -30,7 +30,7 @@ import json
 import math
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -377,10 +377,11 @@ class FakeBotApi:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Listen on 127.0.0.1 on an ephemeral port."""
+    async def start(self, routes: Sequence[web.RouteDef] = ()) -> None:
+        """Listen on 127.0.0.1 on an ephemeral port; `routes` are served before the Bot API."""
         self._stopping = False
         app = web.Application(client_max_size=64 * 2**20)
+        app.router.add_routes(routes)
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
