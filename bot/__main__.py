@@ -1,4 +1,5 @@
-"""`python -m bot`: run Cramp Coach by long polling until SIGINT or SIGTERM."""
+"""`python -m bot`: run Cramp Coach (long polling, or webhook when WEBHOOK_URL is set)
+until SIGINT or SIGTERM."""
 
 import asyncio
 import logging
@@ -7,7 +8,7 @@ import sys
 
 from bot.app import build_application
 from bot.logs import configure_logging
-from bot.runner import run_polling
+from bot.runner import run
 from bot.settings import ConfigError, load_settings
 
 logger = logging.getLogger("bot")
@@ -15,13 +16,14 @@ logger = logging.getLogger("bot")
 
 async def _serve() -> None:
     settings = load_settings()
-    configure_logging(settings.app.log_level, (settings.telegram.bot_token.get_secret_value(),))
+    configure_logging(settings.app.log_level, settings.secrets)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    logger.info("Starting; database %s", settings.database.url.split("@")[-1])
-    await run_polling(build_application(settings), stop)
+    mode = "webhook" if settings.server.webhook_url else "long polling"
+    logger.info("Starting (%s); database %s", mode, settings.database.url.split("@")[-1])
+    await run(build_application(settings), stop, settings.server)
 
 
 def main() -> None:

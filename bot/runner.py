@@ -1,7 +1,8 @@
-"""Run the application by long polling until asked to stop.
+"""Run the application, by long polling or by webhook, until asked to stop.
 
 The same sequence as Application.run_polling, written out so that it runs inside an
-event loop we own: `python -m bot` and the end-to-end tests share it.
+event loop we own: `python -m bot` and the end-to-end tests share it. In webhook mode
+the Updater is not used: bot/web.py puts Telegram's posts on the update queue.
 """
 
 import asyncio
@@ -12,6 +13,8 @@ from telegram.error import NetworkError
 
 from bot.app import ALLOWED_UPDATES
 from bot.context import CoachApplication
+from bot.settings import ServerSettings
+from bot.web import WebServer
 
 logger = logging.getLogger(__name__)
 
@@ -40,21 +43,50 @@ async def run_polling(
     application: CoachApplication, stop: asyncio.Event, *, poll_timeout: float = 10.0
 ) -> None:
     """Start, poll for updates until `stop` is set, then shut down cleanly."""
+    await run(application, stop, poll_timeout=poll_timeout)
+
+
+async def run(
+    application: CoachApplication,
+    stop: asyncio.Event,
+    server: ServerSettings | None = None,
+    *,
+    poll_timeout: float = 10.0,
+) -> None:
+    """Start (webhook mode when `server` has a webhook URL, else long polling; an HTTP
+    server when `server` names a port), run until `stop` is set, then shut down cleanly."""
     if not await _initialize(application, stop):
         return
+    web = WebServer(application, server) if server is not None and server.port is not None else None
     try:
         if application.post_init is not None:
             await application.post_init(application)
-        assert application.updater is not None
-        await application.updater.start_polling(
-            timeout=timedelta(seconds=poll_timeout),
-            allowed_updates=ALLOWED_UPDATES,
-            bootstrap_retries=-1,
-        )
+        if web is not None:
+            # Listening before Telegram is told where to post: nothing sent is refused.
+            await web.start()
+        if server is not None and server.webhook_url:
+            assert server.webhook_secret is not None
+            # Every instance sets the same webhook: idempotent, and no instance removes
+            # it on stop, so the others keep receiving while one restarts.
+            await application.bot.set_webhook(
+                server.webhook_url,
+                secret_token=server.webhook_secret.get_secret_value(),
+                allowed_updates=ALLOWED_UPDATES,
+                max_connections=100,
+            )
+        else:
+            assert application.updater is not None
+            await application.updater.start_polling(
+                timeout=timedelta(seconds=poll_timeout),
+                allowed_updates=ALLOWED_UPDATES,
+                bootstrap_retries=-1,
+            )
         await application.start()
         await stop.wait()
         logger.info("Stopping")
     finally:
+        if web is not None:
+            await web.stop()
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
         if application.running:

@@ -2,8 +2,9 @@
 
 import re
 from typing import Annotated
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from db.settings import DatabaseSettings
@@ -99,6 +100,67 @@ class DispatchSettings(BaseSettings):
     )
 
 
+# Telegram's rule for secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -.
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
+
+
+class ServerSettings(BaseSettings):
+    """Webhook mode and the HTTP listener (webhook and /healthz)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    webhook_url: str = Field(
+        default="",
+        description="Public HTTPS URL Telegram posts updates to; empty means long polling.",
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="Required with WEBHOOK_URL: 16-256 of A-Z a-z 0-9 _ -."
+    )
+    listen_address: str = Field(default="127.0.0.1", description="Address the HTTP server binds.")
+    listen_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="Port of the HTTP server; 8080 in webhook mode if unset. In polling mode "
+        "the server (only /healthz) runs only when this is set.",
+    )
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _https_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must be an https:// URL")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not _SECRET_RE.match(value.get_secret_value().strip()):
+            raise ValueError("must be 16 to 256 of A-Z, a-z, 0-9, _ and -")
+        return SecretStr(value.get_secret_value().strip())
+
+    @model_validator(mode="after")
+    def _secret_with_webhook(self) -> "ServerSettings":
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
+        return self
+
+    @property
+    def webhook_path(self) -> str:
+        """The path part of the webhook URL: what the reverse proxy forwards to us."""
+        return urlsplit(self.webhook_url).path or "/"
+
+    @property
+    def port(self) -> int | None:
+        """Where to listen, or None for no HTTP server (polling without health checks)."""
+        if self.listen_port is None and self.webhook_url:
+            return 8080
+        return self.listen_port
+
+
 class Settings:
     """All settings of one run."""
 
@@ -109,12 +171,22 @@ class Settings:
         app: AppSettings,
         sending: SendingSettings | None = None,
         dispatch: DispatchSettings | None = None,
+        server: ServerSettings | None = None,
     ) -> None:
         self.telegram = telegram
         self.database = database
         self.app = app
         self.sending = sending or SendingSettings()
         self.dispatch = dispatch or DispatchSettings()
+        self.server = server or ServerSettings(webhook_url="", listen_port=None)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Values no log line may show."""
+        secret = self.server.webhook_secret
+        return (self.telegram.bot_token.get_secret_value(),) + (
+            (secret.get_secret_value(),) if secret else ()
+        )
 
 
 class ConfigError(Exception):
@@ -142,7 +214,8 @@ def _describe(error: ValidationError, prefix: str) -> str:
             parts.append(missing_hint or f"{prefix}{field.upper()} is not set")
         else:
             reason = str(item.get("ctx", {}).get("error", item["msg"]))
-            parts.append(bad_hint or f"{prefix}{field.upper()} {reason}")
+            whole = not item["loc"]  # a rule across fields words its own message
+            parts.append(reason if whole else bad_hint or f"{prefix}{field.upper()} {reason}")
     return "; ".join(parts)
 
 
@@ -164,4 +237,8 @@ def load_settings() -> Settings:
         dispatch = DispatchSettings()
     except ValidationError as error:
         raise ConfigError(_describe(error, "DISPATCH_")) from None
-    return Settings(telegram, database, app, sending, dispatch)
+    try:
+        server = ServerSettings()
+    except ValidationError as error:
+        raise ConfigError(_describe(error, "")) from None
+    return Settings(telegram, database, app, sending, dispatch, server)

@@ -17,11 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.app import build_application
 from bot.context import CoachApplication
-from bot.runner import run_polling
+from bot.runner import run
 from bot.settings import (
     AppSettings,
     DispatchSettings,
     SendingSettings,
+    ServerSettings,
     Settings,
     TelegramSettings,
 )
@@ -131,8 +132,15 @@ def make_settings(api: FakeBotApi, database_url: str, log_level: str = "INFO") -
 class RunningBot:
     """The real application, polling the fake Bot API, in a background task."""
 
-    def __init__(self, api: FakeBotApi, database_url: str, clock: FakeClock) -> None:
+    def __init__(
+        self,
+        api: FakeBotApi,
+        database_url: str,
+        clock: FakeClock,
+        server: ServerSettings | None = None,
+    ) -> None:
         self.api = api
+        self.server = server
         self.database_url = database_url
         self.clock = clock
         self._stop = asyncio.Event()
@@ -162,15 +170,19 @@ class RunningBot:
         )
         self.application = application
         self._stop = asyncio.Event()
-        commands_before = len(self.api.calls_to("setMyCommands"))
-        self._task = asyncio.create_task(run_polling(application, self._stop, poll_timeout=1))
+        # The last call of a start: setWebhook in webhook mode, else setMyCommands.
+        started_by = "setWebhook" if self.server and self.server.webhook_url else "setMyCommands"
+        calls_before = len(self.api.calls_to(started_by))
+        self._task = asyncio.create_task(run(application, self._stop, self.server, poll_timeout=1))
         await self.api.wait_for(
             lambda: (
-                len(self.api.calls_to("setMyCommands")) > commands_before
+                len(self.api.calls_to(started_by)) > calls_before
                 or (self._task is not None and self._task.done())
             ),
             timeout=20,
         )
+        while not application.running and not self._task.done():  # noqa: ASYNC110
+            await asyncio.sleep(0.01)  # the last steps of a start make no API call
         if self._task.done():
             self._task.result()
         self.engine = self.engine or create_engine(self.database_url)

@@ -16,8 +16,10 @@ Every request is recorded in ``api.calls`` (in order of completion; a ``delay()`
 recorded before its answer is held back). The bot's messages are kept, with edits applied, as
 ``SentMessage`` objects (``api.chat_messages(chat_id)`` / ``alice.messages``). Failures are
 scripted with ``fail()``, lost answers with ``delay()``, flood control with ``rate_limit()`` and
-blocked users with ``FakeUser.block()``. Errors are answered like the real Bot API does; form,
-multipart and JSON bodies are accepted and JSON-encoded form values are decoded.
+blocked users with ``FakeUser.block()``. After ``setWebhook`` updates are POSTed to the
+webhook with its secret header, in order, each retried until answered 2xx. Errors are
+answered like the real Bot API does; form, multipart and JSON bodies are accepted and
+JSON-encoded form values are decoded.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 JSON = dict[str, Any]
@@ -370,6 +373,10 @@ class FakeBotApi:
         self._buckets: dict[int | str, tuple[float, float]] = {}
         self._commands: dict[tuple[str, str], list[JSON]] = {}
         self._webhook = ""
+        self._webhook_secret = ""
+        self._pusher: asyncio.Task[None] | None = None
+        self.webhook_posts: list[tuple[int, int]] = []  # (update_id, HTTP status; 0: no answer)
+        self.webhook_retry_seconds = 0.2
         self._changed = asyncio.Condition()
         self._stopping = False
         self._runner: web.AppRunner | None = None
@@ -394,6 +401,9 @@ class FakeBotApi:
             return
         self._stopping = True
         await self._notify()
+        if self._pusher is not None:
+            await self._pusher
+            self._pusher = None
         await self._runner.cleanup()
         self._runner = None
 
@@ -748,9 +758,41 @@ class FakeBotApi:
 
     def _m_setwebhook(self, p: JSON, _f: object) -> bool:
         self._webhook = str(p.get("url") or "")
+        self._webhook_secret = str(p.get("secret_token") or "")
         if p.get("drop_pending_updates"):
             self._updates.clear()
+        if self._webhook and (self._pusher is None or self._pusher.done()):
+            self._pusher = asyncio.create_task(self._push_updates())
         return True
+
+    async def _push_updates(self) -> None:
+        """Like Telegram in webhook mode: POST each update, in order, until it gets a 2xx;
+        a failed or refused delivery is retried after a pause (the same update_id)."""
+        async with aiohttp.ClientSession() as session:
+            while self._webhook and not self._stopping:
+                if not self._updates:
+                    async with self._changed:
+                        await self._changed.wait_for(
+                            lambda: self._stopping or bool(self._updates) or not self._webhook
+                        )
+                    continue
+                pending = self._updates[0]
+                headers = {"X-Telegram-Bot-Api-Secret-Token": self._webhook_secret}
+                try:
+                    async with session.post(
+                        self._webhook, json=pending.payload, headers=headers
+                    ) as response:
+                        delivered = 200 <= response.status < 300
+                        self.webhook_posts.append((pending.update_id, response.status))
+                except (aiohttp.ClientError, OSError):
+                    delivered = False
+                    self.webhook_posts.append((pending.update_id, 0))
+                if delivered:
+                    if self._updates and self._updates[0] is pending:
+                        self._updates.pop(0)
+                else:
+                    await self._sleep(self.webhook_retry_seconds)
+                await self._notify()
 
     def _m_deletewebhook(self, p: JSON, _f: object) -> bool:
         return self._m_setwebhook({"drop_pending_updates": p.get("drop_pending_updates")}, _f)

@@ -12,6 +12,7 @@ from bot.settings import (
     ConfigError,
     DispatchSettings,
     SendingSettings,
+    ServerSettings,
     load_settings,
 )
 from db.settings import DatabaseSettings
@@ -24,7 +25,9 @@ GOOD_TOKEN = "123456789:AAHgoodtoken_abcdefghijklmnopqrstuv"
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """No settings in the environment and no .env in the working directory."""
     for key in list(os.environ):
-        if key.startswith(("TELEGRAM_", "DATABASE_", "DATA_DIR", "LOG_LEVEL", "ADMIN_")):
+        if key.startswith(
+            ("TELEGRAM_", "DATABASE_", "DATA_DIR", "LOG_LEVEL", "ADMIN_", "WEBHOOK_", "LISTEN_")
+        ):
             monkeypatch.delenv(key)
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -92,6 +95,7 @@ def test_every_setting_is_documented_in_env_example() -> None:
         *(name.upper() for name in AppSettings.model_fields),
         *(f"SEND_{name.upper()}" for name in SendingSettings.model_fields),
         *(f"DISPATCH_{name.upper()}" for name in DispatchSettings.model_fields),
+        *(name.upper() for name in ServerSettings.model_fields),
     ]
     missing = [name for name in fields if f"{name}=" not in documented]
     assert not missing, f"not in .env.example: {missing}"
@@ -128,3 +132,60 @@ def test_python_m_bot_stops_with_one_line_and_no_traceback(
     if token:
         assert token not in result.stderr
     assert not (clean_env / "data").exists()
+
+
+def test_polling_by_default_and_no_http_server(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", GOOD_TOKEN)
+    server = load_settings().server
+    assert server.webhook_url == ""
+    assert server.port is None
+
+
+def test_webhook_mode_listens_on_8080_by_default_and_keeps_the_secret_out_of_logs(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = "s3cret-value_0123456789abcdef"
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", GOOD_TOKEN)
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/tg/updates")
+    monkeypatch.setenv("WEBHOOK_SECRET", secret)
+    settings = load_settings()
+    assert settings.server.port == 8080
+    assert settings.server.listen_address == "127.0.0.1"
+    assert settings.server.webhook_path == "/tg/updates"
+    assert secret in settings.secrets and GOOD_TOKEN in settings.secrets
+    assert secret not in repr(settings.server)
+
+
+def test_webhook_without_a_secret_is_refused_in_one_line(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", GOOD_TOKEN)
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/tg")
+    with pytest.raises(ConfigError, match=r"^WEBHOOK_SECRET is required when WEBHOOK_URL is set$"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    "secret", ["short", "has spaces in it 0123456789", "x" * 257, "ünïcode-0123456789ab"]
+)
+def test_a_malformed_webhook_secret_is_refused_without_echoing_it(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, secret: str
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", GOOD_TOKEN)
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/tg")
+    monkeypatch.setenv("WEBHOOK_SECRET", secret)
+    with pytest.raises(ConfigError, match="WEBHOOK_SECRET must be 16 to 256") as error:
+        load_settings()
+    assert secret not in str(error.value)
+
+
+def test_a_webhook_url_that_is_not_http_is_refused(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", GOOD_TOKEN)
+    monkeypatch.setenv("WEBHOOK_URL", "bot.example.org/tg")
+    monkeypatch.setenv("WEBHOOK_SECRET", "s3cret-value_0123456789abcdef")
+    with pytest.raises(ConfigError, match="WEBHOOK_URL must be an https:// URL"):
+        load_settings()
