@@ -24,8 +24,11 @@ RESULTS = REPO / "bench" / "results"
 # Scenario number -> module in bench/ with `async def run(quick, folder) -> list[Row]`.
 SCENARIOS = {
     1: "dispatch",
+    2: "limits",
     3: "startup",
+    4: "updates",
     5: "weekly",
+    6: "messages",
 }
 
 

@@ -1,11 +1,12 @@
 """Run the tests' fake Bot API in its own process, so it does not share the bot's core.
 
 Prints its base URL on one line, then serves until its standard input closes. Besides
-the Bot API it serves a control route for the benchmark driver:
+the Bot API it serves control routes for the benchmark driver:
 
 - ``GET /_bench/calls``: every API call so far as ``[method, chat_id, status, at]``,
   ``at`` being this process's ``time.monotonic()`` when the request arrived (on Linux
   the same clock as the driver's ``time.monotonic()``).
+- ``POST /_bench/cramp_flows``: simulated users reporting cramps (see bench/fake_users.py).
 """
 
 import argparse
@@ -14,6 +15,7 @@ import sys
 
 from aiohttp import web
 
+from bench import fake_users
 from tests.fake_bot_api import FakeBotApi
 
 
@@ -24,7 +26,7 @@ def control_routes(api: FakeBotApi) -> list[web.RouteDef]:
         rows = [[c.method, c.params.get("chat_id"), c.status, c.at] for c in api.calls]
         return web.json_response(rows)
 
-    return [web.get("/_bench/calls", calls)]
+    return [web.get("/_bench/calls", calls), *fake_users.routes(api)]
 
 
 async def serve(token: str, users: int, rate: float | None, per_chat: float | None) -> None:

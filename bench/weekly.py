@@ -9,7 +9,7 @@ from bench.common import Row, fresh_database
 from bench.seed import seed_weeks
 from bot.documents import week_chart_png
 from core.weekly import daily_series, insights, nudge, period, summary_text, totals
-from db.session import create_engine, create_session_factory
+from db.session import create_engine
 from db.stats import sweep_day_records
 
 GOAL = 30.0
@@ -22,14 +22,13 @@ async def weekly_stats(url: str, users: int) -> dict[str, float]:
     engine = await fresh_database(url)
     rows = await seed_weeks(engine, users, now)
     engine = create_engine(url)
-    sessions = create_session_factory(engine)
     today = now.date()
     start, end = period(6, today)
     stats_seconds = text_seconds = 0.0
     sample: list[Any] = []
     first = today - timedelta(days=27)
     clock = time.perf_counter()
-    async for records in sweep_day_records(sessions, range(1, users + 1), first, end):
+    async for records in sweep_day_records(engine, range(1, users + 1), first, end):
         for days in records.values():
             this = totals(days, start, end, today=today)
             previous = totals(days, start - timedelta(days=7), start - timedelta(days=1))
@@ -41,6 +40,7 @@ async def weekly_stats(url: str, users: int) -> dict[str, float]:
             if len(sample) < 50:
                 sample.append(days)
             clock = time.perf_counter()
+        del records, days  # before the next batch is read (see sweep_day_records)
     stats_seconds += time.perf_counter() - clock
     started = time.perf_counter()
     for days in sample:

@@ -2,8 +2,8 @@
 
 PTB's default transport (httpx) spent most of a reminder burst's CPU in its connection
 pool, whose bookkeeping grows with pool size and queue length; aiohttp's client sends
-the same requests at several times the rate (see README, Benchmarks). Long polling keeps
-PTB's default transport: it is one request at a time.
+the same requests at several times the rate (see README, Benchmarks). Long polling uses
+an instance of its own with one connection: it is one request at a time.
 """
 
 import asyncio
@@ -41,8 +41,13 @@ class AiohttpRequest(BaseRequest):
 
     @property
     def read_timeout(self) -> float | None:
-        """Default read timeout."""
+        """Default read timeout: after it, a request's fate is unknown (see AMBIGUOUS_TIMEOUTS)."""
         return self._read_timeout
+
+    @read_timeout.setter
+    def read_timeout(self, seconds: float) -> None:
+        # Settable so that a test can provoke a read timeout without waiting 10 s.
+        self._read_timeout = seconds
 
     async def initialize(self) -> None:
         """Open the session (inside the running event loop)."""

@@ -45,7 +45,10 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
         self.per_chat_interval = per_chat_interval
         self.max_retries = max_retries
         self._next_overall = 0.0
-        self._next_in_chat: dict[int | str, float] = {}
+        # When each chat was last sent to; background messages to one chat go one at a
+        # time (its lock) and each waits out the interval since the one before was sent.
+        self._last_in_chat: dict[int | str, float] = {}
+        self._chat_locks: dict[int | str, asyncio.Lock] = {}
         self._resume_at = 0.0
         self._last_cleanup = 0.0
 
@@ -59,31 +62,54 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
         return asyncio.get_running_loop().time()
 
     async def _wait_for_turn(self, chat_id: int | str | None, background: bool) -> None:
-        now = self._clock()
-        start = max(now, self._resume_at)
+        if chat_id is None or not background:
+            await self._wait_overall()
+        else:
+            async with self._chat_locks.setdefault(chat_id, asyncio.Lock()):
+                # Re-read after each sleep: a reply to this chat meanwhile counts too.
+                while (wait := self._chat_free_at(chat_id) - self._clock()) > 0:  # noqa: ASYNC110
+                    await asyncio.sleep(wait)
+                # The overall slot is taken only once the chat is ready, so one waiting
+                # chat never holds up everyone else's messages.
+                await self._wait_overall()
+                self._last_in_chat[chat_id] = self._clock()
+            self._forget_quiet_chats(self._clock())
+            return
         if chat_id is not None:
-            chat_free = self._next_in_chat.get(chat_id, 0.0)
-            if background:
-                start = max(start, chat_free)
-            self._next_in_chat[chat_id] = max(start, chat_free) + self.per_chat_interval
-            self._forget_quiet_chats(now)
-        if start > now:
-            await asyncio.sleep(start - now)
-        if self.overall_interval:
-            # Reserve the next free overall slot only once the chat is ready, so one
-            # waiting chat never holds up everyone else's messages.
+            self._last_in_chat[chat_id] = self._clock()  # a reply counts for its chat
+
+    def _chat_free_at(self, chat_id: int | str) -> float:
+        return self._last_in_chat.get(chat_id, float("-inf")) + self.per_chat_interval
+
+    async def _wait_overall(self) -> None:
+        """Wait for the next free slot of the overall budget, and out of any 429 pause.
+
+        Slots are a fixed grid (interval apart from the last one handed out), so a sender
+        woken late by a busy loop does not push everyone after it back: over any stretch
+        of time the rate stays at the budget, and never above it by more than one message.
+        """
+        while True:
             now = self._clock()
             slot = max(now, self._next_overall, self._resume_at)
             self._next_overall = slot + self.overall_interval
             if slot > now:
                 await asyncio.sleep(slot - now)
+            if self._resume_at <= self._clock():
+                return
+            # A 429 arrived while this sender slept: take a fresh slot after the pause, so
+            # the senders waiting go out spaced, not all at once when it ends.
 
     def _forget_quiet_chats(self, now: float) -> None:
         if now - self._last_cleanup < _CHAT_MEMORY_SECONDS:
             return
         self._last_cleanup = now
         horizon = now - _CHAT_MEMORY_SECONDS
-        self._next_in_chat = {c: t for c, t in self._next_in_chat.items() if t > horizon}
+        self._last_in_chat = {c: t for c, t in self._last_in_chat.items() if t > horizon}
+        self._chat_locks = {
+            c: lock
+            for c, lock in self._chat_locks.items()
+            if lock.locked() or c in self._last_in_chat
+        }
 
     async def process_request(
         self,
@@ -94,13 +120,16 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
         data: dict[str, Any],
         rate_limit_args: RateLimitArgs | None,
     ) -> bool | JSONDict | list[JSONDict]:
-        """Wait for a free slot, send, and on a 429 wait and send the same request again."""
-        if not _is_message(endpoint):
-            return await callback(*args, **kwargs)
+        """Wait for a free slot, send, and on a 429 wait and send the same request again.
+
+        Other calls (answerCallbackQuery, setMyCommands, ...) are neither spaced nor held
+        by a pause, but a 429 of their own is waited out and retried all the same."""
+        message = _is_message(endpoint)
         chat_id = data.get("chat_id")
         background = bool(rate_limit_args and rate_limit_args.get("background"))
         for attempt in range(self.max_retries + 1):
-            await self._wait_for_turn(chat_id, background)
+            if message:
+                await self._wait_for_turn(chat_id, background)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
@@ -108,6 +137,10 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
                     raise
                 # The public retry_after is deprecated (int or timedelta); PTB reads this too.
                 delay = error._retry_after.total_seconds() + 0.1
-                logger.warning("Flood limit hit; pausing all sending for %.1fs", delay)
-                self._resume_at = max(self._resume_at, self._clock() + delay)
+                if message:
+                    logger.warning("Flood limit hit; pausing all sending for %.1fs", delay)
+                    self._resume_at = max(self._resume_at, self._clock() + delay)
+                else:
+                    logger.warning("Flood limit hit on %s; retrying in %.1fs", endpoint, delay)
+                    await asyncio.sleep(delay)
         raise AssertionError("unreachable")

@@ -1,4 +1,18 @@
-"""Reminder messages: what each kind says, and sending them through Telegram."""
+"""Reminder messages: what each kind says, and sending them through Telegram.
+
+What a failed send becomes (see SendResult in scheduler/dispatcher.py):
+
+* 429: the SendLimiter waits out retry_after and sends the same request again;
+* 5xx, connection refused, a connect timeout: Telegram did not take the message; retried
+  here with backoff, then left to a later dispatcher pass while within its grace (a
+  dropped connection is retried too: far more often a stale keep-alive than a lost answer);
+* 403 or a chat that is gone: BLOCKED, and the dispatcher stops the user's reminders;
+* any other 400 (including one refused before sending by bot/outgoing.py): FAILED;
+* a read (or write) timeout: the request reached Telegram, which may have delivered the
+  message. The Bot API gives no way to find out (no idempotency key, and a bot cannot
+  list a chat's messages), so the result is UNKNOWN and the slot is never sent again:
+  at most once, never twice.
+"""
 
 import asyncio
 import logging

@@ -79,11 +79,21 @@ class SendingSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SEND_", env_file=".env", extra="ignore")
 
     max_per_second: float = Field(
-        default=30.0, ge=0, description="Messages per second overall; 0 switches the limit off."
+        default=30.0,
+        ge=0,
+        description="Messages per second overall, all instances together; 0: no limit.",
+    )
+    instances: int = Field(
+        default=1, ge=1, description="Instances sharing the budget; each takes an equal share."
     )
     chat_interval_seconds: float = Field(
         default=1.0, ge=0, description="Seconds between background messages to one chat."
     )
+
+    @property
+    def per_instance_per_second(self) -> float | None:
+        """This instance's share of the budget; None when there is no limit."""
+        return self.max_per_second / self.instances if self.max_per_second else None
 
 
 class DispatchSettings(BaseSettings):

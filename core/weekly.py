@@ -15,9 +15,13 @@ from core.redflags import DISCLAIMER as FLAG_DISCLAIMER
 from core.redflags import Rule, rule
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DayRecord:
-    """One of the user's days (wake-up to wake-up), aggregated."""
+    """One of the user's days (wake-up to wake-up), aggregated. Treat it as read-only.
+
+    Not frozen: a weekly sweep builds millions, and a frozen dataclass's __init__ (one
+    object.__setattr__ per field) made that seven times slower.
+    """
 
     day: date
     cramps: int = 0
@@ -118,32 +122,56 @@ def totals(
     never exceeds its whole and the average cups are not diluted by days still ahead.
     """
     last = end if today is None else min(today, end)
-    series = daily_series(days, start, last)
-    severity_count = sum(d.severity_count for d in series)
-    severities = [d.max_severity for d in series if d.max_severity is not None]
-    durations = [d.longest for d in series if d.longest is not None]
-    by_place = {p: n for p in Place if (n := sum(d.by_place.get(p, 0) for d in series))}
-    by_kind = {k: n for k in SpasmKind if (n := sum(d.by_kind.get(k, 0) for d in series))}
+    days_passed = max((last - start).days + 1, 0)
+    # As daily_series, without building the empty days: they add nothing to any sum. A
+    # weekly sweep runs this twice per user, so it is one pass with plain locals.
+    by_day = {d.day: d for d in days if start <= d.day <= last}  # a repeated date: last wins
+    with_data = cramps = night = day_cramps = sev_sum = sev_count = goal_met = 0
+    cups = sent = done = stretched = 0
+    max_severity: int | None = None
+    longest: Duration | None = None
+    places: dict[Place, int] = {}
+    kinds: dict[SpasmKind, int] = {}
+    for d in by_day.values():
+        with_data += _has_data(d)
+        cramps += d.cramps
+        night += d.night_cramps
+        day_cramps += max(d.cramps - d.night_cramps, 0)
+        sev_sum += d.severity_sum
+        sev_count += d.severity_count
+        if d.max_severity is not None and (max_severity is None or d.max_severity > max_severity):
+            max_severity = d.max_severity
+        if d.longest is not None and (
+            longest is None or _DURATION_RANK[d.longest] > _DURATION_RANK[longest]
+        ):
+            longest = d.longest
+        for place, n in d.by_place.items():
+            places[place] = places.get(place, 0) + n
+        for kind, n in d.by_kind.items():
+            kinds[kind] = kinds.get(kind, 0) + n
+        goal_met += _goal_met(d)
+        cups += d.cups
+        sent += d.movement_sent
+        done += d.movement_done
+        stretched += d.stretch_done
     return WeekTotals(
         start=start,
         end=end,
-        days_with_data=sum(_has_data(d) for d in series),
-        cramps=sum(d.cramps for d in series),
-        night_cramps=sum(d.night_cramps for d in series),
-        day_cramps=sum(max(d.cramps - d.night_cramps, 0) for d in series),
-        avg_severity=(
-            sum(d.severity_sum for d in series) / severity_count if severity_count > 0 else None
-        ),
-        max_severity=max(severities, default=None),
-        longest=max(durations, key=_DURATION_RANK.__getitem__, default=None),
-        by_place=by_place,
-        by_kind=by_kind,
-        days_goal_met=sum(_goal_met(d) for d in series),
-        avg_cups=sum(d.cups for d in series) / len(series) if series else 0.0,
-        movement_sent=sum(d.movement_sent for d in series),
-        movement_done=sum(d.movement_done for d in series),
-        stretch_nights=sum(d.stretch_done for d in series),
-        days_passed=len(series),
+        days_with_data=with_data,
+        cramps=cramps,
+        night_cramps=night,
+        day_cramps=day_cramps,
+        avg_severity=sev_sum / sev_count if sev_count > 0 else None,
+        max_severity=max_severity,
+        longest=longest,
+        by_place={p: n for p in Place if (n := places.get(p, 0))},
+        by_kind={k: n for k in SpasmKind if (n := kinds.get(k, 0))},
+        days_goal_met=goal_met,
+        avg_cups=cups / days_passed if days_passed else 0.0,
+        movement_sent=sent,
+        movement_done=done,
+        stretch_nights=stretched,
+        days_passed=days_passed,
     )
 
 

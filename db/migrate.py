@@ -4,6 +4,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -25,7 +26,20 @@ def _upgrade(connection: Connection, revision: str) -> None:
     command.upgrade(config, revision)
 
 
+# Any constant shared by every instance: they take turns migrating one database.
+_MIGRATION_LOCK = 7_420_311
+
+
 async def upgrade_database(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the schema up to `revision` (default: the newest)."""
+    """Bring the schema up to `revision` (default: the newest).
+
+    Instances starting together migrate one at a time: on PostgreSQL an advisory lock
+    held until the migration's transaction ends (its DDL is transactional, so the next
+    one finds the schema current); on SQLite the write transaction itself.
+    """
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+            )
         await connection.run_sync(_upgrade, revision)

@@ -203,3 +203,59 @@ class FlagReport(Base):
         ForeignKey("cramp_reports.id", ondelete="CASCADE"),
         primary_key=True,
     )
+
+
+class DayStat(Base):
+    """One user-day's figures, kept up to date by database triggers (migration 0005) on
+    every write to cramp_reports, water_logs, hydration_days and deliveries, so that a
+    weekly sweep reads one row per user-day instead of grouping the raw rows.
+
+    Exactly what a core.weekly.DayRecord needs; a column per Place and SpasmKind (a new
+    member needs a migration adding its column and recreating the triggers).
+    """
+
+    __tablename__ = "day_stats"
+    # Clustered by (user, day) on SQLite: a sweep reads each user's days as one range.
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    cramps: Mapped[int] = mapped_column(Integer, server_default="0")
+    night_cramps: Mapped[int] = mapped_column(Integer, server_default="0")
+    severity_sum: Mapped[int] = mapped_column(Integer, server_default="0")
+    severity_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    max_severity: Mapped[int | None] = mapped_column(SmallInteger)
+    # The longest duration as db.stats ranks it; 0: none given.
+    longest_rank: Mapped[int] = mapped_column(SmallInteger, server_default="0")
+    place_calf: Mapped[int] = mapped_column(Integer, server_default="0")
+    place_foot: Mapped[int] = mapped_column(Integer, server_default="0")
+    place_hamstring: Mapped[int] = mapped_column(Integer, server_default="0")
+    place_quadriceps: Mapped[int] = mapped_column(Integer, server_default="0")
+    place_back: Mapped[int] = mapped_column(Integer, server_default="0")
+    place_neck: Mapped[int] = mapped_column(Integer, server_default="0")
+    place_arm: Mapped[int] = mapped_column(Integer, server_default="0")
+    place_abdomen: Mapped[int] = mapped_column(Integer, server_default="0")
+    place_other: Mapped[int] = mapped_column(Integer, server_default="0")
+    kind_cramp: Mapped[int] = mapped_column(Integer, server_default="0")
+    kind_twitch: Mapped[int] = mapped_column(Integer, server_default="0")
+    kind_stiffness: Mapped[int] = mapped_column(Integer, server_default="0")
+    cups: Mapped[int] = mapped_column(Integer, server_default="0")
+    # The day's goal is DEFAULT_CUPS plus these (a hot day's).
+    extra_cups: Mapped[int] = mapped_column(Integer, server_default="0")
+    movement_sent: Mapped[int] = mapped_column(Integer, server_default="0")
+    movement_done: Mapped[int] = mapped_column(Integer, server_default="0")
+    stretch_done: Mapped[int] = mapped_column(Integer, server_default="0")  # DayRecord: any
+
+
+class ProcessedUpdate(Base):
+    """A Telegram update already taken in, by update_id: a webhook retry or an update
+    delivered again after a crash is dropped, by whichever instance sees it. Rows older
+    than Telegram's 24 h redelivery window are pruned."""
+
+    __tablename__ = "processed_updates"
+    __table_args__ = (Index("ix_processed_updates_received_at", "received_at"),)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)

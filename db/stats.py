@@ -1,91 +1,92 @@
-"""Per-day statistics for many users at once, aggregated by the database.
+"""Per-day statistics for many users at once, read from day_stats.
 
-Each query groups by (user, day) over the users' own local days (reports, cups and
-deliveries all carry the day they belong to), so a weekly sweep reads a few rows per
-user-day, never the raw events.
+Triggers keep one day_stats row per (user, local day) as reports, cups, goals and
+reminder answers are written (migration 0005), so a weekly sweep reads one row per
+user-day: no grouping, no raw events.
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping, Sequence
+import gc
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from core.diary import Duration, Place, SpasmKind
 from core.weekly import DayRecord
-from db.models import CrampReport, Delivery, HydrationDay, WaterLog
-from scheduler.planning import DEFAULT_CUPS, Kind
+from db.models import DayStat
+from scheduler.planning import DEFAULT_CUPS
 
-# Longest first: "over 10 min" beats "still going" beats "1-10 min" beats "under 1 min".
-_DURATION_RANK = {
-    Duration.UNDER_1_MIN: 1,
-    Duration.MIN_1_TO_10: 2,
-    Duration.STILL_GOING: 3,
-    Duration.OVER_10_MIN: 4,
+# day_stats.longest_rank (migration 0005 ranks them): "over 10 min" beats "still going"
+# beats "1-10 min" beats "under 1 min"; 0 is no duration given.
+_RANK_DURATION = {
+    1: Duration.UNDER_1_MIN,
+    2: Duration.MIN_1_TO_10,
+    3: Duration.STILL_GOING,
+    4: Duration.OVER_10_MIN,
 }
-_RANK_DURATION = {rank: duration for duration, rank in _DURATION_RANK.items()}
+_PLACES = tuple(Place)
+_KINDS = tuple(SpasmKind)
+_COLUMNS = (
+    DayStat.user_id,
+    DayStat.day,
+    DayStat.cramps,
+    DayStat.night_cramps,
+    DayStat.severity_sum,
+    DayStat.severity_count,
+    DayStat.max_severity,
+    DayStat.longest_rank,
+    DayStat.cups,
+    DayStat.extra_cups,
+    DayStat.movement_sent,
+    DayStat.movement_done,
+    DayStat.stretch_done,
+    # A Place or SpasmKind without its column fails here, at import.
+    *(getattr(DayStat, f"place_{place.value}") for place in _PLACES),
+    *(getattr(DayStat, f"kind_{kind.value}") for kind in _KINDS),
+)
+_COUNTS_AT = 13  # the per-place then per-kind counts
 
-
-def _day_text(column: Any) -> ColumnElement[str]:
-    # Dates come back as text and are parsed once per distinct day below, not once per
-    # row: a sweep reads every user-day of four weeks.
-    return cast(column, String)
-
-
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.sum(case((condition, 1), else_=0))
-
-
-def _duration_rank() -> ColumnElement[int]:
-    seconds = CrampReport.duration_seconds
-    by_seconds = case(
-        (seconds > 600, _DURATION_RANK[Duration.OVER_10_MIN]),
-        (seconds >= 60, _DURATION_RANK[Duration.MIN_1_TO_10]),
-        else_=_DURATION_RANK[Duration.UNDER_1_MIN],
-    )
-    by_bucket = case(
-        *((CrampReport.duration == d.value, rank) for d, rank in _DURATION_RANK.items()),
-        else_=0,
-    )
-    # A one-line report's seconds are more precise than its bucket, but "still going" wins.
-    return case(
-        (CrampReport.duration == Duration.STILL_GOING.value, by_bucket),
-        (seconds.is_not(None), by_seconds),
-        else_=by_bucket,
-    )
-
-
-_NONE: Mapping[Any, int] = MappingProxyType(
-    {}
-)  # shared "no places / kinds" for days without cramps
-_Rows = tuple[Sequence[Any], Sequence[Any], Sequence[Any], Sequence[Any]]
+_NONE: Mapping[Any, int] = MappingProxyType({})  # shared "no places / kinds"
+_Rows = Sequence[Sequence[Any]]
 
 
 async def day_records(
     session: AsyncSession, user_ids: Sequence[int], first: date, last: date
 ) -> dict[int, list[DayRecord]]:
-    """Every (user, day) with any data between `first` and `last` (inclusive), by user."""
+    """Every (user, day) with any data between `first` and `last` (inclusive), by user,
+    oldest first. A day whose figures all came back to nothing (a report undone, say)
+    has no record, as a day never touched: daily_series fills in both alike."""
     return fold_day_rows(user_ids, await fetch_day_rows(session, user_ids, first, last))
 
 
 async def sweep_day_records(
-    sessions: async_sessionmaker[AsyncSession],
+    engine: AsyncEngine,
     user_ids: Sequence[int],
     first: date,
     last: date,
     batch: int = 1000,
 ) -> AsyncIterator[dict[int, list[DayRecord]]]:
-    """day_records for many users, a batch at a time. The next batch's queries run (in the
-    database driver's thread) while this batch is folded, so both cores work."""
+    """day_records for many users, a batch at a time; the next batch's query is sent
+    before this batch is handed out (on PostgreSQL the server runs it meanwhile).
+
+    Drop each batch before asking for the next: records still referenced while the next
+    batch is read get promoted to the garbage collector's oldest generation, whose full
+    collections then cost a quarter of a sweep.
+
+    Each query runs on its own, outside any transaction: a session's first statement
+    would take SQLite's write lock (db.session's BEGIN IMMEDIATE), holding the bot's
+    writers up for the whole read.
+    """
     batches = [user_ids[i : i + batch] for i in range(0, len(user_ids), batch)]
 
     async def fetch(ids: Sequence[int]) -> _Rows:
-        async with sessions() as session:
-            return await fetch_day_rows(session, ids, first, last)
+        async with engine.connect() as connection:
+            return await _raw_rows(connection, _day_rows(ids, first, last))
 
     pending = asyncio.ensure_future(fetch(batches[0])) if batches else None
     for index, ids in enumerate(batches):
@@ -93,130 +94,108 @@ async def sweep_day_records(
         rows = await pending
         if index + 1 < len(batches):
             pending = asyncio.ensure_future(fetch(batches[index + 1]))
-        yield fold_day_rows(ids, rows)
+        records = fold_day_rows(ids, rows)
+        del rows
+        yield records
+        del records  # as above: nothing of this batch stays alive here
 
 
-async def _raw_rows(session: AsyncSession, statement: Any) -> Sequence[Any]:
-    """Run a read-only aggregate through the driver itself and return plain tuples.
+async def _raw_rows(connection: AsyncConnection, statement: Any) -> _Rows:
+    """Run a read-only query through the driver itself and return plain tuples.
 
-    A sweep reads millions of (user, day) rows; SQLAlchemy's per-row Result machinery
-    cost three times the query itself. The statement is still built and compiled by
-    SQLAlchemy (for either dialect); only the rows skip its wrapping.
+    A sweep reads millions of rows; SQLAlchemy's per-row Result machinery would cost more
+    than the query itself. The statement is still built and compiled by SQLAlchemy (for
+    either dialect); only the rows skip its wrapping (so dates may come back as text).
+    Executing nothing through SQLAlchemy, it begins no transaction of its own.
     """
-    connection = await session.connection()
     dialect = connection.dialect
     compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
     params = [compiled.params[name] for name in compiled.positiontup or ()]
     raw = (await connection.get_raw_connection()).driver_connection
     assert raw is not None
     if dialect.name == "postgresql":
-        return [tuple(record) for record in await raw.fetch(str(compiled), *params)]
-    return list(await raw.execute_fetchall(str(compiled), params))
+        return await raw.fetch(str(compiled), *params)  # type: ignore[no-any-return]
+    return await raw.execute_fetchall(str(compiled), params)  # type: ignore[no-any-return]
+
+
+def _day_rows(user_ids: Sequence[int], first: date, last: date) -> Select[Any]:
+    return (
+        select(*_COLUMNS)
+        .where(DayStat.user_id.in_(list(user_ids)), DayStat.day.between(first, last))
+        .order_by(DayStat.user_id, DayStat.day)
+    )
 
 
 async def fetch_day_rows(
     session: AsyncSession, user_ids: Sequence[int], first: date, last: date
 ) -> _Rows:
-    """The grouped (user, day) rows of reports, cups, goals and reminder answers."""
-    ids = list(user_ids)
-    places, kinds = list(Place), list(SpasmKind)
-    cramps = _raw_rows(
-        session,
-        select(
-            CrampReport.user_id,
-            _day_text(CrampReport.day),
-            func.count(),
-            _count_if(CrampReport.context == "night"),
-            func.coalesce(func.sum(CrampReport.severity), 0),
-            func.count(CrampReport.severity),
-            func.max(CrampReport.severity),
-            func.max(_duration_rank()),
-            *(_count_if(CrampReport.places.op("&")(1 << bit) != 0) for bit in range(len(places))),
-            *(_count_if(CrampReport.kind == kind.value) for kind in kinds),
-        )
-        .where(CrampReport.user_id.in_(ids), CrampReport.day.between(first, last))
-        .group_by(CrampReport.user_id, CrampReport.day),
-    )
-    cups = _raw_rows(
-        session,
-        select(WaterLog.user_id, _day_text(WaterLog.day), func.count())
-        .where(WaterLog.user_id.in_(ids), WaterLog.day.between(first, last))
-        .group_by(WaterLog.user_id, WaterLog.day),
-    )
-    goals = _raw_rows(
-        session,
-        select(HydrationDay.user_id, _day_text(HydrationDay.day), HydrationDay.extra_cups).where(
-            HydrationDay.user_id.in_(ids), HydrationDay.day.between(first, last)
-        ),
-    )
-    moved = and_(Delivery.kind == Kind.MOVEMENT.value, Delivery.response == "m")
-    deliveries = _raw_rows(
-        session,
-        select(
-            Delivery.user_id,
-            _day_text(Delivery.day),
-            _count_if(and_(Delivery.kind == Kind.MOVEMENT.value, Delivery.status == "sent")),
-            _count_if(moved),
-            _count_if(and_(Delivery.kind == Kind.STRETCH.value, Delivery.response == "d")),
-        )
-        .where(Delivery.user_id.in_(ids), Delivery.day.between(first, last))
-        .group_by(Delivery.user_id, Delivery.day),
-    )
+    """The users' day_stats rows from `first` to `last`, by user then day, in the
+    session's transaction."""
+    return await _raw_rows(await session.connection(), _day_rows(user_ids, first, last))
 
-    return await cramps, await cups, await goals, await deliveries
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection meanwhile. Folding allocates tens of thousands of
+    records that all stay alive; the collections they would trigger scan them (and the
+    rest of the heap) for nothing, a third of the fold's time. Nothing in between
+    awaits, so the pause is as short as the fold."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def fold_day_rows(user_ids: Sequence[int], rows: _Rows) -> dict[int, list[DayRecord]]:
-    """Turn fetched rows into each user's DayRecords, oldest first."""
-    places, kinds = list(Place), list(SpasmKind)
-    cramps, cups, goals, deliveries = rows
-    # One list per (user, day) in DayRecord's field order, turned into records at the end.
-    # This runs for every user-day of a sweep (millions), so it is plain loops over
-    # tuples: no per-row calls, dicts or copies beyond the one list per day.
-    fields: dict[tuple[int, str], list[Any]] = {}
-    get = fields.get
+    """Turn fetched rows (by user, then day) into each user's DayRecords, oldest first."""
+    with _collector_paused():
+        return _fold(user_ids, rows)
 
-    def new(key: tuple[int, str]) -> list[Any]:
-        row = fields[key] = [
-            key[1],
-            0,
-            0,
-            0,
-            0,
-            None,
-            None,
-            _NONE,
-            _NONE,
-            0,
-            DEFAULT_CUPS,
-            0,
-            0,
-            False,
-        ]
-        return row
 
-    for user_id, day, count in cups:
-        new((user_id, day))[9] = count
-    for user_id, day, sent, done, stretched in deliveries:
-        key = (user_id, day)
-        row = get(key) or new(key)
-        row[11], row[12], row[13] = sent, done, bool(stretched)
-    for user_id, day, extra in goals:
-        key = (user_id, day)
-        (get(key) or new(key))[10] = DEFAULT_CUPS + extra
-    for user_id, day, count, night, sev_sum, sev_count, sev_max, rank, *rest in cramps:
-        key = (user_id, day)
-        row = get(key) or new(key)
-        row[1:9] = [
-            count, night, sev_sum or 0, sev_count, sev_max, _RANK_DURATION.get(rank or 0),
-            {p: n for p, n in zip(places, rest[: len(places)], strict=True) if n},
-            {k: n for k, n in zip(kinds, rest[len(places) :], strict=True) if n},
-        ]  # fmt: skip
+def _fold(user_ids: Sequence[int], rows: _Rows) -> dict[int, list[DayRecord]]:
     by_user: dict[int, list[DayRecord]] = {user_id: [] for user_id in user_ids}
-    dates: dict[str, date] = {}
-    for key in sorted(fields):
-        values = fields[key]
-        text = values[0]
-        values[0] = dates.get(text) or dates.setdefault(text, date.fromisoformat(text[:10]))
-        by_user[key[0]].append(DayRecord(*values))
+    dates: dict[Any, date] = {}
+    # Days with cramps mostly repeat a few place and kind counts: one read-only mapping
+    # for each, shared by every record with those counts.
+    mappings: dict[Sequence[int], tuple[Mapping[Place, int], Mapping[SpasmKind, int]]] = {}
+    places, kinds, n_places = _PLACES, _KINDS, len(_PLACES)
+    none, ranks, default_cups, record = _NONE, _RANK_DURATION, DEFAULT_CUPS, DayRecord
+    # This runs for every user-day of a sweep (millions): plain locals, no per-row calls
+    # beyond the record itself.
+    current: int | None = None
+    days: list[DayRecord] = []
+    for row in rows:
+        user_id, day, cramps, night, sev_sum, sev_count, sev_max, rank = row[:8]
+        cups, extra, sent, done, stretched = row[8:_COUNTS_AT]
+        if user_id != current:
+            current, days = user_id, by_user[user_id]
+        when = dates.get(day)
+        if when is None:  # SQLite gives text, PostgreSQL dates
+            when = dates[day] = day if isinstance(day, date) else date.fromisoformat(day)
+        if cramps:
+            counts = row[_COUNTS_AT:]
+            shared = mappings.get(counts)
+            if shared is None:
+                shared = mappings[counts] = (
+                    MappingProxyType(
+                        {p: n for p, n in zip(places, counts[:n_places], strict=True) if n}
+                    ),
+                    MappingProxyType(
+                        {k: n for k, n in zip(kinds, counts[n_places:], strict=True) if n}
+                    ),
+                )
+            by_place, by_kind = shared
+            days.append(
+                record(when, cramps, night, sev_sum, sev_count, sev_max, ranks.get(rank),
+                       by_place, by_kind, cups, default_cups + extra, sent, done, stretched > 0)
+            )  # fmt: skip
+        elif cups or extra or sent or done or stretched:
+            days.append(
+                record(when, 0, 0, 0, 0, None, None, none, none,
+                       cups, default_cups + extra, sent, done, stretched > 0)
+            )  # fmt: skip
     return by_user

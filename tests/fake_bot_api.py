@@ -16,7 +16,8 @@ Every request is recorded in ``api.calls`` (in order of completion; a ``delay()`
 recorded before its answer is held back). The bot's messages are kept, with edits applied, as
 ``SentMessage`` objects (``api.chat_messages(chat_id)`` / ``alice.messages``). Failures are
 scripted with ``fail()``, lost answers with ``delay()``, flood control with ``rate_limit()`` and
-blocked users with ``FakeUser.block()``. After ``setWebhook`` updates are POSTed to the
+blocked users with ``FakeUser.block()``; an outage (connection refused) is ``stop()`` then
+``start(port=api.port)``. After ``setWebhook`` updates are POSTed to the
 webhook with its secret header, in order, each retried until answered 2xx. Errors are
 answered like the real Bot API does; form, multipart and JSON bodies are accepted and
 JSON-encoded form values are decoded.
@@ -384,15 +385,17 @@ class FakeBotApi:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    async def start(self, routes: Sequence[web.RouteDef] = ()) -> None:
-        """Listen on 127.0.0.1 on an ephemeral port; `routes` are served before the Bot API."""
+    async def start(self, routes: Sequence[web.RouteDef] = (), *, port: int = 0) -> None:
+        """Listen on 127.0.0.1 on `port` (0: an ephemeral one); `routes` are served before
+        the Bot API. After stop(), ``start(port=api.port)`` ends an outage: everything
+        recorded and queued meanwhile is kept."""
         self._stopping = False
         app = web.Application(client_max_size=64 * 2**20)
         app.router.add_routes(routes)
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
         self._port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
@@ -413,6 +416,11 @@ class FakeBotApi:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
+
+    @property
+    def port(self) -> int:
+        """The port listened on (kept after stop(), for a restart on the same one)."""
+        return self._port
 
     @property
     def base_url(self) -> str:

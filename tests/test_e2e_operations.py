@@ -46,8 +46,9 @@ async def test_no_log_line_holds_the_token(
     await running_bot.stop()
 
     output = captured_logs.getvalue()
-    assert "HTTP Request: POST" in output  # httpx did log the request URLs...
-    assert TOKEN not in output  # ...but never the token in them
+    assert f"/bot{REDACTED}" in output  # PTB logs its API URL, token included, at DEBUG...
+    assert "Calling Bot API endpoint `sendMessage`" in output
+    assert TOKEN not in output  # ...but the token never shows
     assert TOKEN.split(":")[1] not in output
     assert REDACTED in output
     assert "Traceback" in output
@@ -89,12 +90,14 @@ async def test_a_duplicated_update_changes_nothing_twice(running_bot: RunningBot
     await sam.send("/timezone UTC")
     await sam.next_message()
 
-    await sam.resend(update_id)  # a stale copy of an earlier update arrives again
-    await sam.next_message()
+    before = len(sam.messages)
+    await sam.resend(update_id)  # a copy of an earlier update arrives again
+    await sam.send("/help")
+    assert "/cramp" in ((await sam.next_message()).text or "")
+    assert len(sam.messages) == before + 1  # only /help was answered: the copy was dropped
     row = await settings_of(running_bot.db, 44)
+    assert row["timezone"] == "UTC"  # not set back to Tokyo by the copy
     assert row["setup_step"] == "wake"  # setup was not restarted or advanced twice
-    # Known limit: Telegram's own offset handling prevents redelivery in polling mode; the
-    # update-id deduplication table for webhook retries is part of the production issue.
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
@@ -110,27 +113,25 @@ async def test_python_m_bot_onboards_a_user_and_stops_cleanly_on_a_signal(
         "DATA_DIR": str(tmp_path / "data"),
         "LOG_LEVEL": "DEBUG",
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        await api.wait_for(lambda: bool(api.calls_to("setMyCommands")), timeout=30)
-        uma = api.user(45, "Uma")
-        await uma.send("/start")
-        assert "Uma" in ((await uma.next_message(timeout=10)).text or "")
-        setup = await uma.next_message(timeout=10)
-        await tap(uma, setup, "Skip the rest")
-        assert "All set" in (setup.text or "")
-    except AssertionError:
-        process.send_signal(stop_signal)
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
-        errors = [line for line in stderr.decode().splitlines() if "ERROR" in line]
-        raise AssertionError("\n".join(errors[-20:]) or "the bot logged no error") from None
-    process.send_signal(stop_signal)
-    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
-    log = stderr.decode()
-    assert process.returncode == 0, log
+    # stderr goes to a file: a DEBUG log fills a pipe nobody reads and blocks the bot.
+    log_path = tmp_path / "bot.log"
+    with log_path.open("wb") as log_file:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=tmp_path, env=env, stdout=log_file, stderr=log_file
+        )
+        try:
+            await api.wait_for(lambda: bool(api.calls_to("setMyCommands")), timeout=30)
+            uma = api.user(45, "Uma")
+            await uma.send("/start")
+            assert "Uma" in ((await uma.next_message(timeout=10)).text or "")
+            setup = await uma.next_message(timeout=10)
+            await tap(uma, setup, "Skip the rest")
+            assert "All set" in (setup.text or "")
+        finally:
+            process.send_signal(stop_signal)
+            await asyncio.wait_for(process.wait(), timeout=30)
+    log = log_path.read_text()
+    assert process.returncode == 0, log[-3000:]
     assert "Stopping" in log
-    assert TOKEN not in log and TOKEN not in stdout.decode()
+    assert TOKEN not in log
     assert (tmp_path / "data" / "cramp_coach.sqlite3").exists()

@@ -189,3 +189,23 @@ async def test_health_in_polling_mode_when_a_port_is_set(
         assert not api.calls_to("setWebhook")
     finally:
         await bot.close()
+
+
+async def test_an_update_posted_twice_is_processed_once(webhook_bot: RunningBot) -> None:
+    ines = webhook_bot.user(65, "Ines")
+    await ines.send("/start")
+    await ines.next_message()
+    await ines.next_message()
+    update_id = await ines.send("/timezone Asia/Tokyo")
+    await ines.next_message()
+    await ines.send("/timezone UTC")
+    await ines.next_message()
+    before = len(ines.messages)
+
+    await ines.resend(update_id)  # Telegram retries a post whose answer it did not get
+    await ines.send("/help")
+    await ines.next_message()
+    assert len(ines.messages) == before + 1
+    async with webhook_bot.db() as session:
+        user = await session.get(User, 65)
+        assert user is not None and user.timezone == "UTC"

@@ -3,6 +3,7 @@
 import html
 import logging
 from contextlib import suppress
+from datetime import timedelta
 
 from telegram import ChatMember, Update
 from telegram.error import TelegramError
@@ -12,8 +13,12 @@ from bot import keyboards, texts
 from bot.context import CoachContext
 from bot.handlers.common import remove_buttons, user_transaction
 from bot.logs import redact
+from db.updates import first_sight, forget_updates_before
 
 logger = logging.getLogger(__name__)
+
+# Telegram redelivers an update for up to 24 hours; remember them a little longer.
+UPDATE_MEMORY = timedelta(hours=48)
 
 
 async def help_command(update: Update, _context: CoachContext) -> None:
@@ -36,6 +41,20 @@ async def unexpected_message(update: Update, _context: CoachContext) -> None:
     )
 
 
+async def drop_seen_update(update: Update, context: CoachContext) -> None:
+    """Stop an update taken in before: a webhook retry, or a redelivery after a crash."""
+    async with context.db.begin() as session:
+        if not await first_sight(session, update.update_id, context.now()):
+            logger.info("Update %s was already taken in; dropped", update.update_id)
+            raise ApplicationHandlerStop
+
+
+async def forget_old_updates(context: CoachContext) -> None:
+    """JobQueue: prune update records past Telegram's redelivery window."""
+    async with context.db.begin() as session:
+        await forget_updates_before(session, context.now() - UPDATE_MEMORY)
+
+
 async def guard_button(update: Update, _context: CoachContext) -> None:
     """Stop any button press not made in the presser's own private chat with the bot.
 
@@ -44,6 +63,9 @@ async def guard_button(update: Update, _context: CoachContext) -> None:
     """
     query = update.callback_query
     assert query is not None
+    if not query.data:  # PTB would match such a press to every handler's pattern
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        raise ApplicationHandlerStop
     if query.message is None or query.message.chat.id != query.from_user.id:
         await query.answer(texts.NOT_YOURS, show_alert=True)
         raise ApplicationHandlerStop

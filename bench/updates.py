@@ -1,0 +1,176 @@
+"""Scenario 4: 200 users pressing report buttons at once. `python -m bot` runs in its own
+process, long polling the fake Bot API in another; the simulated users run inside the
+fake's process (bench/fake_users.py), so each round trip (update enqueued -> the bot's
+reply for that chat arrives) is timed on one clock, with no driver in the way. Then the
+database is checked: every Save stored exactly one report."""
+
+import asyncio
+import os
+import signal
+import sys
+import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from sqlalchemy import func, select
+
+from bench.common import REPO, TOKEN, Row, database_urls, fake_bot_api, fresh_database, percentile
+from bench.seed import seed_users
+from db.models import CrampReport
+from db.session import create_engine
+
+GOAL_MS, USERS, WARM_UP_USERS = 50.0, 200, 10
+READY_SECONDS = 60.0
+
+
+@asynccontextmanager
+async def bot_process(url: str, base_url: str, folder: Path) -> AsyncIterator[int]:
+    """`python -m bot` on `url` until the block ends; yields its pid once it is ready.
+    The send limit is off, as in scenario 1: this measures the bot, not Telegram's budget."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))},
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": base_url,
+        "TELEGRAM_API_BASE_FILE_URL": base_url,
+        "DATABASE_URL": url,
+        "SEND_MAX_PER_SECOND": "0",
+        "LOG_LEVEL": "INFO",
+        "PYTHONPATH": str(REPO),
+    }
+    log = folder / "updates-bot.log"
+    with log.open("w") as stderr:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=folder, env=env, stderr=stderr
+        )
+    try:
+        deadline = time.monotonic() + READY_SECONDS
+        while "Ready as" not in log.read_text():
+            if process.returncode is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the bot did not start:\n{log.read_text()[-2000:]}")
+            await asyncio.sleep(0.05)
+        yield process.pid
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), 30)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def flows(control_url: str, users: range, think: float, seconds: float) -> dict[str, Any]:
+    """Run the simulated users in the fake's process; what they measured."""
+    body = {"users": list(users), "think": think, "seconds": seconds, "spread": think}
+    async with (
+        aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=seconds + 120)) as session,
+        session.post(f"{control_url}/cramp_flows", json=body) as response,
+    ):
+        response.raise_for_status()
+        result: dict[str, Any] = await response.json()
+        return result
+
+
+async def stored_reports(url: str) -> Counter[int]:
+    """Reports in the database, per user."""
+    engine = create_engine(url)
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            select(CrampReport.user_id, func.count()).group_by(CrampReport.user_id)
+        )
+        counts = Counter({int(user_id): int(count) for user_id, count in rows})
+    await engine.dispose()
+    return counts
+
+
+async def measure(
+    url: str,
+    control_url: str,
+    base_url: str,
+    folder: Path,
+    users: int,
+    think: float,
+    seconds: float,
+) -> dict[str, Any]:
+    """Seed, start the bot, warm it up with a few other users, then the measured run."""
+    engine = await fresh_database(url)
+    await seed_users(engine, users + WARM_UP_USERS, datetime.now(UTC))
+    await engine.dispose()
+    async with bot_process(url, base_url, folder) as pid:
+        load = os.getloadavg()[0]  # other work on the machine shows in the tail
+        warm = await flows(control_url, range(users + 1, users + WARM_UP_USERS + 1), 0.05, 0.4)
+        cpu = cpu_seconds(pid)
+        result = await flows(control_url, range(1, users + 1), think, seconds)
+        cpu = cpu_seconds(pid) - cpu
+    saves = Counter({int(user): n for user, n in (warm["saves"] | result["saves"]).items()})
+    stored = await stored_reports(url)
+    updates = result["updates"]
+    trips = [(replied - enqueued) * 1000 for _, enqueued, replied, _ in updates]
+    span = max(replied for *_, replied, _ in updates) - min(at for _, at, *_ in updates)
+    by_step: dict[str, list[float]] = {}
+    for (step, *_), trip in zip(updates, trips, strict=True):
+        by_step.setdefault(step, []).append(trip)
+    return {
+        "updates": len(updates),
+        "offered_per_second": users / think,
+        "per_second": len(updates) / span,
+        "p50_ms": percentile(trips, 0.50),
+        "p90_ms": percentile(trips, 0.90),
+        "p99_ms": percentile(trips, 0.99),
+        "max_ms": max(trips),
+        "p99_ms_by_step": {step: round(percentile(t, 0.99), 1) for step, t in by_step.items()},
+        "bot_cpu_ms_per_update": cpu * 1000 / len(updates),
+        "load_average": load,
+        "failed_replies": sum(1 for *_, status in updates if status != 200),
+        "timeouts": result["timeouts"] + warm["timeouts"],
+        "saves": sum(saves.values()),
+        "reports": sum(stored.values()),
+        "users_mismatched": sum(1 for user in saves | stored if saves[user] != stored[user]),
+    }
+
+
+async def run(quick: bool, folder: Path) -> list[Row]:
+    # Each user sends one update per `think` seconds: USERS / think = 200 updates/s.
+    users, think, seconds = (50, 0.25, 2.0) if quick else (USERS, 1.0, 12.0)
+    rows = []
+    with fake_bot_api(users=users + WARM_UP_USERS) as api:
+        async with database_urls(folder, "updates") as urls:
+            for backend, url in urls:
+                r = await measure(url, api.control_url, api.base_url, folder, users, think, seconds)
+                at_rate = r["per_second"] >= 0.95 * r["offered_per_second"]
+                stored_ok = r["users_mismatched"] == 0 and r["saves"] > 0 and not r["timeouts"]
+                goal = f"<= {GOAL_MS:.0f} ms" if backend == "SQLite" else ""
+                rows += [
+                    Row(
+                        f"4. updates, {users} users at {r['offered_per_second']:.0f}/s, "
+                        f"round trip p99, {backend}",
+                        f"{r['p99_ms']:.1f} ms",
+                        goal,
+                        (r["p99_ms"] <= GOAL_MS and at_rate) if goal else None,
+                        r | {"users": users, "think_seconds": think, "seconds": seconds},
+                    ),
+                    Row(
+                        "   p50 / p90 / max",
+                        f"{r['p50_ms']:.1f} / {r['p90_ms']:.1f} / {r['max_ms']:.0f} ms",
+                    ),
+                    Row(
+                        f"   achieved, {r['updates']:,} updates",
+                        f"{r['per_second']:.0f} upd/s",
+                        f">= {0.95 * r['offered_per_second']:.0f} upd/s",
+                        at_rate,
+                    ),
+                    Row(
+                        f"   reports stored, {r['saves']:,} saves",
+                        f"{r['reports']:,} rows",
+                        "one per Save",
+                        stored_ok,
+                    ),
+                ]
+    return rows

@@ -1,0 +1,114 @@
+"""Several instances on one PostgreSQL: three `python -m bot` processes in webhook mode
+share 10,000 due reminders. Each reminder goes out exactly once in total, and together
+they stay under the configured overall send rate."""
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bench.seed import seed_due
+from db.migrate import upgrade_database
+from db.models import Delivery
+from db.session import create_engine
+from tests.conftest import TOKEN
+from tests.fake_bot_api import FakeBotApi
+
+REPO = Path(__file__).resolve().parent.parent
+REMINDERS = 10_000
+OVERALL_PER_SECOND = 900.0  # the setting under test; Telegram's own is 30
+INSTANCES = 3
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def busiest(times: list[float], window: float) -> int:
+    """The most calls in any window of that many seconds."""
+    times, most, start = sorted(times), 0, 0
+    for end, at in enumerate(times):
+        while at - times[start] >= window:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_three_instances_deliver_each_reminder_once_within_the_overall_rate(
+    database_url: str, tmp_path: Path
+) -> None:
+    engine = create_engine(database_url)
+    await upgrade_database(engine)
+    await seed_due(engine, REMINDERS, datetime.now(UTC))
+    async with FakeBotApi(TOKEN) as api:
+        for chat_id in range(1, REMINDERS + 1):
+            api.user(chat_id)
+        api.rate_limit(overall_per_second=OVERALL_PER_SECOND, per_chat_per_second=None)
+        processes = []
+        for _ in range(INSTANCES):
+            port = free_port()
+            env = {
+                **{
+                    k: v
+                    for k, v in os.environ.items()
+                    if not k.startswith(("TELEGRAM_", "DATABASE_", "SEND_", "WEBHOOK_", "LISTEN_"))
+                },
+                "PYTHONPATH": str(REPO),
+                "TELEGRAM_BOT_TOKEN": TOKEN,
+                "TELEGRAM_API_BASE_URL": api.base_url,
+                "TELEGRAM_API_BASE_FILE_URL": api.base_file_url,
+                "DATABASE_URL": database_url,
+                "SEND_MAX_PER_SECOND": str(OVERALL_PER_SECOND),
+                "SEND_INSTANCES": str(INSTANCES),
+                "WEBHOOK_URL": f"http://127.0.0.1:{port}/hook",
+                "WEBHOOK_SECRET": "instances-secret_0123456789",
+                "LISTEN_PORT": str(port),
+                "DISPATCH_INTERVAL_SECONDS": "1",
+                "LOG_LEVEL": "WARNING",
+            }
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE
+            )
+            processes.append(process)
+        try:
+            await api.wait_for(
+                lambda: len(api.calls_to("sendMessage")) >= REMINDERS,
+                timeout=120,
+                description=f"{REMINDERS} reminders",
+            )
+            await asyncio.sleep(2)  # long enough for a duplicate to show
+        finally:
+            logs = []
+            for process in processes:
+                process.send_signal(signal.SIGTERM)
+                _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+                logs.append(stderr.decode())
+                assert process.returncode == 0, stderr.decode()[-2000:]
+
+        sends = api.calls_to("sendMessage")
+        assert all(call.ok for call in sends)  # not one 429 (nor any other error)
+        chats = [call.params["chat_id"] for call in sends]
+        assert sorted(chats) == list(range(1, REMINDERS + 1))  # each exactly once
+        times = [call.at for call in sends]
+        # Each instance keeps its share on an even grid (one message over at most, in
+        # any window); the HTTP hop adds a few milliseconds of jitter on arrival.
+        assert busiest(times, 1.0) <= OVERALL_PER_SECOND * 1.01 + INSTANCES
+        assert busiest(times, 5.0) <= OVERALL_PER_SECOND * 5 + INSTANCES
+        assert (len(times) - 1) / (max(times) - min(times)) <= OVERALL_PER_SECOND
+        assert all("ERROR" not in log and TOKEN not in log for log in logs)
+    async with engine.connect() as connection:
+        statuses = await connection.execute(
+            select(Delivery.status, func.count()).group_by(Delivery.status)
+        )
+        assert dict(statuses.all()) == {"sent": REMINDERS}
+    await engine.dispose()
