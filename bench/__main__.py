@@ -41,6 +41,7 @@ async def main(quick: bool, only: set[int]) -> dict[str, Any]:
         "postgresql": bool(os.environ.get("TEST_DATABASE_URL")),
         "rows": [],
         "seconds": {},
+        "load_average": {},  # 1-minute, when each scenario ended: how shared the machine was
     }
     with tempfile.TemporaryDirectory() as tmp:
         for number, name in SCENARIOS.items():
@@ -50,6 +51,7 @@ async def main(quick: bool, only: set[int]) -> dict[str, Any]:
             started = time.perf_counter()
             rows: list[Row] = await module.run(quick, Path(tmp))
             results["seconds"][name] = round(time.perf_counter() - started, 1)
+            results["load_average"][name] = round(os.getloadavg()[0], 1)
             for row in rows:
                 print_row(row)
             results["rows"] += [row.as_json() for row in rows]

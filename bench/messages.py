@@ -58,7 +58,7 @@ from scheduler.planning import (
 from scheduler.schedules import sync_user_schedule
 
 # The send cost through HTTP grows with users; the per-day figures barely move past ~20.
-FULL_USERS, QUICK_USERS = 500, 20
+FULL_USERS, QUICK_USERS = 250, 5
 SEED = 6
 MONDAY = date(2025, 6, 2)  # no DST change in any of the zones that week
 WEEK = [MONDAY + timedelta(days=n) for n in range(7)]

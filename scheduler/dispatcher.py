@@ -6,21 +6,36 @@ advances the row to its next slot, and records each slot to send as a delivery, 
 per (user, kind, slot). Only the transaction that inserted that delivery sends it, so a
 slot goes out at most once however many dispatchers run or crash.
 
-Sending happens outside the claim, in chunks: a chunk is marked "sending" before its
-messages go out and "sent" after. After a crash, "pending" deliveries (never tried) are
-sent by a later pass while still within their grace; "sending" ones may or may not have
-reached Telegram, which offers no way to ask, so they are never sent again (at most once).
+Sending happens outside the claim: messages are marked "sending" just before they go
+out and "sent" after. After a crash, "pending" deliveries (never tried) are sent by a
+later pass while still within their grace; "sending" ones may or may not have reached
+Telegram, which offers no way to ask, so they are never sent again (at most once). So
+that a crash writes off little, only a small window is marked ahead of the send limiter
+(chunk_size; about half a second of sending, see bot/app.py), and a chat's second
+message of a pass comes after every chat's first, by when Telegram's one-second gap
+between a chat's messages has mostly passed and it holds up nobody in the window.
+
+While the database is unreachable a pass fails and the next wake-up tries again: what
+was claimed stays claimed and goes out late, within its grace. Marking and recording
+what Telegram answered are retried through an outage (for up to OUTAGE_RETRY_SECONDS):
+until written, those outcomes live only in this process.
 """
 
 import asyncio
+import contextlib
+import itertools
 import logging
+import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
-from typing import cast
+from functools import partial
+from typing import TypeVar, cast
 
 from sqlalchemy import Table, bindparam, delete, func, select, update
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
@@ -47,6 +62,9 @@ logger = logging.getLogger(__name__)
 ORPHAN_AFTER = timedelta(seconds=60)
 # A delivery still "sending" after this was cut off mid-send; its fate is unknown.
 LOST_AFTER = timedelta(minutes=10)
+# How long marking and recording are retried while the database is unreachable.
+OUTAGE_RETRY_SECONDS = 60.0
+_OUTAGE_BACKOFF = (0.25, 0.5, 1.0, 2.0, 5.0)
 
 
 _deliveries = cast(Table, Delivery.__table__)
@@ -74,6 +92,17 @@ class SendResult(Enum):
     UNKNOWN = "unknown"  # timed out after sending: Telegram may have it; never resend
 
 
+T = TypeVar("T")
+
+
+def _is_outage(error: BaseException) -> bool:
+    """Whether an error means the database is unreachable (worth retrying), not a bad query."""
+    if isinstance(error, DBAPIError):
+        return error.connection_invalidated or isinstance(error, (OperationalError, InterfaceError))
+    # asyncpg raises connection failures (refused, reset) as plain OSErrors.
+    return isinstance(error, OSError)
+
+
 @dataclass(frozen=True)
 class Outgoing:
     """A claimed slot, with what the message needs to say."""
@@ -90,7 +119,8 @@ class Outgoing:
 
 
 Sender = Callable[[Outgoing], Awaitable[tuple[SendResult, int | None]]]
-# Work for a whole chunk before sending (one set of queries for many summaries).
+_Outcome = tuple[Outgoing, tuple[SendResult, int | None]]
+# Work for a batch before sending (one set of queries for many summaries).
 Preparer = Callable[[Sequence[Outgoing]], Awaitable[Sequence[Outgoing]]]
 
 
@@ -129,6 +159,7 @@ class Dispatcher:
         self.on_idle = on_idle
         self.prepare = prepare
         self._wake = asyncio.Event()
+        self._stop: asyncio.Event | None = None
 
     def wake(self) -> None:
         """Ask for a pass now (called by the JobQueue and when something becomes due)."""
@@ -136,6 +167,7 @@ class Dispatcher:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Pass after pass until `stop`; between passes wait for a wake-up or idle_seconds."""
+        self._stop = stop
         while not stop.is_set():
             try:
                 while not stop.is_set():
@@ -287,40 +319,104 @@ class Dispatcher:
             ]
 
     async def deliver(self, outgoing: Sequence[Outgoing], stats: PassStats) -> None:
-        """Send in chunks: mark a chunk sending, send it, record what happened."""
-        for start in range(0, len(outgoing), self.chunk_size):
-            chunk = {o.delivery_id: o for o in outgoing[start : start + self.chunk_size]}
-            async with self.sessions.begin() as session:
-                taken = await session.execute(
-                    update(Delivery)
-                    .where(Delivery.id.in_(list(chunk)), Delivery.status == "pending")
-                    .values(status="sending")
-                    .returning(Delivery.id)
-                )
-                mine = [chunk[delivery_id] for delivery_id in taken.scalars()]
-            if self.prepare is not None and mine:
-                mine = list(await self.prepare(mine))
-            results = await asyncio.gather(*(self._send_safely(o) for o in mine))
-            await self._record(mine, results, stats)
+        """Send: mark messages sending, send them, record what happened.
 
-    async def _send_safely(self, outgoing: Outgoing) -> tuple[SendResult, int | None]:
+        At most chunk_size messages are marked and not yet recorded at any time: as half
+        of that window finishes it is recorded and as many more marked, so the limiter
+        always has messages waiting and a crash writes off at most one window.
+        Once `stop` is set nothing more is marked; what is on its way is finished.
+        """
+        waiting = deque(_spread_chats(outgoing))
+        half = max(1, self.chunk_size // 2)
+        finished: asyncio.Queue[_Outcome] = asyncio.Queue()
+        tasks: set[asyncio.Task[None]] = set()
+        in_flight = 0
+        done: list[_Outcome] = []
+
+        async def send(message: Outgoing) -> None:
+            finished.put_nowait(await self._send_safely(message))
+
         try:
-            return await self.send(outgoing)
+            while waiting or in_flight:
+                room = self.chunk_size - in_flight - len(done)
+                if waiting and room >= half and not self._stopping():
+                    batch = [waiting.popleft() for _ in range(min(room, len(waiting)))]
+                    for message in await self._take(batch):
+                        task = asyncio.create_task(send(message))
+                        tasks.add(task)
+                        task.add_done_callback(tasks.discard)
+                        in_flight += 1
+                    continue
+                if not in_flight:
+                    break  # stopping: the rest stays pending, for a later pass or instance
+                arrived = [await finished.get()]
+                while not finished.empty():
+                    arrived.append(finished.get_nowait())
+                done += arrived
+                in_flight -= len(arrived)
+                if len(done) >= half or not in_flight:
+                    recording, done = done, []
+                    await self._record(recording, stats)
+        finally:
+            if tasks:  # an error: still record what is already on its way
+                await asyncio.wait(tasks)
+            while not finished.empty():
+                done.append(finished.get_nowait())
+            if done:
+                await self._record(done, stats)
+
+    async def _take(self, batch: Sequence[Outgoing]) -> list[Outgoing]:
+        """Prepare a batch and mark it sending; only what this pass marked is returned."""
+        if self.prepare is not None:
+            # Before marking: a failure here leaves the batch pending, to be sent later.
+            batch = list(await self._through_outage(partial(self.prepare, batch)))
+        return await self._through_outage(partial(self._mark_sending, batch))
+
+    def _stopping(self) -> bool:
+        return self._stop is not None and self._stop.is_set()
+
+    async def _mark_sending(self, batch: Sequence[Outgoing]) -> list[Outgoing]:
+        by_id = {o.delivery_id: o for o in batch}
+        async with self.sessions.begin() as session:
+            taken = await session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(list(by_id)), Delivery.status == "pending")
+                .values(status="sending")
+                .returning(Delivery.id)
+            )
+            return [by_id[delivery_id] for delivery_id in taken.scalars()]
+
+    async def _through_outage(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """`attempt()`, tried again while the database is unreachable, for a while."""
+        started = time.monotonic()
+        for tries in itertools.count():
+            try:
+                return await attempt()
+            except Exception as error:
+                delay = _OUTAGE_BACKOFF[min(tries, len(_OUTAGE_BACKOFF) - 1)]
+                late = time.monotonic() - started + delay > OUTAGE_RETRY_SECONDS
+                if not _is_outage(error) or self._stopping() or late:
+                    raise
+                logger.warning("Database unavailable (%s); retrying in %.2fs", error, delay)
+            if self._stop is None:
+                await asyncio.sleep(delay)
+            else:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), delay)
+        raise AssertionError("unreachable")
+
+    async def _send_safely(self, outgoing: Outgoing) -> _Outcome:
+        try:
+            return outgoing, await self.send(outgoing)
         except Exception:
             logger.exception("Sending delivery %s failed", outgoing.delivery_id)
-            return SendResult.UNKNOWN, None
+            return outgoing, (SendResult.UNKNOWN, None)
 
-    async def _record(
-        self,
-        sent: Sequence[Outgoing],
-        results: Sequence[tuple[SendResult, int | None]],
-        stats: PassStats,
-    ) -> None:
-        if not sent:
-            return
+    async def _record(self, outcomes: Sequence[_Outcome], stats: PassStats) -> None:
         now = self.clock()
-        rows, blocked = [], set()
-        for outgoing, (result, message_id) in zip(sent, results, strict=True):
+        rows: list[dict[str, object]] = []
+        blocked: set[int] = set()
+        for outgoing, (result, message_id) in outcomes:
             stats.outcomes[result] = stats.outcomes.get(result, 0) + 1
             stats.sent += result is SendResult.SENT
             if result is SendResult.BLOCKED:
@@ -335,8 +431,11 @@ class Dispatcher:
                     "new_claimed_at": now if retry else None,  # retried after ORPHAN_AFTER
                 }
             )
+        await self._through_outage(partial(self._write_outcomes, rows, blocked))
+
+    async def _write_outcomes(self, rows: list[dict[str, object]], blocked: set[int]) -> None:
         async with self.sessions.begin() as session:
-            await session.execute(_RECORD_OUTCOME, rows)  # one executemany per chunk
+            await session.execute(_RECORD_OUTCOME, rows)  # one executemany per half window
             if blocked:
                 # Telegram says they blocked us: stop their reminders until /start.
                 await session.execute(
@@ -350,6 +449,20 @@ class Dispatcher:
     async def _users(session: AsyncSession, ids: set[int]) -> dict[int, User]:
         result = await session.scalars(select(User).where(User.id.in_(ids)))
         return {user.id: user for user in result}
+
+
+def _spread_chats(outgoing: Sequence[Outgoing]) -> list[Outgoing]:
+    """Every chat's first message, then every chat's second, and so on (each chat's own in
+    order): a chat's next message then rarely waits out its one-second gap in the window."""
+    rounds: list[list[Outgoing]] = []
+    seen: dict[int, int] = {}
+    for message in outgoing:
+        index = seen.get(message.chat_id, 0)
+        seen[message.chat_id] = index + 1
+        if index == len(rounds):
+            rounds.append([])
+        rounds[index].append(message)
+    return [message for round_ in rounds for message in round_]
 
 
 class _HydrationState:

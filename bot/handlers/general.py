@@ -5,6 +5,7 @@ import logging
 from contextlib import suppress
 from datetime import timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import ChatMember, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
@@ -42,11 +43,24 @@ async def unexpected_message(update: Update, _context: CoachContext) -> None:
 
 
 async def drop_seen_update(update: Update, context: CoachContext) -> None:
-    """Stop an update taken in before: a webhook retry, or a redelivery after a crash."""
-    async with context.db.begin() as session:
-        if not await first_sight(session, update.update_id, context.now()):
-            logger.info("Update %s was already taken in; dropped", update.update_id)
-            raise ApplicationHandlerStop
+    """Stop an update taken in before: a webhook retry, or a redelivery after a crash.
+
+    The record is written before the handlers run: an update lost to a crash between the
+    two is not redone, as Telegram would not resend it anyway (polling had confirmed it,
+    a webhook post had been answered)."""
+    try:
+        async with context.db.begin() as session:
+            seen = not await first_sight(session, update.update_id, context.now())
+    except (SQLAlchemyError, OSError):
+        # The database is down: every handler would fail on it. One apology, not two.
+        logger.exception("Database unavailable; update %s not handled", update.update_id)
+        if update.effective_chat is not None:
+            with suppress(TelegramError):
+                await update.effective_chat.send_message(texts.ERROR_REPLY)
+        raise ApplicationHandlerStop from None
+    if seen:
+        logger.info("Update %s was already taken in; dropped", update.update_id)
+        raise ApplicationHandlerStop
 
 
 async def forget_old_updates(context: CoachContext) -> None:
