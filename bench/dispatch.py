@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from bench.common import Row, bench_settings, database_urls, fake_bot_api, fresh_database, repeat
 from bench.seed import seed_due
-from bot.app import build_application
+from bot.app import build_application, send_window
 from bot.reminders import make_sender
 from db.models import Delivery
 from db.session import create_session_factory
@@ -25,7 +25,10 @@ async def dispatch_throughput(url: str, users: int, base_url: str) -> dict[str, 
     application = build_application(bench_settings(url, base_url, max_per_second=0))
     await application.initialize()
     dispatcher = Dispatcher(
-        create_session_factory(engine), make_sender(application.bot), lambda: datetime.now(UTC)
+        create_session_factory(engine),
+        make_sender(application.bot),
+        lambda: datetime.now(UTC),
+        chunk_size=send_window(0.0),  # what the bot itself uses with the limit off
     )
     started = time.perf_counter()
     while (stats := await dispatcher.run_once()).rows or stats.claimed:

@@ -69,6 +69,7 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 REMINDER_SCREENS = {Screen.REMINDER_LIST, Screen.MOVEMENT_DAYS, Screen.STRETCH_LEAD, Screen.PAUSE}
 NEXT_WAKE_JOB = "dispatcher-next-due"
 UPDATE_PRUNE_SECONDS = 3600
+UNLIMITED_WINDOW = 200
 
 
 async def wake_dispatcher(context: CoachContext) -> None:
@@ -98,6 +99,16 @@ def _wake_at_next_due(application: CoachApplication) -> Callable[[datetime | Non
     return schedule
 
 
+def send_window(interval: float) -> int:
+    """How many reminders the dispatcher marks "sending" ahead of the send limiter.
+
+    About half a second of sending: a crash writes that off as "unknown" (never resent),
+    though most of it had not left yet. With no limit (interval 0: benchmarks) a larger
+    window keeps the database round trips per message few.
+    """
+    return max(1, min(100, round(0.5 / interval))) if interval else UNLIMITED_WINDOW
+
+
 async def post_init(application: CoachApplication) -> None:
     """Open the database, migrate it, and publish the command menu."""
     data = application.bot_data
@@ -105,8 +116,6 @@ async def post_init(application: CoachApplication) -> None:
     await upgrade_database(data.engine)
     data.sessions = create_session_factory(data.engine)
     await application.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
-    # About half a second of sending marked "sending" ahead of the limiter: a crash writes
-    # that off as "unknown" (never resent), though most of it had not left yet.
     limiter = application.bot.rate_limiter
     interval = limiter.overall_interval if isinstance(limiter, SendLimiter) else 0.0
     data.dispatcher = Dispatcher(
@@ -114,7 +123,7 @@ async def post_init(application: CoachApplication) -> None:
         make_sender(application.bot, backoff_seconds=data.retry_backoff_seconds),
         data.clock,
         batch_size=data.dispatch_batch_size,
-        chunk_size=max(1, min(100, round(0.5 / interval))) if interval else 100,
+        chunk_size=send_window(interval),
         on_idle=_wake_at_next_due(application),
         prepare=make_preparer(data.sessions),
     )
