@@ -19,8 +19,9 @@ from typing import Any
 import aiohttp
 from sqlalchemy import func, select
 
-from bench.common import REPO, TOKEN, Row, database_urls, fake_bot_api, fresh_database, percentile
+from bench.common import Row, database_urls, fake_bot_api, fresh_database, percentile
 from bench.seed import seed_users
+from bench.startup import bot_env
 from db.models import CrampReport
 from db.session import create_engine
 
@@ -32,16 +33,7 @@ READY_SECONDS = 60.0
 async def bot_process(url: str, base_url: str, folder: Path) -> AsyncIterator[int]:
     """`python -m bot` on `url` until the block ends; yields its pid once it is ready.
     The send limit is off, as in scenario 1: this measures the bot, not Telegram's budget."""
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))},
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": base_url,
-        "TELEGRAM_API_BASE_FILE_URL": base_url,
-        "DATABASE_URL": url,
-        "SEND_MAX_PER_SECOND": "0",
-        "LOG_LEVEL": "INFO",
-        "PYTHONPATH": str(REPO),
-    }
+    env = bot_env(url, base_url, SEND_MAX_PER_SECOND="0")
     log = folder / "updates-bot.log"
     with log.open("w") as stderr:
         process = await asyncio.create_subprocess_exec(

@@ -39,13 +39,6 @@ async def _initialize(application: CoachApplication, stop: asyncio.Event) -> boo
                 continue
 
 
-async def run_polling(
-    application: CoachApplication, stop: asyncio.Event, *, poll_timeout: float = 10.0
-) -> None:
-    """Start, poll for updates until `stop` is set, then shut down cleanly."""
-    await run(application, stop, poll_timeout=poll_timeout)
-
-
 async def run(
     application: CoachApplication,
     stop: asyncio.Event,

@@ -1,9 +1,50 @@
-"""Steps an end-to-end test takes as a user: press a button and wait for its effect."""
+"""Steps an end-to-end test takes as a user (press a button and wait for its effect), and
+what tests that run `python -m bot` as a process share."""
+
+import os
+import socket
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import User
+from tests.conftest import TOKEN
 from tests.fake_bot_api import ApiCall, FakeBotApi, FakeUser, SentMessage
+
+REPO = Path(__file__).resolve().parent.parent
+# Settings a test's environment must not leak into the bot it starts.
+_BOT_SETTINGS = ("TELEGRAM_", "DATABASE_", "DATA_DIR", "SEND_", "DISPATCH_", "WEBHOOK_", "LISTEN_")
+
+
+def free_port() -> int:
+    """A port nothing listens on now, for a bot's HTTP server."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def bot_env(api: FakeBotApi, database_url: str, **settings: str) -> dict[str, str]:
+    """The environment of `python -m bot` against the fake and `database_url`."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(_BOT_SETTINGS)},
+        "PYTHONPATH": str(REPO),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "TELEGRAM_API_BASE_FILE_URL": api.base_file_url,
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "DEBUG",
+        **settings,
+    }
+
+
+def busiest(times: list[float], window: float = 1.0) -> int:
+    """The most calls in any window of that many seconds."""
+    times, most, start = sorted(times), 0, 0
+    for end, at in enumerate(times):
+        while at - times[start] >= window:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
 
 
 async def tap(

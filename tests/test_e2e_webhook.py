@@ -1,7 +1,6 @@
 """Webhook mode and /healthz: Telegram posts updates with the secret header, anything
 else is refused unprocessed, and the health check tells the database and dispatcher."""
 
-import socket
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -13,15 +12,10 @@ from sqlalchemy import delete, func, select
 from bot.settings import ServerSettings
 from db.models import ReminderSchedule, User
 from tests.conftest import FakeClock, RunningBot
+from tests.e2e import free_port
 from tests.fake_bot_api import FakeBotApi
 
 SECRET = "webhook-secret_0123456789abcdef"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def webhook_server(port: int) -> ServerSettings:

@@ -20,7 +20,6 @@ import asyncio
 import contextlib
 import io
 import logging
-import os
 import random
 import signal
 import sqlite3
@@ -48,7 +47,8 @@ from db.users import get_or_create_user
 from scheduler.planning import GRACE, Kind
 from scheduler.schedules import sync_user_schedule
 from tests.conftest import TOKEN, FakeClock, RunningBot
-from tests.fake_bot_api import ApiCall, FakeBotApi, FakeUser, SentMessage
+from tests.e2e import bot_env, busiest
+from tests.fake_bot_api import FakeBotApi, FakeUser, SentMessage
 
 REPO = Path(__file__).resolve().parent.parent
 TOKEN_SECRET = TOKEN.split(":")[1]
@@ -104,16 +104,6 @@ def confirmed_report_ids(user: FakeUser) -> set[int]:
     """Reports the bot said it saved: each confirmation carries an Undo button."""
     data = (parse_callback_data(d) for m in user.messages for row in m.buttons() for _, d in row)
     return {d.report_id for d in data if isinstance(d, UndoCramp)}
-
-
-def busiest_second(calls: list[ApiCall]) -> int:
-    """The most calls in any one-second window."""
-    times, most, start = sorted(call.at for call in calls), 0, 0
-    for end, at in enumerate(times):
-        while at - times[start] >= 1.0:
-            start += 1
-        most = max(most, end - start + 1)
-    return most
 
 
 async def add_user(bot: RunningBot, user_id: int, **settings: object) -> None:
@@ -324,20 +314,6 @@ DUE = 2_000  # users with a reminder due; dispatch is still going at the last ki
 REPORTERS = range(100_001, 100_006)
 
 
-def bot_env(api: FakeBotApi, database_url: str, **settings: str) -> dict[str, str]:
-    own = ("TELEGRAM_", "DATABASE_", "DATA_DIR", "SEND_", "DISPATCH_", "WEBHOOK_", "LISTEN_")
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith(own)},
-        "PYTHONPATH": str(REPO),
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "TELEGRAM_API_BASE_FILE_URL": api.base_file_url,
-        "DATABASE_URL": database_url,
-        "LOG_LEVEL": "DEBUG",
-        **settings,
-    }
-
-
 class BotProcess:
     """`python -m bot` against the fake; its stderr goes to a file that outlives kills."""
 
@@ -480,7 +456,8 @@ async def test_sigkill_during_dispatch_20_times_loses_and_repeats_nothing(
         # No burst: one budget across restarts, never more than the configured rate.
         sends = api.calls_to("sendMessage")
         assert all(call.ok for call in sends)
-        assert busiest_second(sends) <= RATE * 1.1
+        most_in_a_second = busiest([call.at for call in sends])
+        assert most_in_a_second <= RATE * 1.1
 
         log = bot.log_text()
         assert_no_token(log)
@@ -489,7 +466,7 @@ async def test_sigkill_during_dispatch_20_times_loses_and_repeats_nothing(
             f"\n{KILLS} kills in {killed_at - started:.0f}s, settled {finished_at - killed_at:.0f}s"
             f" later, {len(sent_ids) - reminders_before} reminders by the last run; deliveries"
             f" {dict(statuses)}; cut off mid-send {len(cut_off)}, of which"
-            f" reached the chat {len(cut_off & sent_ids)}; busiest second {busiest_second(sends)}"
+            f" reached the chat {len(cut_off & sent_ids)}; busiest second {most_in_a_second}"
             f" sends (rate {RATE:.0f}); reports sent {reports_sent}, confirmed {len(confirmed)},"
             f" stored {len(stored)}"
         )

@@ -3,9 +3,7 @@ share 10,000 due reminders. Each reminder goes out exactly once in total, and to
 they stay under the configured overall send rate."""
 
 import asyncio
-import os
 import signal
-import socket
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,28 +16,12 @@ from db.migrate import upgrade_database
 from db.models import Delivery
 from db.session import create_engine
 from tests.conftest import TOKEN
+from tests.e2e import bot_env, busiest, free_port
 from tests.fake_bot_api import FakeBotApi
 
-REPO = Path(__file__).resolve().parent.parent
 REMINDERS = 10_000
 OVERALL_PER_SECOND = 900.0  # the setting under test; Telegram's own is 30
 INSTANCES = 3
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def busiest(times: list[float], window: float) -> int:
-    """The most calls in any window of that many seconds."""
-    times, most, start = sorted(times), 0, 0
-    for end, at in enumerate(times):
-        while at - times[start] >= window:
-            start += 1
-        most = max(most, end - start + 1)
-    return most
 
 
 @pytest.mark.timeout(180)
@@ -57,25 +39,17 @@ async def test_three_instances_deliver_each_reminder_once_within_the_overall_rat
         processes = []
         for _ in range(INSTANCES):
             port = free_port()
-            env = {
-                **{
-                    k: v
-                    for k, v in os.environ.items()
-                    if not k.startswith(("TELEGRAM_", "DATABASE_", "SEND_", "WEBHOOK_", "LISTEN_"))
-                },
-                "PYTHONPATH": str(REPO),
-                "TELEGRAM_BOT_TOKEN": TOKEN,
-                "TELEGRAM_API_BASE_URL": api.base_url,
-                "TELEGRAM_API_BASE_FILE_URL": api.base_file_url,
-                "DATABASE_URL": database_url,
-                "SEND_MAX_PER_SECOND": str(OVERALL_PER_SECOND),
-                "SEND_INSTANCES": str(INSTANCES),
-                "WEBHOOK_URL": f"http://127.0.0.1:{port}/hook",
-                "WEBHOOK_SECRET": "instances-secret_0123456789",
-                "LISTEN_PORT": str(port),
-                "DISPATCH_INTERVAL_SECONDS": "1",
-                "LOG_LEVEL": "WARNING",
-            }
+            env = bot_env(
+                api,
+                database_url,
+                SEND_MAX_PER_SECOND=str(OVERALL_PER_SECOND),
+                SEND_INSTANCES=str(INSTANCES),
+                WEBHOOK_URL=f"http://127.0.0.1:{port}/hook",
+                WEBHOOK_SECRET="instances-secret_0123456789",
+                LISTEN_PORT=str(port),
+                DISPATCH_INTERVAL_SECONDS="1",
+                LOG_LEVEL="WARNING",
+            )
             process = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bot", cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE
             )
