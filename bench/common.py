@@ -45,6 +45,7 @@ class FakeApi:
     """A running fake Bot API process."""
 
     base_url: str
+    pid: int
 
     @property
     def control_url(self) -> str:
@@ -74,7 +75,7 @@ def fake_bot_api(
     )
     try:
         assert process.stdout is not None
-        yield FakeApi(process.stdout.readline().strip())
+        yield FakeApi(process.stdout.readline().strip(), process.pid)
     finally:
         assert process.stdin is not None
         process.stdin.close()

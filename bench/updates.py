@@ -19,7 +19,7 @@ from typing import Any
 import aiohttp
 from sqlalchemy import func, select
 
-from bench.common import Row, database_urls, fake_bot_api, fresh_database, percentile
+from bench.common import FakeApi, Row, database_urls, fake_bot_api, fresh_database, percentile
 from bench.seed import seed_users
 from bench.startup import bot_env
 from db.models import CrampReport
@@ -84,8 +84,7 @@ async def stored_reports(url: str) -> Counter[int]:
 
 async def measure(
     url: str,
-    control_url: str,
-    base_url: str,
+    api: FakeApi,
     folder: Path,
     users: int,
     think: float,
@@ -95,12 +94,12 @@ async def measure(
     engine = await fresh_database(url)
     await seed_users(engine, users + WARM_UP_USERS, datetime.now(UTC))
     await engine.dispose()
-    async with bot_process(url, base_url, folder) as pid:
+    async with bot_process(url, api.base_url, folder) as pid:
         load = os.getloadavg()[0]  # other work on the machine shows in the tail
-        warm = await flows(control_url, range(users + 1, users + WARM_UP_USERS + 1), 0.05, 0.4)
-        cpu = cpu_seconds(pid)
-        result = await flows(control_url, range(1, users + 1), think, seconds)
-        cpu = cpu_seconds(pid) - cpu
+        warm = await flows(api.control_url, range(users + 1, users + WARM_UP_USERS + 1), 0.05, 0.4)
+        cpu, fake_cpu = cpu_seconds(pid), cpu_seconds(api.pid)
+        result = await flows(api.control_url, range(1, users + 1), think, seconds)
+        cpu, fake_cpu = cpu_seconds(pid) - cpu, cpu_seconds(api.pid) - fake_cpu
     saves = Counter({int(user): n for user, n in (warm["saves"] | result["saves"]).items()})
     stored = await stored_reports(url)
     updates = result["updates"]
@@ -119,6 +118,8 @@ async def measure(
         "max_ms": max(trips),
         "p99_ms_by_step": {step: round(percentile(t, 0.99), 1) for step, t in by_step.items()},
         "bot_cpu_ms_per_update": cpu * 1000 / len(updates),
+        # The fake serves the Bot API and runs the 200 users, on the same 2 cores.
+        "fake_cpu_ms_per_update": fake_cpu * 1000 / len(updates),
         "load_average": load,
         "failed_replies": sum(1 for *_, status in updates if status != 200),
         "timeouts": result["timeouts"] + warm["timeouts"],
@@ -135,7 +136,7 @@ async def run(quick: bool, folder: Path) -> list[Row]:
     with fake_bot_api(users=users + WARM_UP_USERS) as api:
         async with database_urls(folder, "updates") as urls:
             for backend, url in urls:
-                r = await measure(url, api.control_url, api.base_url, folder, users, think, seconds)
+                r = await measure(url, api, folder, users, think, seconds)
                 at_rate = r["per_second"] >= 0.95 * r["offered_per_second"]
                 stored_ok = r["users_mismatched"] == 0 and r["saves"] > 0 and not r["timeouts"]
                 goal = f"<= {GOAL_MS:.0f} ms" if backend == "SQLite" else ""

@@ -60,6 +60,7 @@ from bot.updates import PerUserUpdateProcessor
 from core.clock import Clock, utc_now
 from db.migrate import upgrade_database
 from db.session import create_engine, create_session_factory
+from db.updates import UpdateLog
 from scheduler.dispatcher import Dispatcher
 
 logger = logging.getLogger(__name__)
@@ -115,6 +116,7 @@ async def post_init(application: CoachApplication) -> None:
     data.engine = create_engine(data.database_url)
     await upgrade_database(data.engine)
     data.sessions = create_session_factory(data.engine)
+    data.update_log = UpdateLog(data.sessions, data.clock)
     await application.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
     limiter = application.bot.rate_limiter
     interval = limiter.overall_interval if isinstance(limiter, SendLimiter) else 0.0
@@ -157,7 +159,7 @@ async def post_shutdown(application: CoachApplication) -> None:
     data = application.bot_data
     if data.engine is not None:
         await data.engine.dispose()
-        data.engine = data.sessions = None
+        data.engine = data.sessions = data.update_log = None
 
 
 def _is_reminder_screen(data: object) -> bool:

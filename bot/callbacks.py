@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
 from enum import StrEnum
+from functools import lru_cache
 from types import UnionType
 from typing import Any
 
@@ -445,6 +446,9 @@ def _parse_hhmm(text: str) -> time | None:
     return time(int(text[:2]), int(text[2:]))
 
 
+# Each press is parsed once per handler pattern tried (see is_callback); the parsed
+# values are frozen, so one parse can serve them all.
+@lru_cache(maxsize=4096)
 def parse_callback_data(data: str | None) -> CallbackData | None:
     """Decode button data; None for anything malformed, unknown or forged."""
     if not data or len(data.encode()) > MAX_CALLBACK_BYTES:

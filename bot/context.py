@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 
 from bot.ratelimit import RateLimitArgs
 from core.clock import Clock, utc_now
+from db.updates import UpdateLog
 from scheduler.dispatcher import Dispatcher
 
 
@@ -25,6 +26,7 @@ class BotData:
     retry_backoff_seconds: float = 1.0
     engine: AsyncEngine | None = None
     sessions: async_sessionmaker[AsyncSession] | None = None
+    update_log: UpdateLog | None = None
     dispatcher: Dispatcher | None = None
     dispatcher_task: "asyncio.Task[None] | None" = None
     dispatcher_stop: asyncio.Event | None = None

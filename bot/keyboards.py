@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, time
+from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
@@ -273,6 +274,7 @@ def _tick(on: bool, label: str) -> str:
     return f"✅ {label}" if on else label
 
 
+@lru_cache(maxsize=1024)  # a Draft is frozen, and so is the markup PTB builds
 def draft(d: Draft) -> InlineKeyboardMarkup:
     """The buttons of one report screen. Each carries the draft as it will be after the tap."""
     rows: list[list[InlineKeyboardButton]]

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,8 +23,9 @@ from db.dialect import upsert
 from db.models import CrampReport, Flag, FlagReport, User
 
 
-def as_report(row: CrampReport) -> Report:
-    """The pure view of a stored report, for the rules and for display."""
+def as_report(row: Any) -> Report:
+    """The pure view of a stored report (a CrampReport, or a row of its columns), for the
+    rules and for display."""
     return Report(
         id=row.id,
         occurred_at=row.occurred_at,
@@ -35,6 +37,19 @@ def as_report(row: CrampReport) -> Report:
         context=Context(row.context) if row.context else None,
         symptoms=from_mask(Symptom, row.symptoms),
     )
+
+
+_REPORT_COLUMNS = (
+    CrampReport.id,
+    CrampReport.occurred_at,
+    CrampReport.kind,
+    CrampReport.places,
+    CrampReport.severity,
+    CrampReport.duration,
+    CrampReport.duration_seconds,
+    CrampReport.context,
+    CrampReport.symptoms,
+)
 
 
 def profile_of(user: User) -> Profile:
@@ -55,14 +70,16 @@ async def add_report(session: AsyncSession, values: dict[str, object]) -> int | 
     )
 
 
-async def reports_since(session: AsyncSession, user_id: int, since: datetime) -> list[CrampReport]:
+async def reports_since(session: AsyncSession, user_id: int, since: datetime) -> list[Report]:
     """The user's reports that happened since `since`, oldest first."""
-    rows = await session.scalars(
-        select(CrampReport)
+    # Columns, not entities: a report is stored under SQLite's one write lock, and the
+    # ORM's per-row bookkeeping for up to 60 days of reports would hold it longer.
+    rows = await session.execute(
+        select(*_REPORT_COLUMNS)
         .where(CrampReport.user_id == user_id, CrampReport.occurred_at >= since)
         .order_by(CrampReport.occurred_at, CrampReport.id)
     )
-    return list(rows)
+    return [as_report(row) for row in rows]
 
 
 async def latest_reports(session: AsyncSession, user_id: int, limit: int) -> list[CrampReport]:
@@ -76,11 +93,14 @@ async def latest_reports(session: AsyncSession, user_id: int, limit: int) -> lis
     return list(rows)
 
 
-async def flags_since(session: AsyncSession, user_id: int, since: datetime) -> list[Flag]:
-    rows = await session.scalars(
-        select(Flag).where(Flag.user_id == user_id, Flag.raised_at >= since)
+async def flags_since(
+    session: AsyncSession, user_id: int, since: datetime
+) -> list[tuple[int, datetime]]:
+    """(rule id, raised at) of the user's flags raised since `since`."""
+    rows = await session.execute(
+        select(Flag.rule_id, Flag.raised_at).where(Flag.user_id == user_id, Flag.raised_at >= since)
     )
-    return list(rows)
+    return [(rule_id, raised_at) for rule_id, raised_at in rows]
 
 
 async def add_flag(

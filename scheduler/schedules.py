@@ -170,28 +170,42 @@ async def adherence_at(session: AsyncSession, user: User, at: datetime) -> dict[
     answered "Moved", and whether last night's stretch was done. Stored with each report."""
     prefs = prefs_of(user)
     day = day_of(prefs, at)
-    goal = (await goals_by_day(session, user.id, [day])).get(day, DEFAULT_CUPS)
-    moved_at = await session.scalar(
-        select(func.max(Delivery.responded_at)).where(
-            Delivery.user_id == user.id,
-            Delivery.kind == Kind.MOVEMENT.value,
-            Delivery.response == "m",
-            Delivery.responded_at <= at,
-        )
-    )
     # "Last night" is the night before today's wake-up, or tonight once past bedtime.
     night = day if at >= day_end(prefs, day) else day - timedelta(days=1)
-    stretched = await session.scalar(
-        select(func.count()).where(
-            Delivery.user_id == user.id,
-            Delivery.kind == Kind.STRETCH.value,
-            Delivery.response == "d",
-            Delivery.slot_at >= day_start(prefs, night),
-            Delivery.slot_at < day_start(prefs, night + timedelta(days=1)),
+    # One statement: a report is stored under SQLite's one write lock, which every
+    # round trip here would hold a little longer for all other writers.
+    extra, moved_at, stretched, cups = (
+        await session.execute(
+            select(
+                select(HydrationDay.extra_cups)
+                .where(HydrationDay.user_id == user.id, HydrationDay.day == day)
+                .scalar_subquery(),
+                select(func.max(Delivery.responded_at))
+                .where(
+                    Delivery.user_id == user.id,
+                    Delivery.kind == Kind.MOVEMENT.value,
+                    Delivery.response == "m",
+                    Delivery.responded_at <= at,
+                )
+                .scalar_subquery(),
+                select(func.count())
+                .where(
+                    Delivery.user_id == user.id,
+                    Delivery.kind == Kind.STRETCH.value,
+                    Delivery.response == "d",
+                    Delivery.slot_at >= day_start(prefs, night),
+                    Delivery.slot_at < day_start(prefs, night + timedelta(days=1)),
+                )
+                .scalar_subquery(),
+                select(func.count())
+                .where(WaterLog.user_id == user.id, WaterLog.day == day)
+                .scalar_subquery(),
+            )
         )
-    )
+    ).one()
+    goal = DEFAULT_CUPS + extra if extra is not None else DEFAULT_CUPS
     return {
-        "cups_today": await cups_on(session, user.id, day),
+        "cups_today": int(cups or 0),
         "cups_goal": goal,
         "hours_since_movement": (
             round((at - moved_at).total_seconds() / 3600, 2) if moved_at is not None else None

@@ -126,12 +126,10 @@ async def _save(
     )  # fmt: skip
     if report_id is None:
         return None
-    history = [
-        as_report(row) for row in await reports_since(session, user.id, now - HISTORY_FOR_RULES)
-    ]
+    history = await reports_since(session, user.id, now - HISTORY_FOR_RULES)
     past = [
-        PastFlag(f.rule_id, f.raised_at)
-        for f in await flags_since(session, user.id, now - HISTORY_FOR_RULES)
+        PastFlag(rule_id, raised_at)
+        for rule_id, raised_at in await flags_since(session, user.id, now - HISTORY_FOR_RULES)
     ]
     by_id = {report.id: report for report in history}
     raised = []

@@ -14,7 +14,7 @@ from bot import keyboards, texts
 from bot.context import CoachContext
 from bot.handlers.common import remove_buttons, user_transaction
 from bot.logs import redact
-from db.updates import first_sight, forget_updates_before
+from db.updates import forget_updates_before
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +48,11 @@ async def drop_seen_update(update: Update, context: CoachContext) -> None:
     The record is written before the handlers run: an update lost to a crash between the
     two is not redone, as Telegram would not resend it anyway (polling had confirmed it,
     a webhook post had been answered)."""
+    log = context.bot_data.update_log
+    if log is None:
+        raise RuntimeError("database is not initialised (post_init has not run)")
     try:
-        async with context.db.begin() as session:
-            seen = not await first_sight(session, update.update_id, context.now())
+        seen = not await log.first_sight(update.update_id)
     except (SQLAlchemyError, OSError):
         # The database is down: every handler would fail on it. One apology, not two.
         logger.exception("Database unavailable; update %s not handled", update.update_id)

@@ -1,0 +1,121 @@
+"""SQLite through aiosqlite, one trip to the driver's thread per statement.
+
+aiosqlite runs each sqlite3 call on a thread of its own, and SQLAlchemy's adapter makes
+four such calls per statement (open a cursor, execute, fetch, close). Each is a hand-off
+to that thread and back through the event loop, which costs more than the statement:
+a primary-key SELECT took 400 µs of CPU through SQLAlchemy against 80 µs through
+aiosqlite's own execute_fetchall (bench/README figures). Every SQLite write takes the
+one write lock, so that time is also the time all other writers wait.
+
+The cursor here does all four in one call on the thread. Everything else (the pool,
+transactions, the events in db.session) is SQLAlchemy's aiosqlite dialect unchanged.
+It uses aiosqlite's Connection._execute (run a function on the connection's thread), in
+aiosqlite since 0.17; pyproject pins the versions this was tested with.
+"""
+
+import collections
+import sqlite3
+from threading import Thread
+from typing import Any
+
+from sqlalchemy.dialects import registry
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+    AsyncAdapt_aiosqlite_dbapi,
+    SQLiteDialect_aiosqlite,
+)
+from sqlalchemy.util.concurrency import await_
+
+DRIVER = "aiosqlite_onetrip"
+
+_Outcome = tuple[Any, int, int | None, list[Any] | None]
+
+
+def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
+    """On the driver's thread: execute, fetch and close; what the cursor then reports."""
+    cursor = connection.cursor()
+    try:
+        if many:
+            cursor.executemany(operation, parameters)
+        else:
+            cursor.execute(operation, () if parameters is None else parameters)
+        rows = cursor.fetchall() if cursor.description else None
+        return cursor.description, cursor.rowcount, cursor.lastrowid, rows
+    finally:
+        cursor.close()
+
+
+class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
+    """A cursor that holds a statement's outcome; no sqlite3 cursor stays open."""
+
+    __slots__ = ("_description", "_lastrowid", "_rowcount")
+
+    def _make_new_cursor(self, connection: Any) -> Any:
+        self._description: Any = None
+        self._rowcount = -1
+        self._lastrowid: int | None = None
+        return None
+
+    def _aenter_cursor(self, cursor: Any) -> Any:
+        return cursor
+
+    @property
+    def description(self) -> Any:
+        return self._description
+
+    @property
+    def rowcount(self) -> int:
+        return self._rowcount
+
+    @property
+    def lastrowid(self) -> int:
+        return self._lastrowid  # type: ignore[return-value]
+
+    async def _trip(self, operation: Any, parameters: Any, many: bool) -> None:
+        async with self._adapt_connection._execute_mutex:
+            driver = self._connection
+            outcome: _Outcome = await driver._execute(
+                _run, driver._conn, operation, parameters, many
+            )
+        self._description, self._rowcount, self._lastrowid, rows = outcome
+        self._rows = collections.deque(rows or ())
+
+    async def _execute_async(self, operation: Any, parameters: Any) -> Any:
+        await self._trip(operation, parameters, many=False)
+
+    async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> Any:
+        await self._trip(operation, seq_of_parameters, many=True)
+
+    async def _async_soft_close(self) -> None:
+        """Nothing is open on the driver's side."""
+
+    def close(self) -> None:
+        self._rows.clear()
+
+
+class OneTripConnection(AsyncAdapt_aiosqlite_connection):
+    __slots__ = ()
+    _cursor_cls = OneTripCursor
+
+
+class OneTripDbapi(AsyncAdapt_aiosqlite_dbapi):
+    def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
+        connection = self.aiosqlite.connect(*arg, **kw)
+        # Daemon threads, as SQLAlchemy's own dialect makes them (aiosqlite < 0.22 is a Thread).
+        (connection if isinstance(connection, Thread) else connection._thread).daemon = True
+        return OneTripConnection(self, await_(connection))
+
+
+class OneTripSQLiteDialect(SQLiteDialect_aiosqlite):
+    """SQLAlchemy's aiosqlite dialect with the one-trip cursor."""
+
+    driver = DRIVER
+    supports_statement_cache = True
+
+    @classmethod
+    def import_dbapi(cls) -> OneTripDbapi:
+        return OneTripDbapi(__import__("aiosqlite"), __import__("sqlite3"))
+
+
+registry.register(f"sqlite.{DRIVER}", __name__, "OneTripSQLiteDialect")
