@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from typing import TypeVar
 
 E = TypeVar("E", bound=StrEnum)
@@ -119,6 +120,7 @@ def to_mask(items: Iterable[StrEnum]) -> int:
     return mask
 
 
+@cache  # a few enums and masks, decoded for every report read
 def from_mask(enum: type[E], mask: int) -> frozenset[E]:
     """The members of `enum` whose bits are set in `mask`."""
     return frozenset(member for bit, member in enumerate(enum) if mask >> bit & 1)

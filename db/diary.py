@@ -2,10 +2,14 @@
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningInsert
 
 from core.diary import (
     Condition,
@@ -19,7 +23,7 @@ from core.diary import (
     Symptom,
     from_mask,
 )
-from db.dialect import upsert
+from db.dialect import is_postgres
 from db.models import CrampReport, Flag, FlagReport, User
 
 
@@ -51,6 +55,19 @@ _REPORT_COLUMNS = (
     CrampReport.symptoms,
 )
 
+# Built once, as columns rather than entities: a report is stored under SQLite's one
+# write lock, which statement building and the ORM's per-row bookkeeping would hold longer.
+_REPORTS_SINCE = (
+    select(*_REPORT_COLUMNS)
+    .where(
+        CrampReport.user_id == bindparam("user_id"), CrampReport.occurred_at >= bindparam("since")
+    )
+    .order_by(CrampReport.occurred_at, CrampReport.id)
+)
+_FLAGS_SINCE = select(Flag.rule_id, Flag.raised_at).where(
+    Flag.user_id == bindparam("user_id"), Flag.raised_at >= bindparam("since")
+)
+
 
 def profile_of(user: User) -> Profile:
     return Profile(
@@ -60,25 +77,26 @@ def profile_of(user: User) -> Profile:
     )
 
 
+@cache
+def _insert_report(postgres: bool) -> ReturningInsert[tuple[int]]:
+    # On the table, not the entity: the ORM's bulk-insert path costs more than the insert.
+    table = cast(Table, CrampReport.__table__)
+    return (
+        (pg_insert(table) if postgres else sqlite_insert(table))
+        .on_conflict_do_nothing(index_elements=["user_id", "source_message_id"])
+        .returning(table.c.id)
+    )
+
+
 async def add_report(session: AsyncSession, values: dict[str, object]) -> int | None:
     """Insert a report; None if one from the same message exists (a repeat), else its id."""
-    return await session.scalar(
-        upsert(session, CrampReport)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["user_id", "source_message_id"])
-        .returning(CrampReport.id)
-    )
+    report_id: int | None = await session.scalar(_insert_report(is_postgres(session)), values)
+    return report_id
 
 
 async def reports_since(session: AsyncSession, user_id: int, since: datetime) -> list[Report]:
     """The user's reports that happened since `since`, oldest first."""
-    # Columns, not entities: a report is stored under SQLite's one write lock, and the
-    # ORM's per-row bookkeeping for up to 60 days of reports would hold it longer.
-    rows = await session.execute(
-        select(*_REPORT_COLUMNS)
-        .where(CrampReport.user_id == user_id, CrampReport.occurred_at >= since)
-        .order_by(CrampReport.occurred_at, CrampReport.id)
-    )
+    rows = await session.execute(_REPORTS_SINCE, {"user_id": user_id, "since": since})
     return [as_report(row) for row in rows]
 
 
@@ -97,9 +115,7 @@ async def flags_since(
     session: AsyncSession, user_id: int, since: datetime
 ) -> list[tuple[int, datetime]]:
     """(rule id, raised at) of the user's flags raised since `since`."""
-    rows = await session.execute(
-        select(Flag.rule_id, Flag.raised_at).where(Flag.user_id == user_id, Flag.raised_at >= since)
-    )
+    rows = await session.execute(_FLAGS_SINCE, {"user_id": user_id, "since": since})
     return [(rule_id, raised_at) for rule_id, raised_at in rows]
 
 

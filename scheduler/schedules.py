@@ -6,7 +6,7 @@ Functions here never commit: the caller owns the transaction.
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import get_history
 
@@ -165,6 +165,35 @@ async def next_due_times(session: AsyncSession, user_id: int) -> dict[Kind, date
     return {Kind(kind): due for kind, due in rows}
 
 
+# One statement, built once: a report is stored under SQLite's one write lock, which
+# each round trip (and each statement built anew) would hold longer for all other writers.
+_ADHERENCE = select(
+    select(HydrationDay.extra_cups)
+    .where(HydrationDay.user_id == bindparam("user_id"), HydrationDay.day == bindparam("day"))
+    .scalar_subquery(),
+    select(func.max(Delivery.responded_at))
+    .where(
+        Delivery.user_id == bindparam("user_id"),
+        Delivery.kind == Kind.MOVEMENT.value,
+        Delivery.response == "m",
+        Delivery.responded_at <= bindparam("at"),
+    )
+    .scalar_subquery(),
+    select(func.count())
+    .where(
+        Delivery.user_id == bindparam("user_id"),
+        Delivery.kind == Kind.STRETCH.value,
+        Delivery.response == "d",
+        Delivery.slot_at >= bindparam("night_from"),
+        Delivery.slot_at < bindparam("night_to"),
+    )
+    .scalar_subquery(),
+    select(func.count())
+    .where(WaterLog.user_id == bindparam("user_id"), WaterLog.day == bindparam("day"))
+    .scalar_subquery(),
+)
+
+
 async def adherence_at(session: AsyncSession, user: User, at: datetime) -> dict[str, object]:
     """That day's checklist adherence at `at`: cups vs goal, hours since the user last
     answered "Moved", and whether last night's stretch was done. Stored with each report."""
@@ -172,35 +201,16 @@ async def adherence_at(session: AsyncSession, user: User, at: datetime) -> dict[
     day = day_of(prefs, at)
     # "Last night" is the night before today's wake-up, or tonight once past bedtime.
     night = day if at >= day_end(prefs, day) else day - timedelta(days=1)
-    # One statement: a report is stored under SQLite's one write lock, which every
-    # round trip here would hold a little longer for all other writers.
     extra, moved_at, stretched, cups = (
         await session.execute(
-            select(
-                select(HydrationDay.extra_cups)
-                .where(HydrationDay.user_id == user.id, HydrationDay.day == day)
-                .scalar_subquery(),
-                select(func.max(Delivery.responded_at))
-                .where(
-                    Delivery.user_id == user.id,
-                    Delivery.kind == Kind.MOVEMENT.value,
-                    Delivery.response == "m",
-                    Delivery.responded_at <= at,
-                )
-                .scalar_subquery(),
-                select(func.count())
-                .where(
-                    Delivery.user_id == user.id,
-                    Delivery.kind == Kind.STRETCH.value,
-                    Delivery.response == "d",
-                    Delivery.slot_at >= day_start(prefs, night),
-                    Delivery.slot_at < day_start(prefs, night + timedelta(days=1)),
-                )
-                .scalar_subquery(),
-                select(func.count())
-                .where(WaterLog.user_id == user.id, WaterLog.day == day)
-                .scalar_subquery(),
-            )
+            _ADHERENCE,
+            {
+                "user_id": user.id,
+                "day": day,
+                "at": at,
+                "night_from": day_start(prefs, night),
+                "night_to": day_start(prefs, night + timedelta(days=1)),
+            },
         )
     ).one()
     goal = DEFAULT_CUPS + extra if extra is not None else DEFAULT_CUPS
