@@ -22,6 +22,7 @@ from bot.callbacks import (
 from bot.context import CoachContext
 from bot.handlers.common import (
     View,
+    answer_and_edit,
     edit_screen,
     pressed,
     remove_buttons,
@@ -194,9 +195,8 @@ async def report_cramp(update: Update, context: CoachContext) -> None:
 async def show_draft(update: Update, _context: CoachContext) -> None:
     """A tap on a report screen: show the screen the button leads to."""
     query, data = pressed(update, ShowDraft)
-    await query.answer()
     summary = texts.report_summary(_report_of(data.draft)) if data.draft.kind else None
-    await edit_screen(
+    await answer_and_edit(
         query, texts.draft_screen(summary, data.draft.step), keyboards.draft(data.draft)
     )
 
@@ -218,16 +218,14 @@ async def save_draft(update: Update, context: CoachContext) -> None:
     if saved is None:
         await query.answer(texts.REPORT_ALREADY_SAVED)
         return
-    await query.answer()
-    await edit_screen(query, saved.text, keyboards.undo_report(saved.report_id))
+    await answer_and_edit(query, saved.text, keyboards.undo_report(saved.report_id))
     await _tell_flags(message, [flag for flag in saved.flags if not flag.urgent])
 
 
 async def cancel_draft(update: Update, _context: CoachContext) -> None:
     """Drop the report being filled in."""
     query, _ = pressed(update, CancelDraft)
-    await query.answer()
-    await edit_screen(query, texts.REPORT_CANCELLED)
+    await answer_and_edit(query, texts.REPORT_CANCELLED)
 
 
 async def undo_cramp(update: Update, context: CoachContext) -> None:
@@ -297,8 +295,7 @@ async def toggle_profile(update: Update, context: CoachContext) -> None:
         else:
             user.weight_loss = not user.weight_loss
         markup = _profile_markup(user)
-    await query.answer()
-    await edit_screen(query, texts.PROFILE_TEXT, markup)
+    await answer_and_edit(query, texts.PROFILE_TEXT, markup)
 
 
 async def _flags_view(session: AsyncSession, user: User) -> View:

@@ -29,6 +29,7 @@ from bot.callbacks import (
 from bot.context import CoachContext
 from bot.handlers.common import (
     View,
+    answer_and_edit,
     edit_screen,
     pressed,
     toggle_switch,
@@ -314,8 +315,7 @@ async def open_screen(update: Update, context: CoachContext) -> None:
         else:
             _resume_awaiting(user)
         view = render(user, Flow.SETTINGS, step, context)
-    await query.answer()
-    await edit_screen(query, view.text, view.markup)
+    await answer_and_edit(query, view.text, view.markup)
 
 
 async def _change_summary(
@@ -324,8 +324,7 @@ async def _change_summary(
     async with user_transaction(update, context) as (_, user):
         change(user)
         view = render(user, Flow.SETTINGS, SUMMARY_SCREEN, context)
-    await query.answer()
-    await edit_screen(query, view.text, view.markup)
+    await answer_and_edit(query, view.text, view.markup)
 
 
 async def set_summary_day(update: Update, context: CoachContext) -> None:

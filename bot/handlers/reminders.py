@@ -23,6 +23,7 @@ from bot.callbacks import (
 from bot.context import CoachContext
 from bot.handlers.common import (
     View,
+    answer_and_edit,
     edit_screen,
     pressed,
     toggle_switch,
@@ -253,8 +254,7 @@ async def toggle_kind(update: Update, context: CoachContext) -> None:
         toggle_switch(user, data.kind)
         await sync_user_schedule(session, user, context.now())
         view = await reminders_view(session, user, context.now())
-    await query.answer()
-    await edit_screen(query, view.text, view.markup)
+    await answer_and_edit(query, view.text, view.markup)
 
 
 async def toggle_movement_day(update: Update, context: CoachContext) -> None:
@@ -263,8 +263,7 @@ async def toggle_movement_day(update: Update, context: CoachContext) -> None:
     async with user_transaction(update, context) as (_, user):
         user.movement_days ^= 1 << data.weekday
         view = movement_days_view(user)
-    await query.answer()
-    await edit_screen(query, view.text, view.markup)
+    await answer_and_edit(query, view.text, view.markup)
 
 
 def _day_names(mask: int) -> str:
@@ -306,8 +305,7 @@ async def open_reminder_screen(update: Update, context: CoachContext) -> None:
             view = View(texts.PAUSE_QUESTION, keyboards.pause_options())
         else:
             view = await reminders_view(session, user, context.now())
-    await query.answer()
-    await edit_screen(query, view.text, view.markup)
+    await answer_and_edit(query, view.text, view.markup)
 
 
 async def pause_command(update: Update, _context: CoachContext) -> None:
@@ -338,5 +336,4 @@ async def choose_pause(update: Update, context: CoachContext) -> None:
         else:
             user.paused_until = pause_until(_PAUSE[data.choice], prefs_of(user), now)
             text = texts.paused(_when(user, user.paused_until, now))
-    await query.answer()
-    await edit_screen(query, text)
+    await answer_and_edit(query, text)

@@ -15,7 +15,7 @@ from telegram.constants import ChatAction
 from bot import keyboards, texts
 from bot.callbacks import Forget
 from bot.context import CoachContext
-from bot.handlers.common import edit_screen, pressed, user_transaction
+from bot.handlers.common import answer_and_edit, pressed, user_transaction
 from bot.summaries import build_summaries, chart_png
 from core.diary import Condition, Medication, from_mask
 from core.redflags import rule
@@ -196,5 +196,4 @@ async def confirm_forget(update: Update, context: CoachContext) -> None:
             user = await session.get(User, query.from_user.id)
             if user is not None:
                 await session.delete(user)
-    await query.answer()
-    await edit_screen(query, texts.FORGET_DONE if data.confirmed else texts.FORGET_KEPT)
+    await answer_and_edit(query, texts.FORGET_DONE if data.confirmed else texts.FORGET_KEPT)
