@@ -116,7 +116,7 @@ async def post_init(application: CoachApplication) -> None:
     data.engine = create_engine(data.database_url)
     await upgrade_database(data.engine)
     data.sessions = create_session_factory(data.engine)
-    data.update_log = UpdateLog(data.sessions, data.clock)
+    data.update_log = UpdateLog(data.engine, data.clock)
     await application.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
     limiter = application.bot.rate_limiter
     interval = limiter.overall_interval if isinstance(limiter, SendLimiter) else 0.0

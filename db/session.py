@@ -45,6 +45,9 @@ def create_engine(url: str) -> AsyncEngine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         if parsed.drivername == "sqlite+aiosqlite":
             parsed = parsed.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
+        # One connection: SQLite has one writer, and every transaction here writes
+        # (BEGIN IMMEDIATE), so more connections would only wait in SQLite's busy loop,
+        # which sleeps in steps of up to 100 ms; here they queue for the connection instead.
         engine = create_async_engine(parsed, pool_size=1, max_overflow=0)
         event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
         event.listen(engine.sync_engine, "begin", _begin_immediate)

@@ -29,11 +29,12 @@ from sqlalchemy.util.concurrency import await_
 
 DRIVER = "aiosqlite_onetrip"
 
-_Outcome = tuple[Any, int, int | None, list[Any] | None]
+_Outcome = tuple[Any, int, int | None, list[Any] | None, bool]
 
 
 def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
-    """On the driver's thread: execute, fetch and close; what the cursor then reports."""
+    """On the driver's thread: execute, fetch and close; what the cursor then reports,
+    and whether a transaction is open."""
     cursor = connection.cursor()
     try:
         if many:
@@ -41,7 +42,13 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: 
         else:
             cursor.execute(operation, () if parameters is None else parameters)
         rows = cursor.fetchall() if cursor.description else None
-        return cursor.description, cursor.rowcount, cursor.lastrowid, rows
+        return (
+            cursor.description,
+            cursor.rowcount,
+            cursor.lastrowid,
+            rows,
+            connection.in_transaction,
+        )
     finally:
         cursor.close()
 
@@ -78,8 +85,9 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
             outcome: _Outcome = await driver._execute(
                 _run, driver._conn, operation, parameters, many
             )
-        self._description, self._rowcount, self._lastrowid, rows = outcome
+        self._description, self._rowcount, self._lastrowid, rows, open_ = outcome
         self._rows = collections.deque(rows or ())
+        self._adapt_connection._in_transaction = open_  # type: ignore[attr-defined]
 
     async def _execute_async(self, operation: Any, parameters: Any) -> Any:
         await self._trip(operation, parameters, many=False)
@@ -95,8 +103,24 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    """Knows whether a transaction is open (each statement's trip reports it), so the
+    pool's rollback of every connection handed back costs no trip when none is."""
+
+    __slots__ = ("_in_transaction",)
     _cursor_cls = OneTripCursor
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self._in_transaction = True  # unknown until the first statement: assume open
+
+    def commit(self) -> None:
+        super().commit()
+        self._in_transaction = False
+
+    def rollback(self) -> None:
+        if self._in_transaction:
+            super().rollback()
+            self._in_transaction = False
 
 
 class OneTripDbapi(AsyncAdapt_aiosqlite_dbapi):

@@ -3,29 +3,39 @@
 import asyncio
 from collections.abc import Callable, Collection
 from datetime import datetime
+from functools import cache
+from typing import cast
 
-from sqlalchemy import delete
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import Table, delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.sql.dml import ReturningInsert
 
-from db.dialect import upsert
 from db.models import ProcessedUpdate
 
 
+@cache
+def _record(postgres: bool) -> ReturningInsert[int]:
+    # On the table, built once; SQLAlchemy batches many rows into VALUES lists.
+    table = cast(Table, ProcessedUpdate.__table__)
+    return (
+        (pg_insert(table) if postgres else sqlite_insert(table))
+        .on_conflict_do_nothing(index_elements=["update_id"])
+        .returning(table.c.update_id)
+    )
+
+
 async def first_sights(
-    session: AsyncSession, update_ids: Collection[int], now: datetime
+    connection: AsyncConnection | AsyncSession, update_ids: Collection[int], now: datetime
 ) -> set[int]:
     """Record the updates; those not recorded before (by this or another instance)."""
     if not update_ids:
         return set()
-    # One statement for any number of ids (SQLAlchemy batches the rows into VALUES lists),
-    # compiled once: a VALUES list of its own per batch size would be compiled each time.
-    statement = (
-        upsert(session, ProcessedUpdate)
-        .on_conflict_do_nothing(index_elements=[ProcessedUpdate.update_id])
-        .returning(ProcessedUpdate.update_id)
-    )
+    bind = connection.get_bind() if isinstance(connection, AsyncSession) else connection
+    statement = _record(bind.dialect.name == "postgresql")
     rows = [{"update_id": update_id, "received_at": now} for update_id in update_ids]
-    return set((await session.scalars(statement, rows)).all())
+    return set((await connection.execute(statement, rows)).scalars())
 
 
 async def first_sight(session: AsyncSession, update_id: int, now: datetime) -> bool:
@@ -42,10 +52,8 @@ class UpdateLog:
     a quiet bot still records each at once, and a busy one in a few writes a second.
     """
 
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], clock: Callable[[], datetime]
-    ) -> None:
-        self._sessions = sessions
+    def __init__(self, engine: AsyncEngine, clock: Callable[[], datetime]) -> None:
+        self._engine = engine
         self._clock = clock
         self._waiting: dict[int, list[asyncio.Future[bool]]] = {}
         self._writer: asyncio.Task[None] | None = None
@@ -63,8 +71,8 @@ class UpdateLog:
         while self._waiting:
             batch, self._waiting = self._waiting, {}
             try:
-                async with self._sessions.begin() as session:
-                    new = await first_sights(session, list(batch), self._clock())
+                async with self._engine.begin() as connection:
+                    new = await first_sights(connection, list(batch), self._clock())
             except Exception as error:  # handed to every waiter
                 for futures in batch.values():
                     for future in futures:
