@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from core.timeofday import awake_minutes
@@ -121,6 +122,9 @@ def _span(prefs: Prefs) -> int:
     return awake_minutes(prefs.wake, prefs.bed)
 
 
+# The dispatcher asks for the next slot of every reminder it claims; a user's day has
+# the same few instants each time, and many users share their settings.
+@lru_cache(maxsize=65_536)
 def _at(prefs: Prefs, day: date, minutes_after_wake: int) -> datetime:
     """The UTC instant `minutes_after_wake` wall-clock minutes after wake-up on `day`."""
     wall = datetime.combine(day, prefs.wake) + timedelta(minutes=minutes_after_wake)
