@@ -4,18 +4,17 @@ aiosqlite runs each sqlite3 call on a thread of its own, and SQLAlchemy's adapte
 four such calls per statement (open a cursor, execute, fetch, close). Each is a hand-off
 to that thread and back through the event loop, which costs more than the statement:
 a primary-key SELECT took 400 µs of CPU through SQLAlchemy against 80 µs through
-aiosqlite's own execute_fetchall (bench/README figures). Every SQLite write takes the
+aiosqlite's own execute_fetchall (README, Benchmarks, note 4). Every SQLite write takes the
 one write lock, so that time is also the time all other writers wait.
 
 The cursor here does all four in one call on the thread. Everything else (the pool,
 transactions, the events in db.session) is SQLAlchemy's aiosqlite dialect unchanged.
 It uses aiosqlite's Connection._execute (run a function on the connection's thread), in
-aiosqlite since 0.17; pyproject pins the versions this was tested with.
+aiosqlite since 0.17; pyproject pins the versions this was tested with (0.22, SQLAlchemy 2.1).
 """
 
 import collections
 import sqlite3
-from threading import Thread
 from typing import Any
 
 from sqlalchemy.dialects import registry
@@ -126,8 +125,7 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
 class OneTripDbapi(AsyncAdapt_aiosqlite_dbapi):
     def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
         connection = self.aiosqlite.connect(*arg, **kw)
-        # Daemon threads, as SQLAlchemy's own dialect makes them (aiosqlite < 0.22 is a Thread).
-        (connection if isinstance(connection, Thread) else connection._thread).daemon = True
+        connection._thread.daemon = True  # as SQLAlchemy's own dialect makes it
         return OneTripConnection(self, await_(connection))
 
 

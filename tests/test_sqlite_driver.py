@@ -1,0 +1,95 @@
+"""The one-trip SQLite driver (db/sqlite_driver.py): what SQLAlchemy reads from a cursor
+is right, a statement is one trip to the driver's thread, and a connection handed back
+with a transaction open is still rolled back."""
+
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from db import sqlite_driver
+from db.session import create_engine
+
+
+@pytest.fixture
+async def sqlite(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'driver.sqlite3'}")
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)"))
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def trips(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Calls run on aiosqlite's thread, by function name."""
+    counted: Counter[str] = Counter()
+    run: Callable[..., Any] = aiosqlite.Connection._execute
+
+    async def counting(self: aiosqlite.Connection, fn: Callable[..., Any], *args: Any) -> Any:
+        counted[getattr(fn, "__name__", "?")] += 1
+        return await run(self, fn, *args)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counting)
+    return counted
+
+
+async def test_the_engine_uses_the_one_trip_driver(sqlite: AsyncEngine) -> None:
+    assert sqlite.dialect.driver == sqlite_driver.DRIVER
+
+
+async def test_rows_rowcount_and_lastrowid_come_back(sqlite: AsyncEngine) -> None:
+    async with sqlite.begin() as connection:
+        inserted = await connection.execute(text("INSERT INTO t (v) VALUES ('a')"))
+        assert inserted.lastrowid == 1
+        await connection.execute(text("INSERT INTO t (v) VALUES (:v)"), [{"v": "b"}, {"v": "c"}])
+        updated = await connection.execute(text("UPDATE t SET v = v || '!' WHERE id > 1"))
+        assert updated.rowcount == 2
+        rows = await connection.execute(text("SELECT id, v FROM t ORDER BY id"))
+        assert list(rows.keys()) == ["id", "v"]
+        assert [tuple(row) for row in rows] == [(1, "a"), (2, "b!"), (3, "c!")]
+
+
+async def test_a_statement_is_one_trip_and_a_clean_hand_back_none(
+    sqlite: AsyncEngine, trips: Counter[str]
+) -> None:
+    async with sqlite.connect() as connection:
+        await connection.execute(text("SELECT 1"))  # the pool's first connect, then BEGIN
+        await connection.commit()
+        trips.clear()
+        await connection.execute(text("SELECT 1"))  # BEGIN IMMEDIATE and the SELECT
+        await connection.commit()
+    assert trips == Counter({"_run": 2, "commit": 1})  # no cursor trips, no reset rollback
+
+
+async def test_a_connection_handed_back_mid_transaction_is_rolled_back(
+    sqlite: AsyncEngine,
+) -> None:
+    async with sqlite.connect() as connection:
+        await connection.execute(text("INSERT INTO t (v) VALUES ('lost')"))
+        # closed without a commit
+    async with sqlite.begin() as connection:  # a new transaction can begin
+        count = await connection.scalar(text("SELECT count(*) FROM t"))
+    assert count == 0
+
+
+async def test_a_failed_statement_leaves_the_connection_usable(sqlite: AsyncEngine) -> None:
+    async with sqlite.begin() as connection:
+        await connection.execute(text("INSERT INTO t (v) VALUES ('x')"))
+
+    async def insert_y_then_x_again() -> None:
+        async with sqlite.begin() as connection:
+            await connection.execute(text("INSERT INTO t (v) VALUES ('y')"))
+            await connection.execute(text("INSERT INTO t (v) VALUES ('x')"))
+
+    with pytest.raises(IntegrityError):
+        await insert_y_then_x_again()
+    async with sqlite.begin() as connection:
+        values = (await connection.execute(text("SELECT v FROM t"))).scalars().all()
+    assert values == ["x"]  # 'y' went with its transaction
