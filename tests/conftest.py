@@ -3,6 +3,8 @@ a controllable clock, and the end-to-end harness that runs the real bot against 
 Bot API server over loopback HTTP."""
 
 import asyncio
+import io
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -17,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.app import build_application
 from bot.context import CoachApplication
+from bot.logs import configure_logging
 from bot.runner import run
 from bot.settings import (
     AppSettings,
@@ -107,6 +110,18 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return create_session_factory(engine)
+
+
+@pytest.fixture
+def captured_logs() -> Iterator[io.StringIO]:
+    """Everything logged at DEBUG through the bot's own logging set-up."""
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    stream = io.StringIO()
+    configure_logging("DEBUG", (TOKEN,), stream)
+    yield stream
+    root.handlers[:], _ = saved
+    root.setLevel(saved[1])
 
 
 @pytest.fixture

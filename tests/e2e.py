@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.callbacks import AnswerReminder, parse_callback_data
 from db.models import User
 from tests.conftest import TOKEN
 from tests.fake_bot_api import ApiCall, FakeBotApi, FakeUser, SentMessage
@@ -35,6 +36,12 @@ def bot_env(api: FakeBotApi, database_url: str, **settings: str) -> dict[str, st
         "LOG_LEVEL": "DEBUG",
         **settings,
     }
+
+
+def reminder_ids(message: SentMessage) -> set[int]:
+    """The delivery a reminder message is for, read from its buttons."""
+    data = (parse_callback_data(d) for row in message.buttons() for _, d in row if d)
+    return {d.delivery_id for d in data if isinstance(d, AnswerReminder)}
 
 
 def busiest(times: list[float], window: float = 1.0) -> int:

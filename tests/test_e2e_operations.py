@@ -3,34 +3,20 @@ logs, and faults on the way to Telegram that lose nothing."""
 
 import asyncio
 import io
-import logging
 import os
 import signal
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot import texts
-from bot.logs import REDACTED, configure_logging
+from bot.logs import REDACTED
 from tests.conftest import TOKEN, RunningBot
 from tests.e2e import settings_of, tap
 from tests.fake_bot_api import FakeBotApi
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def captured_logs() -> Iterator[io.StringIO]:
-    """Everything logged at DEBUG through the bot's own logging set-up."""
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    stream = io.StringIO()
-    configure_logging("DEBUG", (TOKEN,), stream)
-    yield stream
-    root.handlers[:], _ = saved
-    root.setLevel(saved[1])
 
 
 async def test_no_log_line_holds_the_token(

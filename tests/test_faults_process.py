@@ -19,14 +19,12 @@ database part of the fault-injection suite):
 import asyncio
 import contextlib
 import io
-import logging
 import random
 import signal
 import sqlite3
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
@@ -38,8 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.seed import seed_due
 from bot import texts
-from bot.callbacks import AnswerReminder, UndoCramp, parse_callback_data
-from bot.logs import configure_logging
+from bot.callbacks import UndoCramp, parse_callback_data
 from db.migrate import upgrade_database
 from db.models import CrampReport, Delivery, ReminderSchedule
 from db.session import create_engine, create_session_factory
@@ -47,7 +44,7 @@ from db.users import get_or_create_user
 from scheduler.planning import GRACE, Kind
 from scheduler.schedules import sync_user_schedule
 from tests.conftest import TOKEN, FakeClock, RunningBot
-from tests.e2e import bot_env, busiest
+from tests.e2e import bot_env, busiest, reminder_ids
 from tests.fake_bot_api import FakeBotApi, FakeUser, SentMessage
 
 REPO = Path(__file__).resolve().parent.parent
@@ -76,28 +73,10 @@ def clock() -> RealTimeClock:
     return RealTimeClock()
 
 
-@pytest.fixture
-def captured_logs() -> Iterator[io.StringIO]:
-    """Everything logged at DEBUG through the bot's own logging set-up."""
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    stream = io.StringIO()
-    configure_logging("DEBUG", (TOKEN,), stream)
-    yield stream
-    root.handlers[:], _ = saved
-    root.setLevel(saved[1])
-
-
 def assert_no_token(log: str) -> None:
     assert log, "nothing was logged"
     assert TOKEN not in log
     assert TOKEN_SECRET not in log
-
-
-def reminder_ids(message: SentMessage) -> set[int]:
-    """The delivery a reminder message is for, read from its buttons."""
-    data = (parse_callback_data(d) for row in message.buttons() for _, d in row if d)
-    return {d.delivery_id for d in data if isinstance(d, AnswerReminder)}
 
 
 def confirmed_report_ids(user: FakeUser) -> set[int]:

@@ -22,7 +22,6 @@ scripted in the fake (or the fake is shut down), nothing in the bot is mocked.
 import asyncio
 import io
 import itertools
-import logging
 from collections.abc import Awaitable, Callable, Iterator
 
 import pytest
@@ -31,7 +30,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 from bot.http import AiohttpRequest
-from bot.logs import configure_logging
 from bot.outgoing import OversizedRequest
 from db.models import Delivery, ReminderSchedule, WaterLog
 from tests.conftest import TOKEN, RunningBot
@@ -42,18 +40,14 @@ HYDRATION = "glass of water"
 
 
 @pytest.fixture(autouse=True)
-def no_token_in_any_log_line(database_url: str) -> Iterator[io.StringIO]:
+def no_token_in_any_log_line(
+    database_url: str, captured_logs: io.StringIO
+) -> Iterator[io.StringIO]:
     """Capture everything logged at DEBUG, as the bot logs it; afterwards, no token.
     (After `database_url`, which skips a backend that is not there, and before the bot
     starts, so its start and stop are captured too.)"""
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    stream = io.StringIO()
-    configure_logging("DEBUG", (TOKEN,), stream)
-    yield stream
-    root.handlers[:], _ = saved
-    root.setLevel(saved[1])
-    output = stream.getvalue()
+    yield captured_logs
+    output = captured_logs.getvalue()
     assert "Calling Bot API endpoint" in output  # the capture did see the bot's requests
     assert TOKEN not in output
     assert TOKEN.split(":")[1] not in output

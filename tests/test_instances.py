@@ -13,13 +13,12 @@ import pytest
 from sqlalchemy import select
 
 from bench.seed import seed_due
-from bot.callbacks import AnswerReminder, parse_callback_data
 from db.migrate import upgrade_database
 from db.models import Delivery
 from db.session import create_engine
 from tests.conftest import TOKEN
-from tests.e2e import bot_env, busiest, free_port
-from tests.fake_bot_api import ApiCall, FakeBotApi
+from tests.e2e import bot_env, busiest, free_port, reminder_ids
+from tests.fake_bot_api import FakeBotApi
 
 REMINDERS = 10_000
 OVERALL_PER_SECOND = 900.0  # the setting under test; Telegram's own is 30
@@ -76,7 +75,10 @@ async def test_three_instances_deliver_each_reminder_once_within_the_overall_rat
         # Each delivery went out exactly once. The processes run on the real clock, so a
         # user's next hourly slot may fall due during the test (at :00 or :30): a second,
         # different reminder to that chat is right, the same one twice is not.
-        sent_deliveries = Counter(_delivery_id(call) for call in sends)
+        messages = [m for chat in range(1, REMINDERS + 1) for m in api.chat_messages(chat)]
+        assert len(messages) == len(sends)
+        assert all(len(reminder_ids(message)) == 1 for message in messages)
+        sent_deliveries = Counter(d for message in messages for d in reminder_ids(message))
         assert set(sent_deliveries.values()) == {1}
         times = [call.at for call in sends]
         # Each instance spaces its share on an even grid; requests still bunch on arrival
@@ -94,11 +96,3 @@ async def test_three_instances_deliver_each_reminder_once_within_the_overall_rat
     assert {status for _, _, status in deliveries} == {"sent"}
     assert set(sent_deliveries) == {delivery_id for delivery_id, _, _ in deliveries}
     assert {user_id for _, user_id, _ in deliveries} == set(range(1, REMINDERS + 1))
-
-
-def _delivery_id(call: ApiCall) -> int:
-    """The delivery a reminder message is for, from its buttons' data."""
-    buttons = call.response["result"]["reply_markup"]["inline_keyboard"]
-    data = parse_callback_data(buttons[0][0]["callback_data"])
-    assert isinstance(data, AnswerReminder)
-    return data.delivery_id
