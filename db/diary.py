@@ -2,14 +2,10 @@
 
 from collections.abc import Sequence
 from datetime import datetime
-from functools import cache
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.dml import ReturningInsert
 
 from core.diary import (
     Condition,
@@ -23,7 +19,7 @@ from core.diary import (
     Symptom,
     from_mask,
 )
-from db.dialect import is_postgres
+from db.dialect import insert_or_skip
 from db.models import CrampReport, Flag, FlagReport, User
 
 
@@ -77,20 +73,10 @@ def profile_of(user: User) -> Profile:
     )
 
 
-@cache
-def _insert_report(postgres: bool) -> ReturningInsert[tuple[int]]:
-    # On the table, not the entity: the ORM's bulk-insert path costs more than the insert.
-    table = cast(Table, CrampReport.__table__)
-    return (
-        (pg_insert(table) if postgres else sqlite_insert(table))
-        .on_conflict_do_nothing(index_elements=["user_id", "source_message_id"])
-        .returning(table.c.id)
-    )
-
-
 async def add_report(session: AsyncSession, values: dict[str, object]) -> int | None:
     """Insert a report; None if one from the same message exists (a repeat), else its id."""
-    report_id: int | None = await session.scalar(_insert_report(is_postgres(session)), values)
+    statement = insert_or_skip(session, CrampReport, ("user_id", "source_message_id"), "id")
+    report_id: int | None = await session.scalar(statement, values)
     return report_id
 
 

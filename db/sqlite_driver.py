@@ -58,6 +58,8 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     __slots__ = ("_description", "_lastrowid", "_rowcount")
 
     def _make_new_cursor(self, connection: Any) -> Any:
+        # The base __init__ asks for the driver's cursor here: none is made, the outcome
+        # of the next statement starts empty.
         self._description: Any = None
         self._rowcount = -1
         self._lastrowid: int | None = None

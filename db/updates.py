@@ -3,27 +3,12 @@
 import asyncio
 from collections.abc import Callable, Collection
 from datetime import datetime
-from functools import cache
-from typing import cast
 
-from sqlalchemy import Table, delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
-from sqlalchemy.sql.dml import ReturningInsert
 
+from db.dialect import insert_or_skip
 from db.models import ProcessedUpdate
-
-
-@cache
-def _record(postgres: bool) -> ReturningInsert[int]:
-    # On the table, built once; SQLAlchemy batches many rows into VALUES lists.
-    table = cast(Table, ProcessedUpdate.__table__)
-    return (
-        (pg_insert(table) if postgres else sqlite_insert(table))
-        .on_conflict_do_nothing(index_elements=["update_id"])
-        .returning(table.c.update_id)
-    )
 
 
 async def first_sights(
@@ -32,15 +17,9 @@ async def first_sights(
     """Record the updates; those not recorded before (by this or another instance)."""
     if not update_ids:
         return set()
-    bind = connection.get_bind() if isinstance(connection, AsyncSession) else connection
-    statement = _record(bind.dialect.name == "postgresql")
+    statement = insert_or_skip(connection, ProcessedUpdate, ("update_id",), "update_id")
     rows = [{"update_id": update_id, "received_at": now} for update_id in update_ids]
     return set((await connection.execute(statement, rows)).scalars())
-
-
-async def first_sight(session: AsyncSession, update_id: int, now: datetime) -> bool:
-    """Record the update; False if it was recorded before (by this or another instance)."""
-    return update_id in await first_sights(session, [update_id], now)
 
 
 class UpdateLog:

@@ -11,18 +11,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.models import ProcessedUpdate
 from db.session import create_engine
-from db.updates import UpdateLog, first_sight, forget_updates_before
+from db.updates import UpdateLog, first_sights, forget_updates_before
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
 
 
 async def test_an_update_is_new_once(sessions: async_sessionmaker[AsyncSession]) -> None:
     async with sessions.begin() as session:
-        assert await first_sight(session, 500, NOW)
-        assert not await first_sight(session, 500, NOW)
-        assert await first_sight(session, 501, NOW)
+        assert await first_sights(session, [500], NOW) == {500}
+        assert await first_sights(session, [500], NOW) == set()
+        assert await first_sights(session, [501], NOW) == {501}
     async with sessions.begin() as session:
-        assert not await first_sight(session, 500, NOW + timedelta(hours=1))
+        assert await first_sights(session, [500], NOW + timedelta(hours=1)) == set()
 
 
 async def test_two_instances_taking_the_same_update_at_once_agree_on_one(
@@ -30,7 +30,7 @@ async def test_two_instances_taking_the_same_update_at_once_agree_on_one(
 ) -> None:
     async def take() -> bool:
         async with sessions.begin() as session:
-            return await first_sight(session, 777, NOW)
+            return 777 in await first_sights(session, [777], NOW)
 
     outcomes = await asyncio.gather(*(take() for _ in range(5)))
     assert sorted(outcomes) == [False, False, False, False, True]
@@ -41,7 +41,7 @@ async def test_records_past_the_window_are_pruned(
 ) -> None:
     async with sessions.begin() as session:
         for hours, update_id in ((72, 1), (49, 2), (1, 3)):
-            await first_sight(session, update_id, NOW - timedelta(hours=hours))
+            await first_sights(session, [update_id], NOW - timedelta(hours=hours))
     async with sessions.begin() as session:
         assert await forget_updates_before(session, NOW - timedelta(hours=48)) == 2
     async with sessions() as session:
