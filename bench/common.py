@@ -18,9 +18,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.settings import AppSettings, SendingSettings, Settings, TelegramSettings
+from db.database_settings import DatabaseSettings
 from db.migrate import upgrade_database
 from db.session import create_engine
-from db.settings import DatabaseSettings
 
 TOKEN = "123456789:BENCH-token_abcdefghijklmnopqrstuvwxyz01"
 REPO = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from bench.common import Row, bench_settings, database_urls, fake_bot_api, fresh_database, repeat
 from bench.seed import seed_due
 from bot.app import build_application, send_window
-from bot.reminders import make_sender
+from bot.sender import make_sender
 from db.models import Delivery
 from db.session import create_session_factory
 from scheduler.dispatcher import Dispatcher

@@ -39,7 +39,7 @@ from bench.common import FakeApi, Row, bench_settings, fake_bot_api, fresh_datab
 from bench.seed import user_rows
 from bot.app import build_application
 from bot.callbacks import ReminderAction
-from bot.reminders import make_sender
+from bot.sender import make_sender
 from bot.summaries import Summary, make_preparer
 from db.models import Delivery, User, WaterLog
 from db.session import create_session_factory

@@ -53,14 +53,14 @@ from bot.handlers import cramps, general, preferences, reminders, summary
 from bot.http import AiohttpRequest
 from bot.outgoing import OutgoingBot
 from bot.ratelimit import SendLimiter
-from bot.reminders import make_sender
+from bot.sender import make_sender
 from bot.settings import Settings
 from bot.summaries import make_preparer
-from bot.updates import PerUserUpdateProcessor
+from bot.update_processor import PerUserUpdateProcessor
 from core.clock import Clock, utc_now
 from db.migrate import upgrade_database
 from db.session import create_engine, create_session_factory
-from db.updates import UpdateLog
+from db.update_log import UpdateLog
 from scheduler.dispatcher import Dispatcher
 
 logger = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 
 from bot.ratelimit import RateLimitArgs
 from core.clock import Clock, utc_now
-from db.updates import UpdateLog
+from db.update_log import UpdateLog
 from scheduler.dispatcher import Dispatcher
 
 

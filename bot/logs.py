@@ -42,8 +42,3 @@ def configure_logging(
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    # httpx logs every request URL (which holds the token) at INFO: one line per poll.
-    # Keep that noise out unless debugging; the formatter redacts it either way.
-    library_level = root.level if root.level <= logging.DEBUG else logging.WARNING
-    for name in ("httpx", "httpcore"):
-        logging.getLogger(name).setLevel(library_level)

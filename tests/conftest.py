@@ -29,9 +29,9 @@ from bot.settings import (
     Settings,
     TelegramSettings,
 )
+from db.database_settings import DatabaseSettings
 from db.migrate import upgrade_database
 from db.session import create_engine, create_session_factory
-from db.settings import DatabaseSettings
 from scheduler.dispatcher import PassStats
 from tests.fake_bot_api import FakeBotApi, FakeUser
 

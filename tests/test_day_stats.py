@@ -17,9 +17,9 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from core.diary import Context, Duration, Place, SpasmKind
 from core.weekly import DayRecord
-from db.diary import add_report
 from db.migrate import alembic_config, upgrade_database
 from db.models import CrampReport, DayStat, Delivery, HydrationDay, User, WaterLog
+from db.reports import add_report
 from db.session import create_engine, create_session_factory
 from db.stats import day_records, sweep_day_records
 from db.users import get_or_create_user

@@ -15,7 +15,7 @@ from bot.settings import (
     ServerSettings,
     load_settings,
 )
-from db.settings import DatabaseSettings
+from db.database_settings import DatabaseSettings
 
 REPO = Path(__file__).resolve().parent.parent
 GOOD_TOKEN = "123456789:AAHgoodtoken_abcdefghijklmnopqrstuv"

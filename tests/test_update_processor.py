@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from telegram import CallbackQuery, Chat, Message, Update, User
 
-from bot.updates import PerUserUpdateProcessor, order_key
+from bot.update_processor import PerUserUpdateProcessor, order_key
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.models import ProcessedUpdate
 from db.session import create_engine
-from db.updates import UpdateLog, first_sights, forget_updates_before
+from db.update_log import UpdateLog, first_sights, forget_updates_before
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
 

@@ -42,7 +42,8 @@ from core.diary import (
     to_mask,
 )
 from core.redflags import DISCLAIMER, Level, PastFlag, evaluate, rule
-from db.diary import (
+from db.models import CrampReport, Flag, User
+from db.reports import (
     add_flag,
     add_report,
     as_report,
@@ -52,7 +53,6 @@ from db.diary import (
     profile_of,
     reports_since,
 )
-from db.models import CrampReport, Flag, User
 from scheduler.planning import day_of
 from scheduler.schedules import adherence_at, prefs_of
 

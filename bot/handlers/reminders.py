@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
-from bot import keyboards, reminders, texts
+from bot import keyboards, reminder_messages, texts
 from bot.callbacks import (
     AnswerReminder,
     OpenScreen,
@@ -132,7 +132,7 @@ async def _record_answer(
         _, cups, goal = await hydration_today(session, user, now)
         if action is ReminderAction.CUP:
             result = f"{texts.ANSWER_CUP} {texts.water_progress(cups, goal)}"
-    text, _ = reminders.render(kind, delivery.id, delivery.slot_at, cups=cups, goal=goal)
+    text, _ = reminder_messages.render(kind, delivery.id, delivery.slot_at, cups=cups, goal=goal)
     return None, View(f"{text}\n\n{result}", None)
 
 
@@ -144,7 +144,7 @@ async def _raise_goal_from(
         return texts.GOAL_ALREADY_RAISED, None
     await sync_user_schedule(session, user, now)
     _, cups, goal = await hydration_today(session, user, now)
-    text, markup = reminders.render(
+    text, markup = reminder_messages.render(
         Kind.HYDRATION, delivery.id, delivery.slot_at, cups=cups, goal=goal
     )
     if delivery.response is not None:
@@ -208,7 +208,7 @@ async def stretch_now(update: Update, context: CoachContext) -> None:
         session.add(delivery)
         await session.flush()
         delivery_id = delivery.id
-    text, markup = reminders.render(Kind.STRETCH, delivery_id, now)
+    text, markup = reminder_messages.render(Kind.STRETCH, delivery_id, now)
     sent = await message.reply_text(text, reply_markup=markup)
     async with context.db.begin() as session:
         stored = await session.get(Delivery, delivery_id)

@@ -20,8 +20,8 @@ from bot.summaries import build_summaries, chart_png
 from core.diary import Condition, Medication, from_mask
 from core.redflags import rule
 from core.weekly import period, totals
-from db.diary import as_report, latest_flags
 from db.models import CrampReport, Delivery, User, WaterLog
+from db.reports import as_report, latest_flags
 from db.stats import day_records
 from scheduler.planning import day_of
 from scheduler.schedules import prefs_of

@@ -7,9 +7,9 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from db.base import Base
+from db.database_settings import DatabaseSettings
 from db.models import CrampReport, User  # noqa: F401  (registers the tables)
 from db.session import create_engine
-from db.settings import DatabaseSettings
 
 config = context.config
 if config.config_file_name is not None:

@@ -1,4 +1,4 @@
-"""Reminder messages: what each kind says, and sending them through Telegram.
+"""Sending what the dispatcher claimed (reminders, weekly summaries) through Telegram.
 
 What a failed send becomes (see SendResult in scheduler/dispatcher.py):
 
@@ -17,9 +17,7 @@ What a failed send becomes (see SendResult in scheduler/dispatcher.py):
 import asyncio
 import logging
 import warnings
-from datetime import datetime
 
-import httpx
 from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import (
@@ -33,50 +31,19 @@ from telegram.error import (
 from telegram.ext import ExtBot
 from telegram.warnings import PTBUserWarning
 
-from bot import keyboards, texts
+from bot import texts
 from bot.http import AMBIGUOUS_TIMEOUTS
 from bot.ratelimit import BACKGROUND, RateLimitArgs
+from bot.reminder_messages import render
 from bot.summaries import Summary, chart_png
-from core.checklist import tip_for
 from scheduler.dispatcher import Outgoing, Sender, SendResult
-from scheduler.planning import DEFAULT_CUPS, Kind
+from scheduler.planning import Kind
 
 logger = logging.getLogger(__name__)
 # The raw sendMessage in _send_with_retries is deliberate; PTB would advise send_message.
 warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'", category=PTBUserWarning)
 
-# Timeouts after which the request may have reached Telegram: resending could duplicate.
-_AMBIGUOUS_TIMEOUTS: tuple[type[BaseException], ...] = (
-    httpx.ReadTimeout,
-    httpx.WriteTimeout,
-    *AMBIGUOUS_TIMEOUTS,
-)
 _GONE_CHAT = ("chat not found", "user is deactivated", "peer_id_invalid")
-
-
-def render(
-    kind: Kind,
-    delivery_id: int,
-    slot_at: datetime,
-    *,
-    cups: int = 0,
-    goal: int = DEFAULT_CUPS,
-    with_buttons: bool = True,
-) -> tuple[str, InlineKeyboardMarkup | None]:
-    """Text and buttons of a reminder; the same for a fresh one and one being answered."""
-    match kind:
-        case Kind.HYDRATION:
-            markup = keyboards.hydration_reminder(delivery_id, goal > DEFAULT_CUPS)
-            text = texts.hydration_reminder(cups, goal)
-        case Kind.MOVEMENT:
-            text, markup = texts.movement_reminder(), keyboards.movement_reminder(delivery_id)
-        case Kind.STRETCH:
-            text, markup = texts.stretch_routine(), keyboards.stretch_reminder(delivery_id)
-        case Kind.TIP:
-            week = slot_at.isocalendar().week
-            tip = tip_for(week, 0 if slot_at.weekday() < 3 else 1)
-            text, markup = texts.tip_message(tip), keyboards.tip_reminder(delivery_id)
-    return text, markup if with_buttons else None
 
 
 def make_sender(
@@ -146,7 +113,7 @@ async def _send_with_retries(
                 logger.error("Reminder %s refused: %s", outgoing.delivery_id, error.message)
             return (SendResult.BLOCKED if gone else SendResult.FAILED), None
         except TimedOut as error:
-            if isinstance(error.__cause__, _AMBIGUOUS_TIMEOUTS):
+            if isinstance(error.__cause__, AMBIGUOUS_TIMEOUTS):
                 logger.warning("Reminder %s timed out after sending", outgoing.delivery_id)
                 return SendResult.UNKNOWN, None
         except (RetryAfter, NetworkError) as error:  # 5xx, connection refused, ...
