@@ -11,8 +11,6 @@ from telegram.constants import ParseMode
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
-    ChatMemberHandler,
-    CommandHandler,
     Defaults,
     MessageHandler,
     TypeHandler,
@@ -20,34 +18,6 @@ from telegram.ext import (
 )
 
 from bot import texts
-from bot.callbacks import (
-    AcknowledgeFlag,
-    AnswerReminder,
-    CancelDraft,
-    FinishReminders,
-    Forget,
-    OpenScreen,
-    Pause,
-    RaiseGoal,
-    SaveDraft,
-    Screen,
-    SetBed,
-    SetStretchLead,
-    SetSummaryDay,
-    SetSummaryTime,
-    SetTimezone,
-    SetWake,
-    ShowDraft,
-    SkipSetup,
-    ToggleKind,
-    ToggleMovementDay,
-    ToggleProfile,
-    ToggleReminder,
-    UndoCramp,
-    UndoWater,
-    is_callback,
-    parse_callback_data,
-)
 from bot.context import CONTEXT_TYPES, CoachApplication, CoachContext
 from bot.handlers import cramps, general, preferences, reminders, summary
 from bot.http import AiohttpRequest
@@ -67,7 +37,6 @@ logger = logging.getLogger(__name__)
 
 # Only what the handlers use: fewer updates to fetch and parse.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
-REMINDER_SCREENS = {Screen.REMINDER_LIST, Screen.MOVEMENT_DAYS, Screen.STRETCH_LEAD, Screen.PAUSE}
 NEXT_WAKE_JOB = "dispatcher-next-due"
 UPDATE_PRUNE_SECONDS = 3600
 UNLIMITED_WINDOW = 200
@@ -162,86 +131,25 @@ async def post_shutdown(application: CoachApplication) -> None:
         data.engine = data.sessions = data.update_log = None
 
 
-def _is_reminder_screen(data: object) -> bool:
-    parsed = parse_callback_data(data) if isinstance(data, str) else None
-    return isinstance(parsed, OpenScreen) and parsed.screen in REMINDER_SCREENS
-
-
 def register_handlers(application: CoachApplication) -> None:
-    """All update handlers, in the order they are tried."""
-    private = filters.ChatType.PRIVATE
-    menu_buttons = filters.Text(
-        [texts.BUTTON_REPORT_CRAMP, texts.BUTTON_WATER, texts.BUTTON_SETTINGS, texts.BUTTON_HELP]
-    )
+    """The guards, every module's handlers in the order each module lists them, the
+    fallbacks, and the error handler."""
+    # Lower groups run first: -2 drops an update taken in before (by any instance); -1
+    # stops messages outside private chats, and presses on another chat's message,
+    # before any handler sees them.
+    application.add_handler(TypeHandler(Update, general.drop_seen_update), group=-2)
     application.add_handlers(
         [
-            CommandHandler("start", preferences.start, filters=private),
-            CommandHandler("settings", preferences.settings, filters=private),
-            CommandHandler(
-                ["timezone", "waketime", "bedtime"], preferences.set_by_command, filters=private
-            ),
-            CommandHandler("help", general.help_command, filters=private),
-            CommandHandler("cramp", cramps.report_cramp, filters=private),
-            CommandHandler("history", cramps.history, filters=private),
-            CommandHandler("undo", cramps.undo_last, filters=private),
-            CommandHandler("profile", cramps.profile, filters=private),
-            CommandHandler("flags", cramps.flags, filters=private),
-            CommandHandler("summary", summary.summary, filters=private),
-            CommandHandler("export", summary.export, filters=private),
-            CommandHandler("forget", summary.forget, filters=private),
-            CommandHandler("water", reminders.log_water, filters=private),
-            CommandHandler("stretch", reminders.stretch_now, filters=private),
-            CommandHandler("reminders", reminders.show_reminders, filters=private),
-            CommandHandler("pause", reminders.pause_command, filters=private),
-            CommandHandler("resume", reminders.resume_command, filters=private),
-            MessageHandler(
-                private & filters.Text([texts.BUTTON_REPORT_CRAMP]), cramps.report_cramp
-            ),
-            MessageHandler(private & filters.Text([texts.BUTTON_WATER]), reminders.log_water),
-            MessageHandler(private & filters.Text([texts.BUTTON_SETTINGS]), preferences.settings),
-            MessageHandler(private & filters.Text([texts.BUTTON_HELP]), general.help_command),
-            MessageHandler(private & filters.LOCATION, preferences.location),
-            MessageHandler(
-                private & filters.TEXT & ~filters.COMMAND & ~menu_buttons, preferences.typed_text
-            ),
-            MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, general.private_only),
-            MessageHandler(private, general.unexpected_message),
-            CallbackQueryHandler(
-                preferences.choose, pattern=is_callback(SetTimezone | SetWake | SetBed)
-            ),
-            CallbackQueryHandler(preferences.toggle_reminder, pattern=is_callback(ToggleReminder)),
-            CallbackQueryHandler(
-                preferences.finish_reminders, pattern=is_callback(FinishReminders)
-            ),
-            CallbackQueryHandler(preferences.skip_setup, pattern=is_callback(SkipSetup)),
-            CallbackQueryHandler(reminders.open_reminder_screen, pattern=_is_reminder_screen),
-            CallbackQueryHandler(preferences.open_screen, pattern=is_callback(OpenScreen)),
-            CallbackQueryHandler(reminders.answer_reminder, pattern=is_callback(AnswerReminder)),
-            CallbackQueryHandler(reminders.undo_water, pattern=is_callback(UndoWater)),
-            CallbackQueryHandler(reminders.raise_goal_today, pattern=is_callback(RaiseGoal)),
-            CallbackQueryHandler(reminders.toggle_kind, pattern=is_callback(ToggleKind)),
-            CallbackQueryHandler(
-                reminders.toggle_movement_day, pattern=is_callback(ToggleMovementDay)
-            ),
-            CallbackQueryHandler(reminders.set_stretch_lead, pattern=is_callback(SetStretchLead)),
-            CallbackQueryHandler(reminders.choose_pause, pattern=is_callback(Pause)),
-            CallbackQueryHandler(cramps.undo_cramp, pattern=is_callback(UndoCramp)),
-            CallbackQueryHandler(cramps.show_draft, pattern=is_callback(ShowDraft)),
-            CallbackQueryHandler(cramps.save_draft, pattern=is_callback(SaveDraft)),
-            CallbackQueryHandler(cramps.cancel_draft, pattern=is_callback(CancelDraft)),
-            CallbackQueryHandler(cramps.toggle_profile, pattern=is_callback(ToggleProfile)),
-            CallbackQueryHandler(cramps.acknowledge_flag, pattern=is_callback(AcknowledgeFlag)),
-            CallbackQueryHandler(preferences.set_summary_day, pattern=is_callback(SetSummaryDay)),
-            CallbackQueryHandler(preferences.set_summary_time, pattern=is_callback(SetSummaryTime)),
-            CallbackQueryHandler(summary.confirm_forget, pattern=is_callback(Forget)),
-            CallbackQueryHandler(general.stale_button),
-            ChatMemberHandler(general.membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
-        ]
+            MessageHandler(~filters.ChatType.PRIVATE, general.private_only),
+            CallbackQueryHandler(general.guard_button),
+        ],
+        group=-1,
     )
-    # Lower groups run first: -2 drops an update taken in before (by any instance), -1
-    # stops a press on another chat's message before any handler above sees it.
-    application.add_handler(TypeHandler(Update, general.drop_seen_update), group=-2)
-    application.add_handler(CallbackQueryHandler(general.guard_button), group=-1)
+    # Each module's handlers match disjoint updates (their own commands, menu buttons
+    # and button formats), so the modules' order does not matter; the fallbacks last.
+    for module in (preferences, cramps, reminders, summary, general):
+        application.add_handlers(module.HANDLERS)
+    application.add_handlers(general.FALLBACKS)
     application.add_error_handler(general.error_handler)
 
 

@@ -1,19 +1,32 @@
-"""Inline button data: typed, prefixed, encoded and parsed here and nowhere else.
+"""Inline button data, each format declared once.
 
-Buttons must keep working after a restart, so the data is a plain string (no
-in-memory lookup) and at most 64 bytes, as Telegram requires. Each value names the
-flow it belongs to ("su" first-time setup, "st" settings) so a handler can tell a
-stale setup button from a current one. Anything that does not parse is treated as
-a stale or forged button.
+A format is a frozen dataclass with a prefix; its fields, in order, make the data:
+
+    @dataclass(frozen=True)
+    class UndoCramp(CallbackData, prefix="cr:undo"):
+        report_id: Annotated[int, ID]
+
+    UndoCramp(7).encode() == "cr:undo:7"
+    parse_callback_data("cr:undo:7") == UndoCramp(7)
+    UndoCramp.handler(undo_cramp)  # a CallbackQueryHandler for exactly these buttons
+
+Each field's codec comes from its type (enums, times, dates, Draft) or from `Annotated`
+(ints, bools, strings). Buttons must keep working after a restart or a deploy, so the
+data is a plain string of at most 64 bytes (Telegram's limit), a format never changes
+once shipped, and enums only gain members. Only canonical data parses (data whose
+re-encoding differs is refused), so anything stale, malformed or forged is None.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Coroutine, Iterable, Sequence
+from dataclasses import dataclass, fields
 from datetime import date, time
-from enum import StrEnum
-from functools import lru_cache
+from enum import Enum, StrEnum
+from functools import cache, lru_cache
 from types import UnionType
-from typing import Any
+from typing import Annotated, Any, ClassVar, Protocol, Self, get_args, get_origin, get_type_hints
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
 
 from core.diary import (
     Condition,
@@ -27,28 +40,306 @@ from core.diary import (
     to_mask,
 )
 from core.timezones import resolve_timezone
+from scheduler.planning import KINDS, Kind
 
 MAX_CALLBACK_BYTES = 64
 
 
+# --- Codecs: one field's value <-> its text --------------------------------------------
+
+
+class Codec(Protocol):
+    """How one field is written into button data; `decode` raises ValueError on junk."""
+
+    def encode(self, value: Any) -> str: ...
+
+    def decode(self, text: str) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Number:
+    """A whole number from `low` to `high`, in plain digits."""
+
+    low: int
+    high: int
+
+    def encode(self, value: int) -> str:
+        return str(value)
+
+    def decode(self, text: str) -> int:
+        if not text.isascii() or not text.isdigit() or not self.low <= int(text) <= self.high:
+            raise ValueError(text)
+        return int(text)
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """One of a few whole numbers."""
+
+    values: tuple[int, ...]
+
+    def encode(self, value: int) -> str:
+        return str(value)
+
+    def decode(self, text: str) -> int:
+        if text not in {str(value) for value in self.values}:
+            raise ValueError(text)
+        return int(text)
+
+
+@dataclass(frozen=True)
+class Switch:
+    """A yes/no written as one of two words; `omitted` lets a last field's False
+    leave out its word and its colon ("fl:7" rather than "fl:7:")."""
+
+    true: str
+    false: str
+    omitted: bool = False
+
+    def encode(self, value: bool) -> str:
+        return self.true if value else self.false
+
+    def decode(self, text: str) -> bool:
+        if text not in (self.true, self.false):
+            raise ValueError(text)
+        return text == self.true
+
+
+@dataclass(frozen=True)
+class Members:
+    """A member of an enum, by its value."""
+
+    enum: type[Enum]
+
+    def encode(self, value: Enum) -> str:
+        return str(value.value)
+
+    def decode(self, text: str) -> Enum:
+        return self.enum(text)
+
+
+class KindCode:
+    """A reminder kind the user can switch, by its one-letter code."""
+
+    def encode(self, value: Kind) -> str:
+        return KINDS[value].code
+
+    def decode(self, text: str) -> Kind:
+        for kind, plan in KINDS.items():
+            if plan.code == text and plan.switchable:
+                return kind
+        raise ValueError(text)
+
+
+class ClockTime:
+    """A wall-clock time as HHMM."""
+
+    def encode(self, value: time) -> str:
+        return f"{value.hour:02d}{value.minute:02d}"
+
+    def decode(self, text: str) -> time:
+        if len(text) != 4 or not text.isascii() or not text.isdigit():
+            raise ValueError(text)
+        return time(int(text[:2]), int(text[2:]))
+
+
+class Day:
+    """A date as YYYYMMDD."""
+
+    def encode(self, value: date) -> str:
+        return f"{value:%Y%m%d}"
+
+    def decode(self, text: str) -> date:
+        if len(text) != 8 or not text.isascii() or not text.isdigit():
+            raise ValueError(text)
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+
+
+class ZoneName:
+    """A canonical IANA time zone name."""
+
+    def encode(self, value: str) -> str:
+        return value
+
+    def decode(self, text: str) -> str:
+        if resolve_timezone(text) != text:
+            raise ValueError(text)
+        return text
+
+
+class Word:
+    """A plain word (its class checks what it may be)."""
+
+    def encode(self, value: str) -> str:
+        return value
+
+    def decode(self, text: str) -> str:
+        if ":" in text:
+            raise ValueError(text)
+        return text
+
+
+@dataclass(frozen=True)
+class Maybe:
+    """A value or None, written as nothing."""
+
+    inner: Codec
+
+    def encode(self, value: Any) -> str:
+        return "" if value is None else self.inner.encode(value)
+
+    def decode(self, text: str) -> Any:
+        return None if text == "" else self.inner.decode(text)
+
+
+ID = Number(1, 2**63 - 1)  # a row id (BIGINT, positive)
+WEEKDAY = Number(0, 6)  # 0 = Monday
+
+
+# --- Formats -----------------------------------------------------------------------------
+
+_REGISTRY: dict[str, type["CallbackData"]] = {}
+
+
+class CallbackData:
+    """Base of every button format; subclasses are frozen dataclasses with a prefix."""
+
+    prefix: ClassVar[str]
+
+    def __init_subclass__(cls, *, prefix: str, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if prefix in _REGISTRY:
+            raise TypeError(f"callback prefix {prefix!r} is taken by {_REGISTRY[prefix]}")
+        cls.prefix = prefix
+        _REGISTRY[prefix] = cls
+
+    def encode(self) -> str:
+        """The button data: the prefix, then each field."""
+        parts = [self.prefix]
+        for name, codec in _codecs(type(self)):
+            parts.append(codec.encode(getattr(self, name)))
+        while len(parts) > 1 and parts[-1] == "" and _omitted(_codecs(type(self))[len(parts) - 2]):
+            parts.pop()
+        return ":".join(parts)
+
+    @classmethod
+    def decode(cls, rest: str | None) -> Self:
+        """The value whose fields are written in `rest` (the data after the prefix)."""
+        codecs = _codecs(cls)
+        if rest is None:
+            parts: list[str] = []
+        elif not codecs:
+            raise ValueError(rest)
+        else:
+            parts = rest.split(":", len(codecs) - 1)
+        parts += [""] * (len(codecs) - len(parts))
+        return cls(
+            **{name: codec.decode(part) for (name, codec), part in zip(codecs, parts, strict=True)}
+        )
+
+    @classmethod
+    def matches(cls, where: Callable[[Self], bool] | None = None) -> Callable[[object], bool]:
+        """A CallbackQueryHandler pattern: buttons of this format (for which `where` holds)."""
+
+        def pattern(data: object) -> bool:
+            parsed = parse_callback_data(data) if isinstance(data, str) else None
+            return isinstance(parsed, cls) and (where is None or where(parsed))
+
+        return pattern
+
+    @classmethod
+    def handler(
+        cls,
+        callback: Callable[[Update, Any], Coroutine[Any, Any, None]],
+        where: Callable[[Self], bool] | None = None,
+    ) -> CallbackQueryHandler[Any, None]:
+        """The handler for presses on buttons of this format."""
+        return CallbackQueryHandler(callback, pattern=cls.matches(where))
+
+
+def _omitted(field: tuple[str, Codec]) -> bool:
+    return isinstance(field[1], Switch) and field[1].omitted
+
+
+def _codec_for(hint: Any) -> Codec:
+    """The codec a field's type implies."""
+    if get_origin(hint) is Annotated:
+        codec: Codec = next(arg for arg in get_args(hint)[1:] if hasattr(arg, "decode"))
+        return codec
+    optional = [arg for arg in get_args(hint) if arg is not type(None)]
+    if isinstance(hint, UnionType) and len(optional) == 1:
+        return Maybe(_codec_for(optional[0]))
+    if hint is Kind:
+        return KindCode()
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return Members(hint)
+    if hint is time:
+        return ClockTime()
+    if hint is date:
+        return Day()
+    if hint is Draft:
+        return DraftState()
+    raise TypeError(f"no codec for {hint!r}: annotate the field with one")
+
+
+_CODECS: dict[type[CallbackData], tuple[tuple[str, Codec], ...]] = {}
+
+
+def _codecs(cls: type[CallbackData]) -> tuple[tuple[str, Codec], ...]:
+    """Each field's name and codec, in order (worked out once per format)."""
+    if cls not in _CODECS:
+        hints = get_type_hints(cls, include_extras=True)
+        found = [(f.name, _codec_for(hints[f.name])) for f in fields(cls)]  # type: ignore[arg-type]
+        _CODECS[cls] = tuple(found)
+    return _CODECS[cls]
+
+
+def formats() -> Sequence[type[CallbackData]]:
+    """Every button format, in the order declared."""
+    return tuple(_REGISTRY.values())
+
+
+@cache
+def _by_head() -> dict[str, tuple[type[CallbackData], ...]]:
+    """Formats by the first part of their prefix, longest prefix first."""
+    heads: dict[str, list[type[CallbackData]]] = {}
+    for cls in sorted(_REGISTRY.values(), key=lambda c: -len(c.prefix)):
+        heads.setdefault(cls.prefix.split(":")[0], []).append(cls)
+    return {head: tuple(classes) for head, classes in heads.items()}
+
+
+# Each press is matched against several handler patterns; one parse serves them all.
+@lru_cache(maxsize=4096)
+def parse_callback_data(data: str | None) -> CallbackData | None:
+    """Decode button data; None for anything malformed, unknown, non-canonical or forged."""
+    if not data or len(data.encode()) > MAX_CALLBACK_BYTES:
+        return None
+    for cls in _by_head().get(data.split(":")[0], ()):
+        if data != cls.prefix and not data.startswith(cls.prefix + ":"):
+            continue
+        rest = data[len(cls.prefix) + 1 :] if data != cls.prefix else None
+        try:
+            value = cls.decode(rest)
+        except (ValueError, TypeError):
+            continue
+        if value.encode() == data:
+            return value
+    return None
+
+
+# --- Setup and settings ------------------------------------------------------------------
+
+
 class Flow(StrEnum):
-    """Where a button was shown."""
+    """Where a button was shown: first-time setup or /settings (a setup button is stale
+    once its step is done)."""
 
     SETUP = "su"
     SETTINGS = "st"
 
 
-class ReminderKind(StrEnum):
-    """Kinds of reminder a user can switch on or off."""
-
-    HYDRATION = "h"
-    MOVEMENT = "m"
-    STRETCH = "s"
-    TIP = "t"
-
-
 class Screen(StrEnum):
-    """Screens of /settings."""
+    """Screens a button can open."""
 
     MENU = "menu"
     TIMEZONE = "tz"
@@ -62,86 +353,78 @@ class Screen(StrEnum):
     SUMMARY = "sm"
 
 
+# The /reminders screens; the others belong to /settings.
+REMINDER_SCREENS = frozenset(
+    {Screen.REMINDER_LIST, Screen.MOVEMENT_DAYS, Screen.STRETCH_LEAD, Screen.PAUSE}
+)
+
+
 @dataclass(frozen=True)
-class SetTimezone:
+class SetTimezone(CallbackData, prefix="tz"):
     """Choose a time zone; None keeps the current one (skip)."""
 
     flow: Flow
-    zone: str | None
-
-    def encode(self) -> str:
-        return f"tz:{self.flow}:{self.zone or ''}"
+    value: Annotated[str | None, Maybe(ZoneName())]
 
 
 @dataclass(frozen=True)
-class SetWake:
+class SetWake(CallbackData, prefix="wk"):
     """Choose a wake-up time; None keeps the current one."""
 
     flow: Flow
     value: time | None
 
-    def encode(self) -> str:
-        return f"wk:{self.flow}:{_hhmm(self.value)}"
-
 
 @dataclass(frozen=True)
-class SetBed:
+class SetBed(CallbackData, prefix="bd"):
     """Choose a bedtime; None keeps the current one."""
 
     flow: Flow
     value: time | None
 
-    def encode(self) -> str:
-        return f"bd:{self.flow}:{_hhmm(self.value)}"
-
 
 @dataclass(frozen=True)
-class ToggleReminder:
-    """Switch one kind of reminder on or off."""
+class ToggleReminder(CallbackData, prefix="rm"):
+    """Switch one kind of reminder on or off on the setup or settings reminders screen."""
 
     flow: Flow
-    kind: ReminderKind
-
-    def encode(self) -> str:
-        return f"rm:{self.flow}:{self.kind}"
+    kind: Kind
 
 
 @dataclass(frozen=True)
-class FinishReminders:
+class FinishReminders(CallbackData, prefix="ok"):
     """Leave the reminders screen (ends setup, or returns to the settings menu)."""
 
     flow: Flow
 
-    def encode(self) -> str:
-        return f"ok:{self.flow}"
-
 
 @dataclass(frozen=True)
-class SkipSetup:
+class SkipSetup(CallbackData, prefix="su:skip"):
     """Accept every remaining default and finish setup."""
 
-    def encode(self) -> str:
-        return "su:skip"
-
 
 @dataclass(frozen=True)
-class OpenScreen:
-    """Show a /settings screen."""
+class OpenScreen(CallbackData, prefix="st"):
+    """Show a /settings or /reminders screen."""
 
     screen: Screen
 
-    def encode(self) -> str:
-        return f"st:{self.screen}"
+
+@dataclass(frozen=True)
+class SetSummaryDay(CallbackData, prefix="sd"):
+    """The weekday the weekly summary comes (0 = Monday)."""
+
+    weekday: Annotated[int, WEEKDAY]
 
 
 @dataclass(frozen=True)
-class UndoCramp:
-    """Remove a cramp report the presser made."""
+class SetSummaryTime(CallbackData, prefix="sx"):
+    """The local time the weekly summary comes."""
 
-    report_id: int
+    value: time
 
-    def encode(self) -> str:
-        return f"cr:undo:{self.report_id}"
+
+# --- Reminders ----------------------------------------------------------------------------
 
 
 class ReminderAction(StrEnum):
@@ -157,67 +440,49 @@ class ReminderAction(StrEnum):
 
 
 @dataclass(frozen=True)
-class AnswerReminder:
+class AnswerReminder(CallbackData, prefix="rd"):
     """A button under a reminder; the delivery id says which one."""
 
     action: ReminderAction
-    delivery_id: int
-
-    def encode(self) -> str:
-        return f"rd:{self.action}:{self.delivery_id}"
+    delivery_id: Annotated[int, ID]
 
 
 @dataclass(frozen=True)
-class UndoWater:
+class UndoWater(CallbackData, prefix="wl:u"):
     """Take back a cup logged by mistake."""
 
-    log_id: int
-
-    def encode(self) -> str:
-        return f"wl:u:{self.log_id}"
+    log_id: Annotated[int, ID]
 
 
 @dataclass(frozen=True)
-class RaiseGoal:
+class RaiseGoal(CallbackData, prefix="wl:h"):
     """Hot day or exercise: raise the goal of the day the button was shown on."""
 
     day: date
 
-    def encode(self) -> str:
-        return f"wl:h:{self.day:%Y%m%d}"
-
 
 @dataclass(frozen=True)
-class ToggleKind:
+class ToggleKind(CallbackData, prefix="rk"):
     """Switch a reminder kind on or off from /reminders."""
 
-    kind: ReminderKind
-
-    def encode(self) -> str:
-        return f"rk:{self.kind}"
+    kind: Kind
 
 
 @dataclass(frozen=True)
-class ToggleMovementDay:
+class ToggleMovementDay(CallbackData, prefix="md"):
     """Switch movement reminders on or off for one weekday (0 = Monday)."""
 
-    weekday: int
-
-    def encode(self) -> str:
-        return f"md:{self.weekday}"
+    weekday: Annotated[int, WEEKDAY]
 
 
 STRETCH_LEADS = (15, 30, 45, 60)
 
 
 @dataclass(frozen=True)
-class SetStretchLead:
+class SetStretchLead(CallbackData, prefix="sl"):
     """How many minutes before bedtime the stretch reminder comes."""
 
-    minutes: int
-
-    def encode(self) -> str:
-        return f"sl:{self.minutes}"
+    minutes: Annotated[int, OneOf(STRETCH_LEADS)]
 
 
 class PauseChoice(StrEnum):
@@ -231,13 +496,13 @@ class PauseChoice(StrEnum):
 
 
 @dataclass(frozen=True)
-class Pause:
+class Pause(CallbackData, prefix="ps"):
     """Pause reminders (or resume them)."""
 
     choice: PauseChoice
 
-    def encode(self) -> str:
-        return f"ps:{self.choice}"
+
+# --- The cramp diary ----------------------------------------------------------------------
 
 
 class DraftStep(StrEnum):
@@ -291,6 +556,8 @@ class Draft:
     symptoms: frozenset[Symptom] = frozenset()
 
     def state(self) -> str:
+        """Nine characters: step, kind, places (3 hex), severity, duration, context,
+        symptoms (1 hex)."""
         return (
             f"{self.step}{_KIND_CODES[self.kind]}{to_mask(self.places):03x}"
             f"{_SEVERITY_CODES[self.severity or 0]}{_DURATION_CODES[self.duration]}"
@@ -299,6 +566,7 @@ class Draft:
 
     @classmethod
     def from_state(cls, state: str) -> "Draft":
+        """The draft `state()` wrote; ValueError for anything else."""
         if len(state) != 9:
             raise ValueError(state)
         places, symptoms = int(state[2:5], 16), int(state[8], 16)
@@ -315,32 +583,40 @@ class Draft:
         )
 
 
+class DraftState:
+    """A Draft as its nine-character state."""
+
+    def encode(self, value: Draft) -> str:
+        return value.state()
+
+    def decode(self, text: str) -> Draft:
+        return Draft.from_state(text)
+
+
 @dataclass(frozen=True)
-class ShowDraft:
+class ShowDraft(CallbackData, prefix="cd"):
     """Show a report screen for this draft (every tap but Save and Cancel)."""
 
     draft: Draft
 
-    def encode(self) -> str:
-        return f"cd:{self.draft.state()}"
-
 
 @dataclass(frozen=True)
-class SaveDraft:
+class SaveDraft(CallbackData, prefix="cs"):
     """Save the report as filled in so far."""
 
     draft: Draft
 
-    def encode(self) -> str:
-        return f"cs:{self.draft.state()}"
+
+@dataclass(frozen=True)
+class CancelDraft(CallbackData, prefix="cx"):
+    """Drop the report being filled in."""
 
 
 @dataclass(frozen=True)
-class CancelDraft:
-    """Drop the report being filled in."""
+class UndoCramp(CallbackData, prefix="cr:undo"):
+    """Remove a cramp report the presser made."""
 
-    def encode(self) -> str:
-        return "cx"
+    report_id: Annotated[int, ID]
 
 
 class ProfileItem(StrEnum):
@@ -351,183 +627,43 @@ class ProfileItem(StrEnum):
     WEIGHT_LOSS = "w"
 
 
+_PROFILE_VALUES: dict[ProfileItem, Iterable[str]] = {
+    ProfileItem.CONDITION: [c.value for c in Condition],
+    ProfileItem.MEDICATION: [m.value for m in Medication],
+    ProfileItem.WEIGHT_LOSS: [""],
+}
+
+
 @dataclass(frozen=True)
-class ToggleProfile:
+class ToggleProfile(CallbackData, prefix="pf"):
     """Switch one /profile item."""
 
     item: ProfileItem
-    value: str = ""  # the Condition or Medication value
+    value: Annotated[str, Word()] = ""  # the Condition or Medication value; "" for weight loss
 
-    def encode(self) -> str:
-        return f"pf:{self.item}:{self.value}"
+    def __post_init__(self) -> None:
+        if self.value not in _PROFILE_VALUES[self.item]:
+            raise ValueError(self.value)
 
 
 @dataclass(frozen=True)
-class AcknowledgeFlag:
+class AcknowledgeFlag(CallbackData, prefix="fl"):
     """The user has read a red flag."""
 
-    flag_id: int
-    in_list: bool = False  # pressed under /flags (redraw the list) or under the flag itself
-
-    def encode(self) -> str:
-        return f"fl:{self.flag_id}{':l' if self.in_list else ''}"
+    flag_id: Annotated[int, ID]
+    # Pressed under /flags (redraw the list) or under the flag itself.
+    in_list: Annotated[bool, Switch("l", "", omitted=True)] = False
 
 
-@dataclass(frozen=True)
-class SetSummaryDay:
-    """The weekday the weekly summary comes (0 = Monday)."""
-
-    weekday: int
-
-    def encode(self) -> str:
-        return f"sd:{self.weekday}"
+# --- Export and deletion ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class SetSummaryTime:
-    """The local time the weekly summary comes."""
-
-    value: time
-
-    def encode(self) -> str:
-        return f"sx:{_hhmm(self.value)}"
-
-
-@dataclass(frozen=True)
-class Forget:
+class Forget(CallbackData, prefix="fg"):
     """Delete everything about the presser (after they confirm)."""
 
-    confirmed: bool
-
-    def encode(self) -> str:
-        return f"fg:{'yes' if self.confirmed else 'no'}"
+    confirmed: Annotated[bool, Switch("yes", "no")]
 
 
-CallbackData = (
-    SetTimezone
-    | SetWake
-    | SetBed
-    | ToggleReminder
-    | FinishReminders
-    | SkipSetup
-    | OpenScreen
-    | UndoCramp
-    | AnswerReminder
-    | UndoWater
-    | RaiseGoal
-    | ToggleKind
-    | ToggleMovementDay
-    | SetStretchLead
-    | Pause
-    | ShowDraft
-    | SaveDraft
-    | CancelDraft
-    | ToggleProfile
-    | AcknowledgeFlag
-    | SetSummaryDay
-    | SetSummaryTime
-    | Forget
-)
-
-
-def _hhmm(value: time | None) -> str:
-    return "" if value is None else f"{value.hour:02d}{value.minute:02d}"
-
-
-def _positive_id(text: str) -> int:
-    if not text.isdigit() or not 0 < int(text) < 2**63:
-        raise ValueError(text)
-    return int(text)
-
-
-def _parse_hhmm(text: str) -> time | None:
-    if len(text) != 4 or not text.isdigit():
-        raise ValueError(text)
-    return time(int(text[:2]), int(text[2:]))
-
-
-# Each press is parsed once per handler pattern tried (see is_callback); the parsed
-# values are frozen, so one parse can serve them all.
-@lru_cache(maxsize=4096)
-def parse_callback_data(data: str | None) -> CallbackData | None:
-    """Decode button data; None for anything malformed, unknown or forged."""
-    if not data or len(data.encode()) > MAX_CALLBACK_BYTES:
-        return None
-    head, _, rest = data.partition(":")
-    try:
-        match head:
-            case "tz":
-                flow, _, zone = rest.partition(":")
-                if not zone:
-                    return SetTimezone(Flow(flow), None)
-                resolved = resolve_timezone(zone)
-                return SetTimezone(Flow(flow), resolved) if resolved == zone else None
-            case "wk" | "bd":
-                flow, _, value = rest.partition(":")
-                parsed = _parse_hhmm(value) if value else None
-                cls = SetWake if head == "wk" else SetBed
-                return cls(Flow(flow), parsed)
-            case "rm":
-                flow, _, kind = rest.partition(":")
-                return ToggleReminder(Flow(flow), ReminderKind(kind))
-            case "ok":
-                return FinishReminders(Flow(rest))
-            case "su" if rest == "skip":
-                return SkipSetup()
-            case "st":
-                return OpenScreen(Screen(rest))
-            case "cr":
-                action, _, number = rest.partition(":")
-                return UndoCramp(_positive_id(number)) if action == "undo" else None
-            case "rd":
-                action, _, number = rest.partition(":")
-                return AnswerReminder(ReminderAction(action), _positive_id(number))
-            case "wl":
-                action, _, value = rest.partition(":")
-                if action == "u":
-                    return UndoWater(_positive_id(value))
-                if action == "h" and len(value) == 8 and value.isdigit():
-                    return RaiseGoal(date(int(value[:4]), int(value[4:6]), int(value[6:])))
-                return None
-            case "rk":
-                return ToggleKind(ReminderKind(rest))
-            case "md" if rest in {"0", "1", "2", "3", "4", "5", "6"}:
-                return ToggleMovementDay(int(rest))
-            case "sl" if rest in {str(minutes) for minutes in STRETCH_LEADS}:
-                return SetStretchLead(int(rest))
-            case "ps":
-                return Pause(PauseChoice(rest))
-            case "cd":
-                return ShowDraft(Draft.from_state(rest))
-            case "cs":
-                return SaveDraft(Draft.from_state(rest))
-            case "cx" if not rest:
-                return CancelDraft()
-            case "pf":
-                item, _, value = rest.partition(":")
-                profile_item = ProfileItem(item)
-                if profile_item is ProfileItem.CONDITION:
-                    return ToggleProfile(profile_item, Condition(value).value)
-                if profile_item is ProfileItem.MEDICATION:
-                    return ToggleProfile(profile_item, Medication(value).value)
-                return ToggleProfile(profile_item) if not value else None
-            case "sd" if rest in {"0", "1", "2", "3", "4", "5", "6"}:
-                return SetSummaryDay(int(rest))
-            case "sx":
-                at = _parse_hhmm(rest)
-                return SetSummaryTime(at) if at is not None else None
-            case "fg" if rest in ("yes", "no"):
-                return Forget(rest == "yes")
-            case "fl":
-                number, _, where = rest.partition(":")
-                if where not in ("", "l"):
-                    return None
-                return AcknowledgeFlag(_positive_id(number), in_list=where == "l")
-    except ValueError:
-        return None
-    return None
-
-
-def is_callback(kind: type[object] | UnionType) -> Callable[[object], bool]:
-    """A CallbackQueryHandler pattern matching the buttons of one type."""
-    return lambda data: isinstance(data, str) and isinstance(parse_callback_data(data), kind)
+for _format in formats():  # every format must have a codec per field: fail at import
+    _codecs(_format)

@@ -1,34 +1,100 @@
-"""What each kind of reminder says, and the buttons under it."""
+"""What each kind of reminder says and the buttons under it: one row per kind in REMINDERS.
 
+The scheduler plans a kind (scheduler/planning.py: KINDS); this module says it. A button
+under a reminder carries its action and the delivery id (bot/callbacks.py,
+AnswerReminder); bot/handlers/reminders.py records the answer.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from telegram import InlineKeyboardMarkup
 
-from bot import keyboards, texts
+from bot import texts
+from bot.callbacks import AnswerReminder, ReminderAction
+from bot.keyboards import button
 from core.checklist import tip_for
 from scheduler.planning import DEFAULT_CUPS, Kind
+from scheduler.schedules import SNOOZE_MINUTES
+
+
+@dataclass(frozen=True)
+class Content:
+    """What a reminder shows: its slot, and the day's cups for hydration."""
+
+    slot_at: datetime
+    cups: int = 0
+    goal: int = DEFAULT_CUPS
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One kind of reminder: its text, its buttons (rows of actions), and whether setup
+    offers to switch it."""
+
+    text: Callable[[Content], str]
+    actions: tuple[tuple[ReminderAction, ...], ...]
+    in_setup: bool = False
+
+    @property
+    def allowed(self) -> frozenset[ReminderAction]:
+        """The answers its buttons can give; any other is stale or forged."""
+        return frozenset(action for row in self.actions for action in row)
+
+
+def _tip(content: Content) -> str:
+    slot = content.slot_at
+    return texts.tip_message(tip_for(slot.isocalendar().week, 0 if slot.weekday() < 3 else 1))
+
+
+_CUP, _HOT, _SNOOZE, _SKIP = (ReminderAction.CUP, ReminderAction.HOT_DAY,
+                              ReminderAction.SNOOZE, ReminderAction.SKIP)  # fmt: skip
+
+REMINDERS: dict[Kind, Reminder] = {
+    Kind.HYDRATION: Reminder(
+        lambda c: texts.hydration_reminder(c.cups, c.goal), ((_CUP, _SNOOZE, _SKIP), (_HOT,)), True
+    ),
+    Kind.MOVEMENT: Reminder(
+        lambda _: texts.movement_reminder(), ((ReminderAction.MOVED, _SNOOZE, _SKIP),), True
+    ),
+    Kind.STRETCH: Reminder(lambda _: texts.stretch_routine(), ((ReminderAction.DONE,),), True),
+    Kind.TIP: Reminder(_tip, ((ReminderAction.NO_TIPS,),)),
+}
+SETUP_KINDS = tuple(kind for kind, reminder in REMINDERS.items() if reminder.in_setup)
+
+
+def _label(kind: Kind, action: ReminderAction) -> str:
+    match action:
+        case ReminderAction.CUP:
+            return texts.DRANK
+        case ReminderAction.HOT_DAY:
+            return texts.HOT_DAY
+        case ReminderAction.SNOOZE:
+            return texts.snooze(SNOOZE_MINUTES[kind])
+        case ReminderAction.SKIP:
+            return texts.SKIP
+        case ReminderAction.MOVED:
+            return texts.MOVED
+        case ReminderAction.DONE:
+            return texts.STRETCH_DONE
+        case ReminderAction.NO_TIPS:
+            return texts.NO_MORE_TIPS
 
 
 def render(
-    kind: Kind,
-    delivery_id: int,
-    slot_at: datetime,
-    *,
-    cups: int = 0,
-    goal: int = DEFAULT_CUPS,
-    with_buttons: bool = True,
+    kind: Kind, delivery_id: int, content: Content, *, with_buttons: bool = True
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """Text and buttons of a reminder; the same for a fresh one and one being answered."""
-    match kind:
-        case Kind.HYDRATION:
-            markup = keyboards.hydration_reminder(delivery_id, goal > DEFAULT_CUPS)
-            text = texts.hydration_reminder(cups, goal)
-        case Kind.MOVEMENT:
-            text, markup = texts.movement_reminder(), keyboards.movement_reminder(delivery_id)
-        case Kind.STRETCH:
-            text, markup = texts.stretch_routine(), keyboards.stretch_reminder(delivery_id)
-        case Kind.TIP:
-            week = slot_at.isocalendar().week
-            tip = tip_for(week, 0 if slot_at.weekday() < 3 else 1)
-            text, markup = texts.tip_message(tip), keyboards.tip_reminder(delivery_id)
-    return text, markup if with_buttons else None
+    """Text and buttons of a reminder; the same for a fresh one and one being answered.
+    Hot day is offered until the day's goal has been raised."""
+    reminder = REMINDERS[kind]
+    shown = [
+        [
+            button(_label(kind, action), AnswerReminder(action, delivery_id))
+            for action in row
+            if action is not ReminderAction.HOT_DAY or content.goal <= DEFAULT_CUPS
+        ]
+        for row in reminder.actions
+    ]
+    markup = InlineKeyboardMarkup([row for row in shown if row]) if with_buttons else None
+    return reminder.text(content), markup

@@ -34,7 +34,7 @@ from telegram.warnings import PTBUserWarning
 from bot import texts
 from bot.http import AMBIGUOUS_TIMEOUTS
 from bot.ratelimit import BACKGROUND, RateLimitArgs
-from bot.reminder_messages import render
+from bot.reminder_messages import Content, render
 from bot.summaries import Summary, chart_png
 from scheduler.dispatcher import Outgoing, Sender, SendResult
 from scheduler.planning import Kind
@@ -58,10 +58,8 @@ def make_sender(
                 return SendResult.FAILED, None
             text, markup = outgoing.payload.text, None
         else:
-            text, markup = render(
-                outgoing.kind, outgoing.delivery_id, outgoing.slot_at,
-                cups=outgoing.cups, goal=outgoing.goal,
-            )  # fmt: skip
+            content = Content(outgoing.slot_at, outgoing.cups, outgoing.goal)
+            text, markup = render(outgoing.kind, outgoing.delivery_id, content)
         result = await _send_with_retries(bot, outgoing, text, markup, attempts, backoff_seconds)
         if result[0] is SendResult.SENT and isinstance(outgoing.payload, Summary):
             await _send_chart(bot, outgoing.chat_id, outgoing.payload)

@@ -2,12 +2,12 @@
 
 Words may come in any order: places, a severity from 1 to 10, a duration, a context word,
 symptom words and a kind. Anything not understood, or two answers to the same question,
-means no report: the caller shows what was wrong and ``ACCEPTED_HELP``.
+means no report: the caller says what was wrong (the words are in bot/texts).
 """
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from fractions import Fraction
 from typing import TypeAlias
 
@@ -103,49 +103,6 @@ _NUMBER_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _SEVERITY_RE = re.compile(r"([0-9]+)(?:/10)?")
 _DURATION_PART_RE = re.compile(r"([0-9]+(?:\.[0-9]+)?)([a-z]*)")
 
-_PLACE_LABELS = {
-    Place.CALF: "calf",
-    Place.FOOT: "foot or toes",
-    Place.HAMSTRING: "hamstring",
-    Place.QUADRICEPS: "thigh",
-    Place.BACK: "back",
-    Place.NECK: "neck",
-    Place.ARM: "hand or arm",
-    Place.ABDOMEN: "belly",
-    Place.OTHER: "other",
-}
-_CONTEXT_LABELS = {
-    Context.JUST_NOW: "just now",
-    Context.NIGHT: "at night",
-    Context.EXERCISE: "during exercise",
-    Context.REST: "at rest",
-    Context.EARLIER: "earlier today",
-}
-_SYMPTOM_LABELS = {
-    Symptom.SWELLING: "swelling",
-    Symptom.WEAKNESS: "weakness",
-    Symptom.NUMBNESS: "numbness",
-    Symptom.WALKING: "trouble walking",
-}
-_BUCKET_LABELS = {
-    Duration.UNDER_1_MIN: "under 1 min",
-    Duration.MIN_1_TO_10: "1 to 10 min",
-    Duration.OVER_10_MIN: "over 10 min",
-    Duration.STILL_GOING: "still going",
-}
-
-ACCEPTED_HELP = """\
-Tell me in one line, words in any order. For example:
-/cramp calf 7 3m night
-
-Where: calf, foot or toes, hamstring, thigh (quads), back, neck, hand or arm, belly, other
-How bad: a number from 1 to 10, like 7 or 7/10
-How long: 30s, 3m, 15 min, 1h30m, 10 minutes, or still going
-When: now, night (or bed), exercise (or gym, running), rest (or sitting), earlier (or today)
-Anything else: swelling (or red, warm), weakness, numbness (or tingling), \
-walking or grip (if walking or holding things is hard)
-Kind: cramp (the usual), twitch, stiffness"""
-
 
 @dataclass(frozen=True)
 class ParsedCramp:
@@ -162,13 +119,33 @@ class ParsedCramp:
     symptoms: frozenset[Symptom] = field(default_factory=frozenset)
 
 
+class Trouble(StrEnum):
+    """What can be wrong with a line besides unknown words."""
+
+    KINDS = "kinds"  # two kinds, or more
+    CONTEXTS = "contexts"
+    SEVERITIES = "severities"
+    DURATIONS = "durations"
+    SEVERITY_RANGE = "severity_range"  # not 1 to 10
+    ZERO_DURATION = "zero_duration"
+    LONG_DURATION = "long_duration"  # over 24 hours
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a line, with the words (or values) it is about, in order."""
+
+    trouble: Trouble
+    got: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class ParseResult:
     """The report, or None with the words not understood and the other problems."""
 
     report: ParsedCramp | None
     unknown: tuple[str, ...] = ()
-    problems: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
 
 def parse_cramp_words(text: str) -> ParseResult:
@@ -214,19 +191,22 @@ def parse_cramp_words(text: str) -> ParseResult:
         else:
             unknown.setdefault(key, _cut(original))
 
+    several = (
+        (Trouble.KINDS, kinds),
+        (Trouble.CONTEXTS, contexts),
+        (Trouble.SEVERITIES, map(str, severities)),
+        (Trouble.DURATIONS, durations.values()),
+    )
     problems = [
-        *_several("kinds", kinds),
-        *_several("contexts", contexts),
-        *_several("severities", map(str, severities)),
-        *_several("durations", durations.values()),
+        Problem(trouble, got) for trouble, values in several if len(got := tuple(values)) > 1
     ]
-    for rule, got in (
-        ("severity must be 1 to 10", bad_severities),
-        ("a duration can't be zero", zero_durations),
-        ("a duration can be 24 hours at most", long_durations),
+    for trouble, wrong in (
+        (Trouble.SEVERITY_RANGE, bad_severities),
+        (Trouble.ZERO_DURATION, zero_durations),
+        (Trouble.LONG_DURATION, long_durations),
     ):
-        if got:
-            problems.append(f"{rule} (got {_listing(list(got))})")
+        if wrong:
+            problems.append(Problem(trouble, tuple(wrong)))
 
     words = tuple(unknown.values())[:MAX_UNKNOWN]
     if words or problems:
@@ -245,27 +225,6 @@ def parse_cramp_words(text: str) -> ParseResult:
         symptoms=frozenset(symptoms),
     )
     return ParseResult(report)
-
-
-def describe(report: ParsedCramp) -> str:
-    """One line of what was understood, e.g. ``cramp · calf · 7/10 · 3 min · at night``."""
-    parts = [report.kind.value]
-    if report.places:
-        parts.append(", ".join(_PLACE_LABELS[p] for p in Place if p in report.places))
-    if report.severity is not None:
-        parts.append(f"{report.severity}/10")
-    if report.duration_seconds is not None:
-        length = _format_seconds(report.duration_seconds)
-        if report.duration is Duration.STILL_GOING:
-            length += ", still going"
-        parts.append(length)
-    elif report.duration is not None:
-        parts.append(_BUCKET_LABELS[report.duration])
-    if report.context is not None:
-        parts.append(_CONTEXT_LABELS[report.context])
-    if report.symptoms:
-        parts.append(", ".join(_SYMPTOM_LABELS[s] for s in Symptom if s in report.symptoms))
-    return " · ".join(parts)
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -358,32 +317,6 @@ def _number(text: str) -> Fraction:
     if len(whole) > 9:
         return Fraction(10**9)
     return Fraction(f"{whole}.{fraction[:6] or '0'}")
-
-
-def _format_seconds(seconds: int) -> str:
-    """3 min, 2 h 30 min, 45 s."""
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = [f"{n} {unit}" for n, unit in ((hours, "h"), (minutes, "min"), (secs, "s")) if n]
-    return " ".join(parts) or "0 s"
-
-
-def _several(what: str, values: Iterable[str]) -> list[str]:
-    """A problem when there is more than one answer, e.g. "two severities (7 and 9)"."""
-    items = [str(v) for v in values]
-    if len(items) < 2:
-        return []
-    count = {2: "two", 3: "three"}.get(len(items), str(len(items)))
-    return [f"{count} {what} ({_listing(items)})"]
-
-
-def _listing(items: list[str]) -> str:
-    """ "a", "a and b", "a, b and c", "a, b, c and 4 more"."""
-    if len(items) > 3:
-        return f"{', '.join(items[:3])} and {len(items) - 3} more"
-    if len(items) == 1:
-        return items[0]
-    return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _cut(word: str) -> str:

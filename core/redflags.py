@@ -1,8 +1,9 @@
 """Red flags: patterns in someone's reports that are worth showing a doctor.
 
 The rules come from seed 000 (the "When to Seek Medical Help" table, "Red Flags Not to
-Ignore" and the FAQ on twitches) and seed 003 ("When to See a Healthcare Provider"). The
-facts are theirs; the sentences are ours.
+Ignore" and the FAQ on twitches) and seed 003 ("When to See a Healthcare Provider").
+Each rule is a pure function over the reports, declared with `@red_flag(id, level,
+window)`; what it says to the user is in bot/texts/medical.py, by the same id.
 
 Each rule looks back a fixed number of days ending at `now`, i.e. at reports with
 `now - days < occurred_at <= now`, so reports dated after `now` never count. A rule fires
@@ -42,13 +43,9 @@ Check = Callable[[Sequence[Report], Profile, datetime], tuple[int, ...]]
 
 @dataclass(frozen=True)
 class Rule:
-    """One pattern to watch for, with what the seeds say it may mean and what to do."""
+    """One pattern to watch for: how soon to act, and how often to say so."""
 
-    id: int  # 1..13, stable: stored in the database
-    title: str
-    watches: str
-    concern: str
-    action: str
+    id: int  # stable: stored in the database, and the key of the rule's words
     level: Level
     window: timedelta  # fires at most once per window
     check: Check  # ids of the reports that make it fire, sorted; () if it does not
@@ -70,10 +67,20 @@ class PastFlag:
     raised_at: datetime
 
 
-DISCLAIMER = (
-    "This is not a diagnosis. Cramp Coach only spots patterns in your diary; "
-    "a healthcare professional can tell you what is really going on."
-)
+_RULES: dict[int, Rule] = {}
+
+
+def red_flag(rule_id: int, level: Level, window_days: int) -> Callable[[Check], Check]:
+    """Declare the decorated check as rule `rule_id`."""
+
+    def declare(check: Check) -> Check:
+        if rule_id in _RULES:
+            raise ValueError(f"red-flag rule {rule_id} is declared twice")
+        _RULES[rule_id] = Rule(rule_id, level, timedelta(days=window_days), check)
+        return check
+
+    return declare
+
 
 _LONG_SPASM_SECONDS = 600
 _SEVERE = 8
@@ -105,6 +112,7 @@ def _muscle_groups(reports: Iterable[Report]) -> set[Place]:
     return {p for r in reports for p in r.places if p != Place.OTHER}
 
 
+@red_flag(1, Level.SEE_DOCTOR, window_days=7)
 def _long_spasm(reports: Sequence[Report], _profile: Profile, now: datetime) -> tuple[int, ...]:
     return _ids(
         r
@@ -114,30 +122,41 @@ def _long_spasm(reports: Sequence[Report], _profile: Profile, now: datetime) -> 
     )
 
 
+@red_flag(2, Level.SEE_DOCTOR, window_days=7)
 def _night_cramps(reports: Sequence[Report], _profile: Profile, now: datetime) -> tuple[int, ...]:
     nights = [r for r in _recent(reports, now, 7) if r.context == Context.NIGHT]
     return _ids(nights) if len(nights) >= 3 else ()
 
 
+# Longer than the look-back: one weak episode should not be raised twice.
+@red_flag(3, Level.SEE_DOCTOR, window_days=14)
 def _weakness(reports: Sequence[Report], _profile: Profile, now: datetime) -> tuple[int, ...]:
     return _ids(_with(Symptom.WEAKNESS, _recent(reports, now, 7)))
 
 
+# Urgent: if it is still in the diary tomorrow, saying it again is worth it.
+@red_flag(4, Level.URGENT, window_days=1)
 def _swelling(reports: Sequence[Report], _profile: Profile, now: datetime) -> tuple[int, ...]:
     return _ids(_with(Symptom.SWELLING, _recent(reports, now, 2)))
 
 
+# The condition is long-term; a monthly nudge is enough.
+@red_flag(5, Level.MONITOR, window_days=30)
 def _kidney_or_liver(reports: Sequence[Report], profile: Profile, now: datetime) -> tuple[int, ...]:
     if not profile.conditions & _METABOLIC_CONDITIONS:
         return ()
     return _ids(_recent(reports, now, 7))
 
 
+@red_flag(6, Level.SEE_DOCTOR, window_days=14)
 def _spreading(reports: Sequence[Report], _profile: Profile, now: datetime) -> tuple[int, ...]:
     counted = [r for r in _recent(reports, now, 14) if _muscle_groups([r])]
     return _ids(counted) if len(_muscle_groups(counted)) >= 3 else ()
 
 
+# The look-back is 60 days; a month keeps it from repeating on the same reports too
+# often while still catching weakness that goes on.
+@red_flag(7, Level.SEE_DOCTOR, window_days=30)
 def _progressive_weakness(
     reports: Sequence[Report], _profile: Profile, now: datetime
 ) -> tuple[int, ...]:
@@ -149,14 +168,18 @@ def _progressive_weakness(
     return ()
 
 
+@red_flag(8, Level.SEE_DOCTOR, window_days=7)
 def _walking(reports: Sequence[Report], _profile: Profile, now: datetime) -> tuple[int, ...]:
     return _ids(_with(Symptom.WALKING, _recent(reports, now, 7)))
 
 
+@red_flag(9, Level.SEE_DOCTOR, window_days=30)
 def _weight_loss(reports: Sequence[Report], profile: Profile, now: datetime) -> tuple[int, ...]:
     return _ids(_recent(reports, now, 30)) if profile.weight_loss else ()
 
 
+# A rise that goes on next week is new information, so only a week's rest.
+@red_flag(10, Level.SEE_DOCTOR, window_days=7)
 def _rising(reports: Sequence[Report], _profile: Profile, now: datetime) -> tuple[int, ...]:
     week = timedelta(days=7)
     # Oldest first: (now-28d, now-21d], ..., (now-7d, now].
@@ -166,6 +189,7 @@ def _rising(reports: Sequence[Report], _profile: Profile, now: datetime) -> tupl
     return ()
 
 
+@red_flag(11, Level.SEE_DOCTOR, window_days=14)
 def _medication(reports: Sequence[Report], profile: Profile, now: datetime) -> tuple[int, ...]:
     if not profile.medications & _CRAMPING_MEDICATIONS:
         return ()
@@ -173,6 +197,7 @@ def _medication(reports: Sequence[Report], profile: Profile, now: datetime) -> t
     return _ids(recent) if len(recent) >= 2 else ()
 
 
+@red_flag(12, Level.SEE_DOCTOR, window_days=7)
 def _frequent_or_severe(
     reports: Sequence[Report], _profile: Profile, now: datetime
 ) -> tuple[int, ...]:
@@ -183,6 +208,7 @@ def _frequent_or_severe(
     return _ids(severe) if len(severe) >= 2 else ()
 
 
+@red_flag(13, Level.SEE_DOCTOR, window_days=14)
 def _twitches(reports: Sequence[Report], _profile: Profile, now: datetime) -> tuple[int, ...]:
     recent = _recent(reports, now, 14)
     twitches = [r for r in recent if r.kind == SpasmKind.TWITCH]
@@ -191,159 +217,12 @@ def _twitches(reports: Sequence[Report], _profile: Profile, now: datetime) -> tu
     return _ids(twitches + weak) if persist_or_spread and weak else ()
 
 
-# Seed 000 gives no "may indicate" for its red-flag list, only "see a healthcare provider
-# promptly", so rules 6 to 10 share this wording.
-_RED_FLAG = "a problem worth having checked, especially when it builds up over weeks"
-_SEE_PROVIDER = "Please see a healthcare provider soon."
-
-RULES: tuple[Rule, ...] = (
-    Rule(
-        id=1,
-        title="A spasm lasting over 10 minutes",
-        watches="a report lasting more than 10 minutes, in the last 7 days",
-        concern="nerve damage or a severe deficiency",
-        action="Please see a doctor and tell them how long it lasted.",
-        level=Level.SEE_DOCTOR,
-        window=timedelta(days=7),
-        check=_long_spasm,
-    ),
-    Rule(
-        id=2,
-        title="Cramps that keep disturbing your sleep",
-        watches="3 or more night-time reports in 7 days",
-        concern="an electrolyte imbalance or a circulation problem",
-        action="Ask your doctor about blood tests.",
-        level=Level.SEE_DOCTOR,
-        window=timedelta(days=7),
-        check=_night_cramps,
-    ),
-    Rule(
-        id=3,
-        title="Weakness with a cramp",
-        watches="a report with weakness or loss of function, in the last 7 days",
-        concern="a nerve condition, such as ALS or MS",
-        action="Ask your doctor about a referral to a neurologist.",
-        level=Level.SEE_DOCTOR,
-        # Longer than the look-back: one weak episode should not be raised twice.
-        window=timedelta(days=14),
-        check=_weakness,
-    ),
-    Rule(
-        id=4,
-        title="Swelling, redness or warmth",
-        watches="a report with swelling, redness or warmth in the area, in the last 2 days",
-        concern="a blood clot in a deep vein (DVT)",
-        action="Please get medical help now, rather than waiting for an appointment.",
-        level=Level.URGENT,
-        # Urgent: if it is still in the diary tomorrow, saying it again is worth it.
-        window=timedelta(days=1),
-        check=_swelling,
-    ),
-    Rule(
-        id=5,
-        title="Cramps with kidney or liver disease",
-        watches="any report in the last 7 days, when your profile lists kidney or liver disease",
-        concern="a metabolic problem linked to that condition",
-        action="Keep your doctor informed and keep managing the condition together.",
-        level=Level.MONITOR,
-        # The condition is long-term; a monthly nudge is enough.
-        window=timedelta(days=30),
-        check=_kidney_or_liver,
-    ),
-    Rule(
-        id=6,
-        title="Spasms spreading to several muscles",
-        watches="3 or more different muscle groups in 14 days",
-        concern=_RED_FLAG,
-        action=_SEE_PROVIDER,
-        level=Level.SEE_DOCTOR,
-        window=timedelta(days=14),
-        check=_spreading,
-    ),
-    Rule(
-        id=7,
-        title="Weakness that keeps coming back",
-        watches="weakness in reports at least 7 days apart, within 60 days",
-        concern=_RED_FLAG,
-        action=_SEE_PROVIDER,
-        level=Level.SEE_DOCTOR,
-        # The look-back is 60 days; a month keeps it from repeating on the same reports
-        # too often while still catching weakness that goes on.
-        window=timedelta(days=30),
-        check=_progressive_weakness,
-    ),
-    Rule(
-        id=8,
-        title="Trouble walking or holding things",
-        watches="a report with trouble walking or holding things, in the last 7 days",
-        concern=_RED_FLAG,
-        action=_SEE_PROVIDER,
-        level=Level.SEE_DOCTOR,
-        window=timedelta(days=7),
-        check=_walking,
-    ),
-    Rule(
-        id=9,
-        title="Weight loss alongside spasms",
-        watches="any report in the last 30 days, when your profile notes unexplained weight loss",
-        concern=_RED_FLAG,
-        action=_SEE_PROVIDER,
-        level=Level.SEE_DOCTOR,
-        window=timedelta(days=30),
-        check=_weight_loss,
-    ),
-    Rule(
-        id=10,
-        title="Spasms getting more frequent",
-        watches="more reports each week than the week before, 3 weeks in a row",
-        concern=_RED_FLAG,
-        action=_SEE_PROVIDER,
-        level=Level.SEE_DOCTOR,
-        # A rise that goes on next week is new information, so only a week's rest.
-        window=timedelta(days=7),
-        check=_rising,
-    ),
-    Rule(
-        id=11,
-        title="Cramps while taking a medication that can cause them",
-        watches="2 or more reports in 7 days, when your profile lists a diuretic, "
-        "a statin or an asthma medication",
-        concern="a side effect of the medication",
-        action="Ask your doctor whether the dose or timing should change. "
-        "Please don't stop taking it on your own.",
-        level=Level.SEE_DOCTOR,
-        window=timedelta(days=14),
-        check=_medication,
-    ),
-    Rule(
-        id=12,
-        title="Frequent or severe cramps",
-        watches="4 or more reports in 7 days, or 2 with severity 8 or more",
-        concern="an underlying cause, such as a pinched nerve, a circulation problem "
-        "or low minerals",
-        action="Talk it over with your healthcare provider.",
-        level=Level.SEE_DOCTOR,
-        window=timedelta(days=7),
-        check=_frequent_or_severe,
-    ),
-    Rule(
-        id=13,
-        title="Twitches that persist or spread, with weakness",
-        watches="2 or more twitches, or twitches in 2 or more places, in 14 days, with weakness",
-        concern="a nerve condition",
-        action="Ask your doctor for a neurological check-up.",
-        level=Level.SEE_DOCTOR,
-        window=timedelta(days=14),
-        check=_twitches,
-    ),
-)
-
-_BY_ID = {r.id: r for r in RULES}
+RULES: tuple[Rule, ...] = tuple(sorted(_RULES.values(), key=lambda r: r.id))
 
 
 def rule(rule_id: int) -> Rule:
     """The rule with this id; KeyError if there is none (e.g. a retired id)."""
-    return _BY_ID[rule_id]
+    return _RULES[rule_id]
 
 
 def evaluate(

@@ -2,17 +2,13 @@
 
 import re
 from datetime import time
+from enum import StrEnum
 
 # 7:30, 07:30, 7.30, 0730, 7, 7am, 7:30 pm, 19h30
 _TIME_RE = re.compile(
     r"^\s*(?P<h>\d{1,2})(?:\s*[:.h]\s*(?P<m>\d{2})|(?P<m2>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?\s*$",
     re.IGNORECASE,
 )
-
-TIME_FORMAT_HELP = (
-    "a time on the 24-hour clock like 07:30 or 23:00 (00:00 to 23:59; 7am and 11:30pm work too)"
-)
-
 
 def parse_clock_time(text: str) -> time | None:
     """Parse a wall-clock time as a person types it; None when it is not a valid time."""
@@ -36,14 +32,20 @@ def format_clock_time(value: time) -> str:
     return f"{value.hour:02d}:{value.minute:02d}"
 
 
-def day_window_problem(wake: time, bed: time) -> str | None:
+class WindowProblem(StrEnum):
+    """Why a wake-up time and bedtime cannot go together."""
+
+    SAME_TIME = "same_time"
+
+
+def day_window_problem(wake: time, bed: time) -> WindowProblem | None:
     """Why this wake-up/bedtime pair cannot work, or None when it can.
 
     A bedtime earlier on the clock than the wake-up time means after midnight
     (wake 07:00, bed 00:30 is a 17.5-hour day), so only equal times are refused.
     """
     if (wake.hour, wake.minute) == (bed.hour, bed.minute):
-        return "Wake-up time and bedtime can't be the same."
+        return WindowProblem.SAME_TIME
     return None
 
 

@@ -10,8 +10,8 @@ from fractions import Fraction
 from html import escape
 from typing import TypeVar
 
+from bot.texts.medical import FLAG_DISCLAIMER, RULE_ACTIONS, RULE_TITLES  # FIXME: moves
 from core.diary import Duration, Place, SpasmKind
-from core.redflags import DISCLAIMER as FLAG_DISCLAIMER
 from core.redflags import Rule, rule
 
 
@@ -537,8 +537,8 @@ def _flag_lines(rules: Sequence[Rule], shown: int, detailed: bool) -> list[str]:
         return []
     lines = ["🚩 <b>Worth raising with a doctor</b>"]
     for r in rules[:shown]:
-        advice = f": {escape(r.action)}" if detailed else ""
-        lines.append(f"• <b>{escape(r.title)}</b>{advice}")
+        advice = f": {escape(RULE_ACTIONS[r.id])}" if detailed else ""
+        lines.append(f"• <b>{escape(RULE_TITLES[r.id])}</b>{advice}")
     if shown <= 0:
         lines.append(f"{len(rules)} this week; /flags lists them all.")
     elif len(rules) > shown:

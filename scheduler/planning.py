@@ -34,16 +34,6 @@ class Kind(StrEnum):
     SUMMARY = "summary"  # the weekly summary
 
 
-# A slot missed by less than this (bot restart, outage) still goes out late, once; past it
-# the reminder would be stale (a "drink now" nudge an hour late is noise, a tip is not).
-GRACE: dict[Kind, timedelta] = {
-    Kind.HYDRATION: timedelta(minutes=10),
-    Kind.MOVEMENT: timedelta(minutes=10),
-    Kind.STRETCH: timedelta(minutes=60),
-    Kind.TIP: timedelta(hours=6),
-    Kind.SUMMARY: timedelta(hours=12),
-}
-
 DEFAULT_CUPS = 8
 HOT_DAY_EXTRA_CUPS = 2
 ALL_DAYS = 0b1111111  # movement_days bitmask: Monday = bit 0 ... Sunday = bit 6
@@ -225,21 +215,47 @@ def summary_slot(prefs: Prefs, day: date) -> datetime | None:
     return _at(prefs, day, min(after_wake, _span(prefs)))
 
 
+def _stretch_slots(prefs: Prefs, day: date, _goal: int) -> list[datetime]:
+    return [stretch_slot(prefs, day)]
+
+
+def _tip_slots(prefs: Prefs, day: date, _goal: int) -> list[datetime]:
+    tip = tip_slot(prefs, day)
+    return [] if tip is None else [tip]
+
+
+def _summary_slots(prefs: Prefs, day: date, _goal: int) -> list[datetime]:
+    summary = summary_slot(prefs, day)
+    return [] if summary is None else [summary]
+
+
+@dataclass(frozen=True)
+class KindPlan:
+    """How one kind of reminder is planned."""
+
+    code: str  # one letter, stable: button data names the kind by it
+    # A slot missed by less than this (restart, outage) still goes out late, once; past it
+    # the reminder is stale (a "drink now" nudge an hour late is noise, a tip is not).
+    grace: timedelta
+    slots: Callable[[Prefs, date, int], list[datetime]]  # a day's slots; the int: cups goal
+    switchable: bool = True  # the user can turn it off (/reminders)
+
+
+# Every kind, in the order /reminders lists them. Append only: a kind's position is its
+# bit in users.reminders_off.
+KINDS: dict[Kind, KindPlan] = {
+    Kind.HYDRATION: KindPlan("h", timedelta(minutes=10), hydration_slots),
+    Kind.MOVEMENT: KindPlan("m", timedelta(minutes=10), lambda p, d, _: movement_slots(p, d)),
+    Kind.STRETCH: KindPlan("s", timedelta(minutes=60), _stretch_slots),
+    Kind.TIP: KindPlan("t", timedelta(hours=6), _tip_slots),
+    Kind.SUMMARY: KindPlan("w", timedelta(hours=12), _summary_slots, switchable=False),
+}
+GRACE: dict[Kind, timedelta] = {kind: plan.grace for kind, plan in KINDS.items()}
+
+
 def slots_on(kind: Kind, prefs: Prefs, day: date, goal: int = DEFAULT_CUPS) -> list[datetime]:
     """The day's slots of one kind, sorted; `goal` only matters for hydration."""
-    match kind:
-        case Kind.HYDRATION:
-            return hydration_slots(prefs, day, goal)
-        case Kind.MOVEMENT:
-            return movement_slots(prefs, day)
-        case Kind.STRETCH:
-            return [stretch_slot(prefs, day)]
-        case Kind.TIP:
-            tip = tip_slot(prefs, day)
-            return [] if tip is None else [tip]
-        case Kind.SUMMARY:
-            summary = summary_slot(prefs, day)
-            return [] if summary is None else [summary]
+    return KINDS[kind].slots(prefs, day, goal)
 
 
 def next_slot(

@@ -8,13 +8,13 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import get_history
 
 from db.dialect import upsert
 from db.models import Delivery, HydrationDay, ReminderSchedule, User, WaterLog
 from scheduler.planning import (
     DEFAULT_CUPS,
     HOT_DAY_EXTRA_CUPS,
+    KINDS,
     Kind,
     Prefs,
     day_end,
@@ -34,6 +34,7 @@ _SCHEDULE_INPUTS = (
     "movement_on",
     "stretch_on",
     "tips_on",
+    "reminders_off",
     "movement_days",
     "stretch_lead_minutes",
     "is_active",
@@ -56,23 +57,52 @@ def prefs_of(user: User) -> Prefs:
     )
 
 
+# The first four kinds keep the columns they were born with; a kind added later is
+# switched by its bit in users.reminders_off, so it needs no migration.
+_SWITCH_COLUMNS = {
+    Kind.HYDRATION: "hydration_on",
+    Kind.MOVEMENT: "movement_on",
+    Kind.STRETCH: "stretch_on",
+    Kind.TIP: "tips_on",
+}
+
+
+def _off_bit(kind: Kind) -> int:
+    return 1 << list(KINDS).index(kind)
+
+
+def is_on(user: User, kind: Kind) -> bool:
+    """Whether the user has this kind switched on (kinds without a switch always are)."""
+    if not KINDS[kind].switchable:
+        return True
+    column = _SWITCH_COLUMNS.get(kind)
+    if column is not None:
+        return bool(getattr(user, column))
+    return not user.reminders_off & _off_bit(kind)
+
+
+def switch(user: User, kind: Kind, on: bool) -> None:
+    """Turn one kind of reminder on or off."""
+    column = _SWITCH_COLUMNS.get(kind)
+    if column is not None:
+        setattr(user, column, on)
+    elif on:
+        user.reminders_off &= ~_off_bit(kind)
+    else:
+        user.reminders_off |= _off_bit(kind)
+
+
 def wanted_kinds(user: User) -> set[Kind]:
     """Reminder kinds this user should get: none before setup ends or once they blocked us."""
     if not user.is_active or user.setup_step is not None:
         return set()
-    switches = {
-        Kind.HYDRATION: user.hydration_on,
-        Kind.MOVEMENT: user.movement_on,
-        Kind.STRETCH: user.stretch_on,
-        Kind.TIP: user.tips_on,
-        Kind.SUMMARY: True,
-    }
-    return {kind for kind, on in switches.items() if on}
+    return {kind for kind in KINDS if is_on(user, kind)}
 
 
-def schedule_inputs_changed(user: User) -> bool:
-    """Whether this session changed anything the schedule depends on."""
-    return any(get_history(user, name).has_changes() for name in _SCHEDULE_INPUTS)
+def schedule_inputs(user: User) -> tuple[object, ...]:
+    """Everything of the user's row that the schedule depends on: when this changes, the
+    schedule must be synced."""
+    return tuple(getattr(user, name) for name in _SCHEDULE_INPUTS)
 
 
 async def goals_by_day(

@@ -4,6 +4,7 @@ exchange, history and undo, the profile, and every way a tap or update can repea
 from sqlalchemy import func, select
 
 from bot import texts
+from bot.texts.medical import URGENT_SWELLING
 from db.models import CrampReport, Flag, FlagReport
 from tests.conftest import RunningBot
 from tests.e2e import press_data, tap
@@ -102,9 +103,7 @@ async def test_long_spasm_and_swelling_raise_their_warnings_in_the_same_exchange
     before = len(oda.messages)
     await tap(oda, form, "💾 Save")
     assert "Saved" in (form.text or "")
-    assert texts.URGENT_SWELLING.split("</b>")[0] in (
-        form.text or ""
-    )  # urgent: in the confirmation
+    assert URGENT_SWELLING.split("</b>")[0] in (form.text or "")  # urgent: in the confirmation
     await running_bot.api.wait_for(lambda: len(oda.messages) > before, description="a warning")
     warning = oda.messages[before]
     assert "10 minutes" in (warning.text or "") and "not a diagnosis" in (warning.text or "")

@@ -7,6 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.texts.medical import FLAG_DISCLAIMER as DISCLAIMER
+from bot.texts.medical import RULE_ACTIONS, RULE_CONCERNS, RULE_TITLES, RULE_WATCHES
 from core.diary import (
     Condition,
     Context,
@@ -18,7 +20,7 @@ from core.diary import (
     SpasmKind,
     Symptom,
 )
-from core.redflags import DISCLAIMER, RULES, Flag, Level, PastFlag, evaluate, rule
+from core.redflags import RULES, Flag, Level, PastFlag, evaluate, rule
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -386,7 +388,8 @@ def test_rules_are_numbered_one_to_thirteen_in_order() -> None:
 
 def test_every_rule_explains_itself_and_has_a_window() -> None:
     for r in RULES:
-        assert all(text.strip() for text in (r.title, r.watches, r.concern, r.action)), r.id
+        words = (RULE_TITLES[r.id], RULE_WATCHES[r.id], RULE_CONCERNS[r.id], RULE_ACTIONS[r.id])
+        assert all(text.strip() for text in words), r.id
         assert r.window > timedelta(0)
     assert DISCLAIMER.strip()
 

@@ -7,8 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import texts
-from bot.handlers.preferences import Field, _bad_input
-from core.cramp_parser import ACCEPTED_HELP, parse_cramp_words
+from bot.handlers.preferences import QUESTIONS, Question, bad_input
+from bot.texts.medical import RELIEF, URGENT_SWELLING
+from core.cramp_parser import parse_cramp_words
 from core.diary import Report
 
 TELEGRAM_LIMIT = 4096
@@ -38,7 +39,7 @@ def cramp_reply(words: str) -> str:
     """The reply /cramp <words> gets (see bot.handlers.cramps.report_cramp and _save)."""
     result = parse_cramp_words(words)
     if result.report is None:
-        return texts.bad_cramp_words(result.unknown, result.problems, ACCEPTED_HELP)
+        return texts.bad_cramp_words(result.unknown, result.problems)
     parsed = result.report
     at = datetime(2026, 1, 1, tzinfo=UTC)
     report = Report(
@@ -47,7 +48,7 @@ def cramp_reply(words: str) -> str:
         context=parsed.context, symptoms=parsed.symptoms,
     )  # fmt: skip
     saved = texts.report_saved(texts.report_summary(report), at)
-    return f"{saved}\n{texts.RELIEF}\n\n{texts.URGENT_SWELLING}"
+    return f"{saved}\n{RELIEF}\n\n{URGENT_SWELLING}"
 
 
 @settings(max_examples=300)
@@ -57,6 +58,8 @@ def test_any_cramp_line_gets_a_reply_that_fits(words: str) -> None:
 
 
 @settings(max_examples=200)
-@given(st.sampled_from(list(Field)), ANY_TEXT)
-def test_any_answer_to_a_settings_question_gets_a_reply_that_fits(field: Field, text: str) -> None:
-    assert len(_bad_input(field, text)) <= TELEGRAM_LIMIT
+@given(st.sampled_from([q for q in QUESTIONS if q.answer]), ANY_TEXT)
+def test_any_answer_to_a_settings_question_gets_a_reply_that_fits(
+    question: Question, text: str
+) -> None:
+    assert len(bad_input(question, text)) <= TELEGRAM_LIMIT

@@ -1,9 +1,11 @@
-"""Small helpers every handler module uses."""
+"""What every handler module uses: the user's transaction, the pressed button, and
+editing the pressed message."""
 
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from types import UnionType
 from typing import TypeVar, cast
 
@@ -12,24 +14,11 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot import texts
-from bot.callbacks import ReminderKind, parse_callback_data
+from bot.callbacks import parse_callback_data
 from bot.context import CoachContext
 from db.models import CrampReport, User, WaterLog
-from db.users import get_or_create_user
-from scheduler.schedules import schedule_inputs_changed, sync_user_schedule
-
-# The User column behind each reminder switch.
-SWITCHES = {
-    ReminderKind.HYDRATION: "hydration_on",
-    ReminderKind.MOVEMENT: "movement_on",
-    ReminderKind.STRETCH: "stretch_on",
-    ReminderKind.TIP: "tips_on",
-}
-
-
-def toggle_switch(user: User, kind: ReminderKind) -> None:
-    """Turn one kind of reminder on or off."""
-    setattr(user, SWITCHES[kind], not getattr(user, SWITCHES[kind]))
+from db.users import get_or_create_user, get_user
+from scheduler.schedules import schedule_inputs, sync_user_schedule
 
 
 @dataclass(frozen=True)
@@ -37,35 +26,88 @@ class View:
     """A message to show: text and its inline keyboard."""
 
     text: str
-    markup: InlineKeyboardMarkup | None
+    markup: InlineKeyboardMarkup | None = None
 
 
-T = TypeVar("T")
+class UserGone(Exception):
+    """The sender has no user row (after /forget), and the handler asked not to make one."""
 
-_UNEDITABLE = ("message is not modified", "message can't be edited", "message to edit not found")
+
+def _row(user: User) -> dict[str, object]:
+    return {column.key: getattr(user, column.key) for column in User.__table__.columns}
+
+
+@dataclass
+class UserTransaction:
+    """The sender's user row in an open transaction; see `user_transaction`."""
+
+    session: AsyncSession
+    user: User
+    now: datetime
+    _row_before: dict[str, object] = field(init=False)
+    _inputs_synced: tuple[object, ...] = field(init=False)
+    _reschedule: bool = False
+
+    def __post_init__(self) -> None:
+        self._row_before = _row(self.user)
+        self._inputs_synced = schedule_inputs(self.user)
+
+    def reschedule(self) -> None:
+        """Say that something the schedule depends on changed outside the user row (a
+        day's water goal was raised)."""
+        self._reschedule = True
+
+    async def sync_schedule(self) -> None:
+        """Bring the user's reminder schedule up to date now, if anything it depends on
+        changed. The end of the transaction does this anyway; call it first only to read
+        the new schedule (the next due times) in the same transaction."""
+        inputs = schedule_inputs(self.user)
+        if self._reschedule or inputs != self._inputs_synced:
+            await sync_user_schedule(self.session, self.user, self.now)
+            self._inputs_synced, self._reschedule = inputs, False
+
+    async def finish(self) -> None:
+        """Stamp `updated_at` if the row changed, and sync the schedule if needed."""
+        if _row(self.user) != self._row_before:
+            self.user.updated_at = self.now
+        await self.sync_schedule()
 
 
 @asynccontextmanager
 async def user_transaction(
-    update: Update, context: CoachContext
-) -> AsyncIterator[tuple[AsyncSession, User]]:
-    """One transaction with the sender's user row, created with defaults if new."""
+    update: Update, context: CoachContext, *, create: bool = True
+) -> AsyncIterator[UserTransaction]:
+    """One database transaction for the sender, with their user row.
+
+    The row is created with default settings if they have none (unless `create` is
+    False: then UserGone is raised). On the way out, still inside the transaction: if
+    the row changed its `updated_at` is stamped, and if anything the reminder schedule
+    depends on changed (a setting, or `reschedule()` was called) the schedule is synced,
+    so a handler never syncs it by hand. Repositories never commit; this commits once,
+    at the end, or rolls everything back on an error.
+    """
     tg_user, chat = update.effective_user, update.effective_chat
     if tg_user is None or chat is None:
         raise RuntimeError("update has no user or chat")
     async with context.db.begin() as session:
         now = context.now()
-        user, _ = await get_or_create_user(session, tg_user.id, chat.id, now)
-        yield session, user
-        if session.is_modified(user):
-            user.updated_at = now
-        if schedule_inputs_changed(user):
-            await sync_user_schedule(session, user, now)
+        if create:
+            user, _ = await get_or_create_user(session, tg_user.id, chat.id, now)
+        elif (found := await get_user(session, tg_user.id)) is not None:
+            user = found
+        else:
+            raise UserGone
+        transaction = UserTransaction(session, user, now)
+        yield transaction
+        await transaction.finish()
+
+
+T = TypeVar("T")
 
 
 def pressed(update: Update, kind: type[T] | UnionType) -> tuple[CallbackQuery, T]:
     """The pressed button's query and its parsed data, of the type the handler's pattern
-    already matched (see bot.app)."""
+    already matched."""
     query = update.callback_query
     data = parse_callback_data(query.data) if query else None
     if query is None or not isinstance(data, kind):
@@ -104,6 +146,9 @@ async def answer_and_edit(
     """Answer the press and edit its message at the same time: the new screen shows one
     Bot API round trip sooner than answering first, then editing."""
     await asyncio.gather(query.answer(), edit_screen(query, text, markup))
+
+
+_UNEDITABLE = ("message is not modified", "message can't be edited", "message to edit not found")
 
 
 async def edit_screen(

@@ -1,18 +1,22 @@
 """The cramp diary: reporting by quick replies or one line, history, undo, the health
 profile, and the red-flag warnings that reports can raise."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
-from bot import keyboards, texts
+from bot import texts
 from bot.callbacks import (
     AcknowledgeFlag,
     CancelDraft,
     Draft,
+    DraftStep,
     ProfileItem,
     SaveDraft,
     ShowDraft,
@@ -29,7 +33,9 @@ from bot.handlers.common import (
     undo_own_row,
     user_transaction,
 )
-from core.cramp_parser import ACCEPTED_HELP, parse_cramp_words
+from bot.keyboards import Rows, button, rows
+from bot.texts.medical import RULE_TITLES
+from core.cramp_parser import parse_cramp_words
 from core.diary import (
     Condition,
     Context,
@@ -41,7 +47,7 @@ from core.diary import (
     from_mask,
     to_mask,
 )
-from core.redflags import DISCLAIMER, Level, PastFlag, evaluate, rule
+from core.redflags import Level, PastFlag, evaluate
 from db.models import CrampReport, Flag, User
 from db.reports import (
     add_flag,
@@ -101,11 +107,7 @@ def _report_of(draft: Draft) -> Report:
 
 
 def _flag_text(user: User, rule_id: int, reports: list[Report]) -> str:
-    flagged = rule(rule_id)
-    dates = [f"{_local(user, r.occurred_at):%a %d %b %H:%M}" for r in reports[:5]]
-    more = f" and {len(reports) - 5} more" if len(reports) > 5 else ""
-    when = ", ".join(dates) + more if dates else "recent weeks"
-    return texts.flag_message(flagged.title, when, flagged.concern, flagged.action, DISCLAIMER)
+    return texts.flag_message(rule_id, [_local(user, r.occurred_at) for r in reports])
 
 
 async def _save(
@@ -145,18 +147,98 @@ async def _save(
             )
         )
     saved = by_id[report_id]
-    text = texts.report_saved(texts.report_summary(saved), _local(user, now))
-    if saved.context in (None, Context.JUST_NOW) or saved.duration is Duration.STILL_GOING:
-        text += "\n" + texts.RELIEF
-    if Symptom.SWELLING in saved.symptoms:
+    text = texts.report_confirmation(
+        texts.report_summary(saved),
+        _local(user, now),
+        relief=saved.context in (None, Context.JUST_NOW) or saved.duration is Duration.STILL_GOING,
         # Urgent advice goes in the confirmation itself, whatever flags were raised before.
-        text += "\n\n" + texts.URGENT_SWELLING
+        urgent=Symptom.SWELLING in saved.symptoms,
+    )
     return SavedReport(report_id, text, raised)
 
 
 async def _tell_flags(message: Message, flags: list[RaisedFlag]) -> None:
     for flag in flags:
-        await message.reply_text(flag.text, reply_markup=keyboards.acknowledge_flag(flag.flag_id))
+        got_it = InlineKeyboardMarkup([[button(texts.GOT_IT, AcknowledgeFlag(flag.flag_id))]])
+        await message.reply_text(flag.text, reply_markup=got_it)
+
+
+def _undo_report(report_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button(texts.UNDO, UndoCramp(report_id))]])
+
+
+# --- The report form: one message, edited in place, its state in its buttons -------------
+
+_PREVIOUS_STEP = {
+    DraftStep.PLACE: DraftStep.KIND,
+    DraftStep.SEVERITY: DraftStep.PLACE,
+    DraftStep.DURATION: DraftStep.SEVERITY,
+    DraftStep.WHEN: DraftStep.DURATION,
+    DraftStep.EXTRA: DraftStep.WHEN,
+}
+
+
+def _show(label: str, draft: Draft) -> InlineKeyboardButton:
+    return button(label, ShowDraft(draft))
+
+
+def _choose_one(d: Draft, labels: dict[Any, str], field: str, then: DraftStep) -> Rows:
+    """A button per value of one field (the current one ticked); a tap moves on."""
+    options = [
+        _show(texts.tick(getattr(d, field) == value, label.capitalize()),
+              replace(d, **{field: value, "step": then}))
+        for value, label in labels.items()
+    ]  # fmt: skip
+    return rows(options, 2)
+
+
+@lru_cache(maxsize=1024)  # a Draft is frozen, and so is the markup PTB builds
+def _form(d: Draft) -> InlineKeyboardMarkup:
+    """The buttons of one report screen. Each carries the draft as it will be after the tap."""
+    form: Rows
+    skip = None
+    match d.step:
+        case DraftStep.KIND:
+            form = [[_show(label, replace(d, kind=kind, step=DraftStep.PLACE))
+                     for kind, label in texts.KIND_LABELS.items()]]  # fmt: skip
+        case DraftStep.PLACE:
+            after = DraftStep.PLACE if d.places else DraftStep.SEVERITY  # the first tap moves on
+            places = [
+                _show(texts.tick(p in d.places, label),
+                      replace(d, places=d.places ^ {p}, step=after))
+                for p, label in texts.PLACE_LABELS.items()
+            ]  # fmt: skip
+            form = rows(places, 3)
+            if d.places:
+                form.append([_show(texts.NEXT, replace(d, step=DraftStep.SEVERITY))])
+        case DraftStep.SEVERITY:
+            levels = [
+                _show(texts.tick(d.severity == n, str(n)),
+                      replace(d, severity=n, step=DraftStep.DURATION))
+                for n in range(1, 11)
+            ]  # fmt: skip
+            form, skip = rows(levels, 5), DraftStep.DURATION
+        case DraftStep.DURATION:
+            form = _choose_one(d, texts.DURATION_LABELS, "duration", DraftStep.WHEN)
+            skip = DraftStep.WHEN
+        case DraftStep.WHEN:
+            form = _choose_one(d, texts.CONTEXT_LABELS, "context", DraftStep.EXTRA)
+            skip = DraftStep.EXTRA
+        case DraftStep.EXTRA:
+            form = [
+                [_show(texts.tick(s in d.symptoms, label.capitalize()),
+                       replace(d, symptoms=d.symptoms ^ {s}))]
+                for s, label in texts.SYMPTOM_LABELS.items()
+            ]  # fmt: skip
+            form.append(
+                [button(texts.SAVE_WITHOUT_EXTRAS, SaveDraft(replace(d, symptoms=frozenset())))]
+            )
+    if skip is not None:
+        form.append([_show(texts.SKIP_STEP, replace(d, step=skip))])
+    footer = [button(texts.SAVE, SaveDraft(d)), button(texts.CANCEL, CancelDraft())]
+    if d.step in _PREVIOUS_STEP:
+        footer.insert(0, _show(texts.BACK, replace(d, step=_PREVIOUS_STEP[d.step])))
+    return InlineKeyboardMarkup([*form, footer])
 
 
 async def report_cramp(update: Update, context: CoachContext) -> None:
@@ -166,15 +248,11 @@ async def report_cramp(update: Update, context: CoachContext) -> None:
     words = " ".join(context.args or ()) if (message.text or "").startswith("/") else ""
     if not words.strip():
         draft = Draft()
-        await message.reply_text(
-            texts.draft_screen(None, draft.step), reply_markup=keyboards.draft(draft)
-        )
+        await message.reply_text(texts.draft_screen(None, draft.step), reply_markup=_form(draft))
         return
     result = parse_cramp_words(words)
     if result.report is None:
-        await message.reply_text(
-            texts.bad_cramp_words(result.unknown, result.problems, ACCEPTED_HELP)
-        )
+        await message.reply_text(texts.bad_cramp_words(result.unknown, result.problems))
         return
     parsed = result.report
     fields: dict[str, object] = {
@@ -184,11 +262,11 @@ async def report_cramp(update: Update, context: CoachContext) -> None:
         "context": parsed.context.value if parsed.context else None,
         "symptoms": to_mask(parsed.symptoms),
     }  # fmt: skip
-    async with user_transaction(update, context) as (session, user):
-        saved = await _save(session, user, fields, "command", message.message_id, context.now())
+    async with user_transaction(update, context) as tx:
+        saved = await _save(tx.session, tx.user, fields, "command", message.message_id, tx.now)
     if saved is None:
         return  # the same message again (a duplicated update): it was answered the first time
-    await message.reply_text(saved.text, reply_markup=keyboards.undo_report(saved.report_id))
+    await message.reply_text(saved.text, reply_markup=_undo_report(saved.report_id))
     await _tell_flags(message, [flag for flag in saved.flags if not flag.urgent])
 
 
@@ -196,9 +274,7 @@ async def show_draft(update: Update, _context: CoachContext) -> None:
     """A tap on a report screen: show the screen the button leads to."""
     query, data = pressed(update, ShowDraft)
     summary = texts.report_summary(_report_of(data.draft)) if data.draft.kind else None
-    await answer_and_edit(
-        query, texts.draft_screen(summary, data.draft.step), keyboards.draft(data.draft)
-    )
+    await answer_and_edit(query, texts.draft_screen(summary, data.draft.step), _form(data.draft))
 
 
 async def save_draft(update: Update, context: CoachContext) -> None:
@@ -206,19 +282,13 @@ async def save_draft(update: Update, context: CoachContext) -> None:
     query, data = pressed(update, SaveDraft)
     message = query.message
     assert isinstance(message, Message)
-    async with user_transaction(update, context) as (session, user):
-        saved = await _save(
-            session,
-            user,
-            _fields_from_draft(data.draft),
-            "button",
-            message.message_id,
-            context.now(),
-        )
+    fields = _fields_from_draft(data.draft)
+    async with user_transaction(update, context) as tx:
+        saved = await _save(tx.session, tx.user, fields, "button", message.message_id, tx.now)
     if saved is None:
         await query.answer(texts.REPORT_ALREADY_SAVED)
         return
-    await answer_and_edit(query, saved.text, keyboards.undo_report(saved.report_id))
+    await answer_and_edit(query, saved.text, _undo_report(saved.report_id))
     await _tell_flags(message, [flag for flag in saved.flags if not flag.urgent])
 
 
@@ -237,57 +307,66 @@ async def undo_cramp(update: Update, context: CoachContext) -> None:
 
 
 def _history_line(user: User, row: CrampReport) -> str:
-    return (
-        f"{_local(user, row.occurred_at):%a %d %b %H:%M} · {texts.report_summary(as_report(row))}"
-    )
+    return texts.history_line(_local(user, row.occurred_at), texts.report_summary(as_report(row)))
 
 
 async def history(update: Update, context: CoachContext) -> None:
     """/history: the last 10 reports, newest first."""
     assert update.effective_message is not None
-    async with user_transaction(update, context) as (session, user):
-        rows = await latest_reports(session, user.id, HISTORY_LINES)
-        lines = [_history_line(user, row) for row in rows]
+    async with user_transaction(update, context) as tx:
+        latest = await latest_reports(tx.session, tx.user.id, HISTORY_LINES)
+        lines = [_history_line(tx.user, row) for row in latest]
     await update.effective_message.reply_text(texts.history(lines) if lines else texts.NO_REPORTS)
 
 
 async def undo_last(update: Update, context: CoachContext) -> None:
     """/undo: offer to remove the last report (a button confirms)."""
     assert update.effective_message is not None
-    async with user_transaction(update, context) as (session, user):
-        rows = await latest_reports(session, user.id, 1)
+    async with user_transaction(update, context) as tx:
+        last = await latest_reports(tx.session, tx.user.id, 1)
         question = (
             texts.undo_question(
-                texts.report_summary(as_report(rows[0])), _local(user, rows[0].occurred_at)
+                texts.report_summary(as_report(last[0])), _local(tx.user, last[0].occurred_at)
             )
-            if rows
+            if last
             else None
         )
     if question is None:
         await update.effective_message.reply_text(texts.NO_REPORTS)
         return
-    await update.effective_message.reply_text(
-        question, reply_markup=keyboards.confirm_undo(rows[0].id)
-    )
+    confirm = InlineKeyboardMarkup([[button(texts.CONFIRM_UNDO, UndoCramp(last[0].id))]])
+    await update.effective_message.reply_text(question, reply_markup=confirm)
 
 
 def _profile_markup(user: User) -> InlineKeyboardMarkup:
-    conditions = from_mask(Condition, user.conditions)
-    return keyboards.profile(conditions, from_mask(Medication, user.medications), user.weight_loss)
+    """A switch per condition and medication, and one for weight loss."""
+    conditions, medications = (
+        from_mask(Condition, user.conditions),
+        from_mask(Medication, user.medications),
+    )
+    switches = [
+        *((texts.tick(c in conditions, label), ToggleProfile(ProfileItem.CONDITION, c.value))
+          for c, label in texts.CONDITION_LABELS.items()),
+        *((texts.tick(m in medications, label), ToggleProfile(ProfileItem.MEDICATION, m.value))
+          for m, label in texts.MEDICATION_LABELS.items()),
+        (texts.tick(user.weight_loss, texts.WEIGHT_LOSS), ToggleProfile(ProfileItem.WEIGHT_LOSS)),
+    ]  # fmt: skip
+    return InlineKeyboardMarkup([[button(label, data)] for label, data in switches])
 
 
 async def profile(update: Update, context: CoachContext) -> None:
     """/profile: conditions, medicines and weight loss, as switches."""
     assert update.effective_message is not None
-    async with user_transaction(update, context) as (_, user):
-        markup = _profile_markup(user)
+    async with user_transaction(update, context) as tx:
+        markup = _profile_markup(tx.user)
     await update.effective_message.reply_text(texts.PROFILE_TEXT, reply_markup=markup)
 
 
 async def toggle_profile(update: Update, context: CoachContext) -> None:
     """Switch one profile item."""
     query, data = pressed(update, ToggleProfile)
-    async with user_transaction(update, context) as (_, user):
+    async with user_transaction(update, context) as tx:
+        user = tx.user
         if data.item is ProfileItem.CONDITION:
             user.conditions ^= to_mask([Condition(data.value)])
         elif data.item is ProfileItem.MEDICATION:
@@ -302,36 +381,54 @@ async def _flags_view(session: AsyncSession, user: User) -> View:
     flags = await latest_flags(session, user.id, 10)
     if not flags:
         return View(texts.NO_FLAGS, None)
-    lines, unread = [], []
-    for flag, _ in flags:
-        title = rule(flag.rule_id).title
-        mark = "" if flag.acknowledged_at else " · new"
-        urgent = "🚨" if flag.level == Level.URGENT else "🚩"
-        lines.append(f"{urgent} {_local(user, flag.raised_at):%a %d %b}: {title}{mark}")
-        if flag.acknowledged_at is None:
-            unread.append((flag.id, title))
-    return View(texts.flags_list(lines), keyboards.acknowledge_flags(unread[:5]))
+    lines = [
+        texts.flags_line(_local(user, flag.raised_at), flag.rule_id,
+                         urgent=flag.level == Level.URGENT, new=flag.acknowledged_at is None)
+        for flag, _ in flags
+    ]  # fmt: skip
+    unread = [flag for flag, _ in flags if flag.acknowledged_at is None][:5]
+    got_it = [
+        [button(texts.got_it(RULE_TITLES[flag.rule_id]), AcknowledgeFlag(flag.id, in_list=True))]
+        for flag in unread
+    ]
+    return View(texts.flags_list(lines), InlineKeyboardMarkup(got_it) if got_it else None)
 
 
 async def flags(update: Update, context: CoachContext) -> None:
     """/flags: the warnings raised so far, newest first."""
     assert update.effective_message is not None
-    async with user_transaction(update, context) as (session, user):
-        view = await _flags_view(session, user)
+    async with user_transaction(update, context) as tx:
+        view = await _flags_view(tx.session, tx.user)
     await update.effective_message.reply_text(view.text, reply_markup=view.markup)
 
 
 async def acknowledge_flag(update: Update, context: CoachContext) -> None:
     """Got it: mark the presser's own flag as read."""
     query, data = pressed(update, AcknowledgeFlag)
-    async with user_transaction(update, context) as (session, user):
-        flag = await session.get(Flag, data.flag_id)
-        mine = flag is not None and flag.user_id == user.id
+    async with user_transaction(update, context) as tx:
+        flag = await tx.session.get(Flag, data.flag_id)
+        mine = flag is not None and flag.user_id == tx.user.id
         if flag is not None and mine and flag.acknowledged_at is None:
-            flag.acknowledged_at = context.now()
-        view = await _flags_view(session, user) if mine and data.in_list else None
+            flag.acknowledged_at = tx.now
+        view = await _flags_view(tx.session, tx.user) if mine and data.in_list else None
     await query.answer(texts.FLAG_ACKNOWLEDGED if mine else texts.STALE_BUTTON)
     if view is not None:
         await edit_screen(query, view.text, view.markup)
     elif mine:
         await remove_buttons(query)
+
+
+HANDLERS: list[BaseHandler[Any, Any, Any]] = [
+    CommandHandler("cramp", report_cramp),
+    CommandHandler("history", history),
+    CommandHandler("undo", undo_last),
+    CommandHandler("profile", profile),
+    CommandHandler("flags", flags),
+    MessageHandler(filters.Text([texts.BUTTON_REPORT_CRAMP]), report_cramp),
+    ShowDraft.handler(show_draft),
+    SaveDraft.handler(save_draft),
+    CancelDraft.handler(cancel_draft),
+    UndoCramp.handler(undo_cramp),
+    ToggleProfile.handler(toggle_profile),
+    AcknowledgeFlag.handler(acknowledge_flag),
+]

@@ -1,14 +1,24 @@
-"""Help, whatever matches nothing else, membership changes and the central error handler."""
+"""Help, the guards every update passes, whatever matches nothing else, membership changes
+and the central error handler."""
 
 import html
 import logging
 from contextlib import suppress
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import ChatMember, Update
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot import keyboards, texts
 from bot.context import CoachContext
@@ -29,9 +39,12 @@ async def help_command(update: Update, _context: CoachContext) -> None:
 
 
 async def private_only(update: Update, _context: CoachContext) -> None:
-    """Explain that the bot works in private chats only."""
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(texts.PRIVATE_ONLY)
+    """Stop a message in a group: the bot works in private chats only, and says so to
+    a command."""
+    message = update.effective_message
+    if message is not None and filters.COMMAND.check_update(update):
+        await message.reply_text(texts.PRIVATE_ONLY)
+    raise ApplicationHandlerStop
 
 
 async def unexpected_message(update: Update, _context: CoachContext) -> None:
@@ -102,8 +115,8 @@ async def membership_changed(update: Update, context: CoachContext) -> None:
     status = change.new_chat_member.status
     if change.chat.type != "private" or status not in (ChatMember.BANNED, ChatMember.MEMBER):
         return
-    async with user_transaction(update, context) as (_, user):
-        user.is_active = status == ChatMember.MEMBER
+    async with user_transaction(update, context) as tx:
+        tx.user.is_active = status == ChatMember.MEMBER
 
 
 async def error_handler(update: object, context: CoachContext) -> None:
@@ -117,6 +130,16 @@ async def error_handler(update: object, context: CoachContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     for admin_id in context.bot_data.admin_user_ids:
         with suppress(TelegramError):
-            await context.bot.send_message(
-                admin_id, f"⚠️ Error handling update {update_id}:\n<code>{summary}</code>"
-            )
+            await context.bot.send_message(admin_id, texts.admin_error(update_id, summary))
+
+
+HANDLERS: list[BaseHandler[Any, Any, Any]] = [
+    CommandHandler("help", help_command),
+    MessageHandler(filters.Text([texts.BUTTON_HELP]), help_command),
+    ChatMemberHandler(membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
+]
+# Tried after every other handler: what nothing else understood.
+FALLBACKS: list[BaseHandler[Any, Any, Any]] = [
+    MessageHandler(filters.ALL, unexpected_message),
+    CallbackQueryHandler(stale_button),
+]

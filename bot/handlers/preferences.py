@@ -1,20 +1,25 @@
-"""First-time setup (/start) and /settings: the same choices, shown in two flows.
+"""First-time setup (/start) and /settings: the same questions, asked in two flows.
 
-Setup walks the steps in STEPS order, each with a default and a skip, editing one
-message in place. /settings shows a menu from which each choice opens a screen.
-Screens that accept a typed answer (a zone name, a time) set `user.awaiting`, which
-is how a plain text message is understood; it lives in the database, so a restart
-in the middle of setup loses nothing.
+QUESTIONS is the conversation: each question's stored step, its /settings screen, its
+command, the button that answers it, its screen, and how a typed answer is read and
+stored. Setup asks them in that order, one message edited in place, each with a
+default and a skip; /settings offers each from a menu. The open setup step
+(users.setup_step) and the question a typed message answers (users.awaiting) are kept
+in the database, so a restart in the middle of setup loses nothing.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
+from typing import Any
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot import keyboards, texts
 from bot.callbacks import (
+    REMINDER_SCREENS,
     FinishReminders,
     Flow,
     OpenScreen,
@@ -24,210 +29,329 @@ from bot.callbacks import (
     SetSummaryTime,
     SetTimezone,
     SetWake,
+    SkipSetup,
     ToggleReminder,
 )
 from bot.context import CoachContext
 from bot.handlers.common import (
+    UserTransaction,
     View,
     answer_and_edit,
     edit_screen,
     pressed,
-    toggle_switch,
     user_transaction,
 )
+from bot.keyboards import Rows, button, rows
+from bot.reminder_messages import SETUP_KINDS
 from core.timeofday import day_window_problem, format_clock_time, parse_clock_time
-from core.timezones import local_now, resolve_timezone, timezone_at
+from core.timezones import COMMON_ZONES, local_now, resolve_timezone, timezone_at
 from db.models import User
+from scheduler.planning import Kind
+from scheduler.schedules import is_on, switch
 
 
-class Field(StrEnum):
-    """A setting that can be typed; the values double as setup step names."""
+class Step(StrEnum):
+    """A question, as users.setup_step and users.awaiting store it."""
 
     TIMEZONE = "timezone"
     WAKE = "wake"
     BED = "bed"
+    REMINDERS = "reminders"
 
 
-REMINDERS_STEP = "reminders"
-STEPS: tuple[str, ...] = (Field.TIMEZONE, Field.WAKE, Field.BED, REMINDERS_STEP)
-DONE = "done"
-MENU = "menu"
-SUMMARY_SCREEN = "summary"
+@dataclass(frozen=True)
+class Answer:
+    """How an answer is read from text (None: not understood) and stored."""
 
-_SCREEN_STEP = {
-    Screen.TIMEZONE: Field.TIMEZONE,
-    Screen.WAKE: Field.WAKE,
-    Screen.BED: Field.BED,
-    Screen.REMINDERS: REMINDERS_STEP,
-    Screen.MENU: MENU,
-    Screen.SUMMARY: SUMMARY_SCREEN,
-}
-_COMMAND_FIELD = {"timezone": Field.TIMEZONE, "waketime": Field.WAKE, "bedtime": Field.BED}
+    parse: Callable[[str], Any]
+    bad: str  # the reply to text that does not parse; {text} is what was typed
+    apply: Callable[[User, Any], str | None]  # stores it; or why it can't, changing nothing
+    saved: Callable[[User, datetime], str]  # the reply once stored
 
 
-def _now_there(user: User, context: CoachContext) -> datetime:
-    return local_now(user.timezone, context.now())
+@dataclass(frozen=True)
+class Question:
+    """One setting, asked in setup and offered in /settings."""
+
+    step: Step
+    screen: Screen
+    command: str | None  # /timezone sets it from its argument, or opens its screen
+    view: Callable[[User, Flow, datetime], View]
+    answer: Answer | None  # None: answered by buttons only
 
 
-def render(user: User, flow: Flow, step: str, context: CoachContext) -> View:
-    """The screen for a setup step or a settings screen."""
-    setup = flow is Flow.SETUP
-    wake, bed = format_clock_time(user.wake_time), format_clock_time(user.bed_time)
-    match step:
-        case Field.TIMEZONE:
-            text = (
-                texts.step_timezone(user.timezone)
-                if setup
-                else texts.choose_timezone(user.timezone)
-            )
-            return View(text, keyboards.timezones(flow, user.timezone))
-        case Field.WAKE:
-            text = texts.step_wake(wake) if setup else texts.choose_wake(wake)
-            return View(text, keyboards.wake_times(flow, user.wake_time))
-        case Field.BED:
-            text = texts.step_bed(bed) if setup else texts.choose_bed(bed)
-            return View(text, keyboards.bed_times(flow, user.bed_time))
-        case "reminders":
-            text = texts.step_reminders() if setup else texts.choose_reminders(user)
-            return View(text, keyboards.reminder_toggles(flow, user))
-        case "done":
-            return View(texts.setup_done(user, _now_there(user, context)), None)
-        case "summary":
-            text = texts.choose_summary(user.summary_weekday, format_clock_time(user.summary_time))
-            return View(text, keyboards.summary_choices(user.summary_weekday, user.summary_time))
-        case _:
-            return View(
-                texts.settings_summary(user, _now_there(user, context)), keyboards.settings_menu()
-            )
+# --- Screens --------------------------------------------------------------------------------
+
+WAKE_CHOICES = tuple(time(h, m) for h, m in ((5, 30), (6, 0), (6, 30), (7, 0), (7, 30),
+                                              (8, 0), (8, 30), (9, 0), (10, 0)))  # fmt: skip
+BED_CHOICES = tuple(time(h, m) for h, m in ((21, 30), (22, 0), (22, 30), (23, 0), (23, 30),
+                                             (0, 0), (0, 30), (1, 0), (2, 0)))  # fmt: skip
+SUMMARY_TIMES = tuple(time(h) for h in (8, 12, 18, 20, 21))
 
 
-def _resume_awaiting(user: User) -> None:
-    """Expect typed input only where an open setup step asks for it."""
-    user.awaiting = user.setup_step if user.setup_step in set(Field) else None
+def _switches(user: User) -> list[tuple[Kind, bool]]:
+    return [(kind, is_on(user, kind)) for kind in SETUP_KINDS]
 
 
-def _advance(user: User, flow: Flow, step: str) -> str:
-    """Move past `step`; returns the next screen to show."""
-    if flow is Flow.SETUP:
-        index = STEPS.index(step)
-        user.setup_step = STEPS[index + 1] if index + 1 < len(STEPS) else None
-        _resume_awaiting(user)
-        return user.setup_step or DONE
-    _resume_awaiting(user)
-    return MENU
+def _leave(flow: Flow) -> Rows:
+    """The last row: back to the menu, or the rest of setup at its defaults."""
+    if flow is Flow.SETTINGS:
+        return [[button(texts.BACK, OpenScreen(Screen.MENU))]]
+    return [[button(texts.SKIP_SETUP, SkipSetup())]]
 
 
-def _parse(field: Field, text: str) -> str | time | None:
-    if field is Field.TIMEZONE:
-        return resolve_timezone(text)
-    return parse_clock_time(text)
+def _choices(
+    flow: Flow, shown: Sequence[tuple[str, Any]], current: str, make: Callable[..., Any], width: int
+) -> InlineKeyboardMarkup:
+    """A button per choice, then keep-current, then leave."""
+    choices = [button(label, make(flow, value)) for label, value in shown]
+    keep = [[button(texts.keep(current), make(flow, None))]]
+    return InlineKeyboardMarkup(rows(choices, width) + keep + _leave(flow))
 
 
-def _bad_input(field: Field, text: str) -> str:
-    template = texts.BAD_TIMEZONE if field is Field.TIMEZONE else texts.BAD_TIME
-    return template.format(text=texts.quote(text))
+def _timezone_view(user: User, flow: Flow, _now: datetime) -> View:
+    zone = user.timezone
+    text = texts.step_timezone(zone) if flow is Flow.SETUP else texts.choose_timezone(zone)
+    shown = [(texts.ZONE_LABELS[z], z) for z in COMMON_ZONES]
+    return View(text, _choices(flow, shown, zone, SetTimezone, 2))
 
 
-def _apply(user: User, field: Field, value: str | time) -> str | None:
-    """Store one setting; returns why it cannot be used (changing nothing) or None."""
-    if field is Field.TIMEZONE:
-        assert isinstance(value, str)
-        user.timezone = value
-        return None
-    assert isinstance(value, time)
-    wake, bed = (value, user.bed_time) if field is Field.WAKE else (user.wake_time, value)
+def _time_choices(flow: Flow, choices: Sequence[time], current: time, make: Any) -> Any:
+    shown = [(format_clock_time(value), value) for value in choices]
+    return _choices(flow, shown, format_clock_time(current), make, 3)
+
+
+def _wake_view(user: User, flow: Flow, _now: datetime) -> View:
+    wake = format_clock_time(user.wake_time)
+    text = texts.step_wake(wake) if flow is Flow.SETUP else texts.choose_wake(wake)
+    return View(text, _time_choices(flow, WAKE_CHOICES, user.wake_time, SetWake))
+
+
+def _bed_view(user: User, flow: Flow, _now: datetime) -> View:
+    bed = format_clock_time(user.bed_time)
+    text = texts.step_bed(bed) if flow is Flow.SETUP else texts.choose_bed(bed)
+    return View(text, _time_choices(flow, BED_CHOICES, user.bed_time, SetBed))
+
+
+def _reminders_view(user: User, flow: Flow, _now: datetime) -> View:
+    toggles = [
+        [button(texts.switch(on, f"{texts.KIND_ICONS[kind]} {texts.KIND_NAMES[kind]}"),
+                ToggleReminder(flow, kind))]
+        for kind, on in _switches(user)
+    ]  # fmt: skip
+    done = texts.SETUP_FINISHED if flow is Flow.SETUP else texts.BACK
+    markup = InlineKeyboardMarkup([*toggles, [button(done, FinishReminders(flow))]])
+    text = texts.step_reminders() if flow is Flow.SETUP else texts.choose_reminders(_switches(user))
+    return View(text, markup)
+
+
+def _menu_view(user: User, _flow: Flow, now: datetime) -> View:
+    def open_(label: str, screen: Screen) -> Any:
+        return button(label, OpenScreen(screen))
+
+    markup = InlineKeyboardMarkup([
+        [open_(texts.SETTINGS_TIMEZONE, Screen.TIMEZONE),
+         open_(texts.SETTINGS_REMINDERS, Screen.REMINDERS)],
+        [open_(texts.SETTINGS_WAKE, Screen.WAKE), open_(texts.SETTINGS_BED, Screen.BED)],
+        [open_(texts.SETTINGS_SUMMARY, Screen.SUMMARY)],
+    ])  # fmt: skip
+    return View(texts.settings_summary(user, _local(user, now), _switches(user)), markup)
+
+
+def _summary_view(user: User, _flow: Flow, _now: datetime) -> View:
+    days = [
+        button(texts.tick(day == user.summary_weekday, name), SetSummaryDay(day))
+        for day, name in enumerate(texts.WEEKDAYS)
+    ]
+    times = [
+        button(texts.tick(value == user.summary_time, format_clock_time(value)),
+               SetSummaryTime(value))
+        for value in SUMMARY_TIMES
+    ]  # fmt: skip
+    text = texts.choose_summary(user.summary_weekday, format_clock_time(user.summary_time))
+    return View(text, InlineKeyboardMarkup([*rows(days, 4), times, *_leave(Flow.SETTINGS)]))
+
+
+def _done_view(user: User, _flow: Flow, now: datetime) -> View:
+    return View(texts.setup_done(user, _local(user, now), _switches(user)))
+
+
+def _local(user: User, now: datetime) -> datetime:
+    return local_now(user.timezone, now)
+
+
+# --- Answers --------------------------------------------------------------------------------
+
+
+def _set_zone(user: User, zone: str) -> None:
+    user.timezone = zone
+
+
+def _set_day(user: User, wake: time, bed: time, *, wake_changed: bool) -> str | None:
+    """Store wake-up and bedtime if they go together; else why not."""
     problem = day_window_problem(wake, bed)
     if problem is not None:
-        other = "bedtime" if field is Field.WAKE else "wake-up time"
-        current = format_clock_time(bed if field is Field.WAKE else wake)
-        return f"🤔 {problem} Your {other} is {current}."
+        other = format_clock_time(bed if wake_changed else wake)
+        return texts.window_problem(problem, wake_changed, other)
     user.wake_time, user.bed_time = wake, bed
     return None
 
 
-def _saved(field: Field, user: User, context: CoachContext) -> str:
-    if field is Field.TIMEZONE:
-        return texts.saved_timezone(user.timezone, _now_there(user, context))
-    if field is Field.WAKE:
-        return texts.saved_wake(format_clock_time(user.wake_time))
-    return texts.saved_bed(format_clock_time(user.bed_time))
+_TIMEZONE = Answer(
+    resolve_timezone,
+    texts.BAD_TIMEZONE,
+    lambda user, zone: _set_zone(user, zone),
+    lambda user, now: texts.saved_timezone(user.timezone, _local(user, now)),
+)
+_WAKE = Answer(
+    parse_clock_time,
+    texts.BAD_TIME,
+    lambda user, wake: _set_day(user, wake, user.bed_time, wake_changed=True),
+    lambda user, _: texts.saved_wake(format_clock_time(user.wake_time)),
+)
+_BED = Answer(
+    parse_clock_time,
+    texts.BAD_TIME,
+    lambda user, bed: _set_day(user, user.wake_time, bed, wake_changed=False),
+    lambda user, _: texts.saved_bed(format_clock_time(user.bed_time)),
+)
+
+# The conversation, in the order setup asks it.
+QUESTIONS = (
+    Question(Step.TIMEZONE, Screen.TIMEZONE, "timezone", _timezone_view, _TIMEZONE),
+    Question(Step.WAKE, Screen.WAKE, "waketime", _wake_view, _WAKE),
+    Question(Step.BED, Screen.BED, "bedtime", _bed_view, _BED),
+    Question(Step.REMINDERS, Screen.REMINDERS, None, _reminders_view, None),
+)
+_BY_STEP = {question.step: question for question in QUESTIONS}
+_BY_SCREEN = {question.screen: question for question in QUESTIONS}
+_BY_COMMAND = {question.command: question for question in QUESTIONS if question.command}
+# /settings screens that are not questions of setup.
+_OTHER_SCREENS: dict[Screen, Callable[[User, Flow, datetime], View]] = {
+    Screen.MENU: _menu_view,
+    Screen.SUMMARY: _summary_view,
+}
+_BUTTON_STEP = {SetTimezone: Step.TIMEZONE, SetWake: Step.WAKE, SetBed: Step.BED}
 
 
-async def _apply_typed(update: Update, context: CoachContext, field: Field, text: str) -> None:
-    """Use a typed value for `field`: reply what changed, or what is accepted."""
-    assert update.effective_message is not None
-    message = update.effective_message
-    follow_up: View | None = None
-    async with user_transaction(update, context) as (_, user):
-        value = _parse(field, text)
-        reply = _bad_input(field, text) if value is None else _apply(user, field, value)
-        if reply is None:
-            reply = _saved(field, user, context)
-            flow = Flow.SETUP if user.setup_step == field else Flow.SETTINGS
-            step = _advance(user, flow, field)
-            if flow is Flow.SETUP:
-                follow_up = render(user, flow, step, context)
-    await message.reply_text(reply)
-    if follow_up is not None:
-        await message.reply_text(follow_up.text, reply_markup=follow_up.markup)
+def bad_input(question: Question, text: str) -> str:
+    """The reply to a typed answer that does not parse."""
+    assert question.answer is not None
+    return question.answer.bad.format(text=texts.quote(text))
+
+
+def _open_step(user: User) -> Question | None:
+    return _BY_STEP[Step(user.setup_step)] if user.setup_step else None
+
+
+def _awaited(user: User) -> Question | None:
+    """The question a typed message answers now, if any."""
+    question = _BY_STEP.get(Step(user.awaiting)) if user.awaiting in set(Step) else None
+    return question if question is not None and question.answer is not None else None
+
+
+def _await(user: User, question: Question | None) -> None:
+    """Expect a typed answer to `question`, or to the open setup step if it takes one."""
+    question = question or _open_step(user)
+    user.awaiting = question.step if question is not None and question.answer else None
+
+
+def _after(user: User, flow: Flow, question: Question, now: datetime) -> View:
+    """Move past `question`: the next setup question (or the end of setup), or back to
+    the settings menu."""
+    if flow is Flow.SETUP:
+        index = QUESTIONS.index(question)
+        following = QUESTIONS[index + 1] if index + 1 < len(QUESTIONS) else None
+        user.setup_step = following.step if following else None
+        _await(user, None)
+        return following.view(user, flow, now) if following else _done_view(user, flow, now)
+    _await(user, None)
+    return _menu_view(user, flow, now)
+
+
+def _answer_typed(tx: UserTransaction, question: Question, text: str) -> list[View]:
+    """Use typed text as the answer: the replies (what changed, and in setup the next
+    question; or what is accepted)."""
+    answer = question.answer
+    assert answer is not None
+    user = tx.user
+    value = answer.parse(text)
+    if value is None:
+        return [View(bad_input(question, text))]
+    if (problem := answer.apply(user, value)) is not None:
+        return [View(problem)]
+    saved = View(answer.saved(user, tx.now))
+    if user.setup_step == question.step:
+        return [saved, _after(user, Flow.SETUP, question, tx.now)]
+    _after(user, Flow.SETTINGS, question, tx.now)
+    return [saved]
+
+
+async def _reply(message: Message, views: Sequence[View]) -> None:
+    for view in views:
+        await message.reply_text(view.text, reply_markup=view.markup)
+
+
+# --- Commands and messages -----------------------------------------------------------------
 
 
 async def start(update: Update, context: CoachContext) -> None:
     """Welcome the user and run (or resume) setup; welcome back someone already set up."""
     assert update.effective_message is not None and update.effective_user is not None
-    async with user_transaction(update, context) as (_, user):
+    async with user_transaction(update, context) as tx:
+        user = tx.user
         user.is_active = True
-        in_setup = user.setup_step is not None
-        if in_setup:
-            _resume_awaiting(user)
-            view = render(user, Flow.SETUP, user.setup_step or STEPS[0], context)
-        else:
-            user.awaiting = None
-            view = render(user, Flow.SETTINGS, MENU, context)
+        question = _open_step(user)
+        _await(user, None)
+        view = (question.view if question else _menu_view)(user, Flow.SETUP, tx.now)
     name = update.effective_user.first_name
-    message = update.effective_message
-    if in_setup:
-        await message.reply_text(texts.welcome(name), reply_markup=keyboards.main_menu())
-        await message.reply_text(texts.setup_intro() + "\n\n" + view.text, reply_markup=view.markup)
+    if question is not None:
+        greeting, view = (
+            texts.welcome(name),
+            View(f"{texts.setup_intro()}\n\n{view.text}", view.markup),
+        )
     else:
-        await message.reply_text(texts.welcome_back(name), reply_markup=keyboards.main_menu())
-        await message.reply_text(view.text, reply_markup=view.markup)
+        greeting = texts.welcome_back(name)
+    await update.effective_message.reply_text(greeting, reply_markup=keyboards.main_menu())
+    await _reply(update.effective_message, [view])
 
 
 async def settings(update: Update, context: CoachContext) -> None:
     """Show the current settings with a button to change each."""
     assert update.effective_message is not None
-    async with user_transaction(update, context) as (_, user):
-        _resume_awaiting(user)
-        view = render(user, Flow.SETTINGS, MENU, context)
-    await update.effective_message.reply_text(view.text, reply_markup=view.markup)
+    async with user_transaction(update, context) as tx:
+        _await(tx.user, None)
+        view = _menu_view(tx.user, Flow.SETTINGS, tx.now)
+    await _reply(update.effective_message, [view])
 
 
 async def set_by_command(update: Update, context: CoachContext) -> None:
     """/timezone, /waketime, /bedtime: set from the argument, or open the chooser."""
-    assert update.effective_message is not None and update.effective_message.text is not None
-    command = update.effective_message.text.split()[0].lstrip("/").split("@")[0].lower()
-    field = _COMMAND_FIELD[command]
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    command = message.text.split()[0].lstrip("/").split("@")[0].lower()
+    question = _BY_COMMAND[command]
     argument = " ".join(context.args or ())
-    if argument:
-        await _apply_typed(update, context, field, argument)
-        return
-    async with user_transaction(update, context) as (_, user):
-        user.awaiting = field
-        view = render(user, Flow.SETTINGS, field, context)
-    await update.effective_message.reply_text(view.text, reply_markup=view.markup)
+    async with user_transaction(update, context) as tx:
+        if argument:
+            views = _answer_typed(tx, question, argument)
+        else:
+            tx.user.awaiting = question.step
+            views = [question.view(tx.user, Flow.SETTINGS, tx.now)]
+    await _reply(message, views)
 
 
 async def typed_text(update: Update, context: CoachContext) -> None:
     """Read a typed answer to the open question, or explain what the bot understands."""
     message = update.effective_message
     assert message is not None and message.text is not None
-    async with user_transaction(update, context) as (_, user):
-        awaiting = user.awaiting
-    if awaiting in set(Field):
-        await _apply_typed(update, context, Field(awaiting), message.text)
-    else:
+    async with user_transaction(update, context) as tx:
+        question = _awaited(tx.user)
+        views = _answer_typed(tx, question, message.text) if question else None
+    if views is None:
         await message.reply_text(texts.UNEXPECTED_TEXT, reply_markup=keyboards.main_menu())
+    else:
+        await _reply(message, views)
 
 
 async def location(update: Update, context: CoachContext) -> None:
@@ -238,68 +362,84 @@ async def location(update: Update, context: CoachContext) -> None:
     if zone is None:
         await message.reply_text(texts.NO_ZONE_AT_LOCATION)
         return
-    async with user_transaction(update, context) as (_, user):
-        awaiting = user.awaiting
-    if awaiting == Field.TIMEZONE:
-        await _apply_typed(update, context, Field.TIMEZONE, zone)
-    else:
-        await message.reply_text(
-            texts.location_zone_offer(zone), reply_markup=keyboards.use_zone(zone)
+    async with user_transaction(update, context) as tx:
+        asked = _awaited(tx.user) is _BY_STEP[Step.TIMEZONE]
+        views = _answer_typed(tx, _BY_STEP[Step.TIMEZONE], zone) if asked else None
+    if views is None:
+        offer = InlineKeyboardMarkup(
+            [[button(texts.use_zone(zone), SetTimezone(Flow.SETTINGS, zone))]]
         )
+        views = [View(texts.location_zone_offer(zone), offer)]
+    await _reply(message, views)
+
+
+# --- Buttons -----------------------------------------------------------------------------------
+
+
+async def _press(
+    update: Update,
+    context: CoachContext,
+    query: CallbackQuery,
+    step: Step | None,
+    act: Callable[[UserTransaction], View],
+) -> None:
+    """A setup or settings button: stale if it belongs to a setup step that is not open
+    (`step`), else `act` and show the screen it returns."""
+    async with user_transaction(update, context) as tx:
+        stale = step is not None and tx.user.setup_step != step
+        view = None if stale else act(tx)
+    await query.answer(texts.STALE_SETUP_BUTTON if stale else None)
+    if view is not None:
+        await edit_screen(query, view.text, view.markup)
 
 
 async def choose(update: Update, context: CoachContext) -> None:
     """A time zone, wake-up or bedtime button: store it and show the next screen."""
     query, data = pressed(update, SetTimezone | SetWake | SetBed)
-    field = {SetTimezone: Field.TIMEZONE, SetWake: Field.WAKE, SetBed: Field.BED}[type(data)]
-    value = data.zone if isinstance(data, SetTimezone) else data.value
-    problem: str | None
-    async with user_transaction(update, context) as (_, user):
-        if data.flow is Flow.SETUP and user.setup_step != field:
-            view, problem = None, texts.STALE_SETUP_BUTTON
-        else:
-            problem = None if value is None else _apply(user, field, value)
-            step = field if problem else _advance(user, data.flow, field)
-            view = render(user, data.flow, step, context)
-    await query.answer(problem if view is None else None)
-    if view is not None:
-        await edit_screen(query, f"{problem}\n\n{view.text}" if problem else view.text, view.markup)
+    question = _BY_STEP[_BUTTON_STEP[type(data)]]
+
+    def act(tx: UserTransaction) -> View:
+        assert question.answer is not None
+        if data.value is None:
+            return _after(tx.user, data.flow, question, tx.now)
+        if (problem := question.answer.apply(tx.user, data.value)) is None:
+            return _after(tx.user, data.flow, question, tx.now)
+        view = question.view(tx.user, data.flow, tx.now)
+        return View(f"{problem}\n\n{view.text}", view.markup)
+
+    await _press(update, context, query, question.step if data.flow is Flow.SETUP else None, act)
 
 
 async def toggle_reminder(update: Update, context: CoachContext) -> None:
-    """Switch one reminder kind on or off and redraw the toggles."""
+    """Switch one reminder kind on or off and redraw the switches."""
     query, data = pressed(update, ToggleReminder)
-    async with user_transaction(update, context) as (_, user):
-        stale = data.flow is Flow.SETUP and user.setup_step != REMINDERS_STEP
-        if not stale:
-            toggle_switch(user, data.kind)
-            view = render(user, data.flow, REMINDERS_STEP, context)
-    await query.answer(texts.STALE_SETUP_BUTTON if stale else None)
-    if not stale:
-        await edit_screen(query, view.text, view.markup)
+
+    def act(tx: UserTransaction) -> View:
+        switch(tx.user, data.kind, not is_on(tx.user, data.kind))
+        return _reminders_view(tx.user, data.flow, tx.now)
+
+    await _press(update, context, query, Step.REMINDERS if data.flow is Flow.SETUP else None, act)
 
 
 async def finish_reminders(update: Update, context: CoachContext) -> None:
     """Leave the reminders screen: the end of setup, or back to the settings menu."""
     query, data = pressed(update, FinishReminders)
-    async with user_transaction(update, context) as (_, user):
-        stale = data.flow is Flow.SETUP and user.setup_step != REMINDERS_STEP
-        if not stale:
-            view = render(user, data.flow, _advance(user, data.flow, REMINDERS_STEP), context)
-    await query.answer(texts.STALE_SETUP_BUTTON if stale else None)
-    if not stale:
-        await edit_screen(query, view.text, view.markup)
+    question = _BY_STEP[Step.REMINDERS]
+    step = Step.REMINDERS if data.flow is Flow.SETUP else None
+    await _press(
+        update, context, query, step, lambda tx: _after(tx.user, data.flow, question, tx.now)
+    )
 
 
 async def skip_setup(update: Update, context: CoachContext) -> None:
     """Keep the defaults for every remaining setup step."""
     query = update.callback_query
     assert query is not None
-    async with user_transaction(update, context) as (_, user):
-        stale = user.setup_step is None
-        user.setup_step = None
-        _resume_awaiting(user)
-        view = render(user, Flow.SETUP, DONE, context)
+    async with user_transaction(update, context) as tx:
+        stale = tx.user.setup_step is None
+        tx.user.setup_step = None
+        _await(tx.user, None)
+        view = _done_view(tx.user, Flow.SETUP, tx.now)
     await query.answer(texts.STALE_SETUP_BUTTON if stale else None)
     if not stale:
         await edit_screen(query, view.text, view.markup)
@@ -308,34 +448,49 @@ async def skip_setup(update: Update, context: CoachContext) -> None:
 async def open_screen(update: Update, context: CoachContext) -> None:
     """Show one /settings screen in place of the pressed message."""
     query, data = pressed(update, OpenScreen)
-    step = _SCREEN_STEP[data.screen]
-    async with user_transaction(update, context) as (_, user):
-        if step in set(Field):
-            user.awaiting = step
-        else:
-            _resume_awaiting(user)
-        view = render(user, Flow.SETTINGS, step, context)
-    await answer_and_edit(query, view.text, view.markup)
-
-
-async def _change_summary(
-    update: Update, context: CoachContext, query: CallbackQuery, change: Callable[[User], None]
-) -> None:
-    async with user_transaction(update, context) as (_, user):
-        change(user)
-        view = render(user, Flow.SETTINGS, SUMMARY_SCREEN, context)
+    async with user_transaction(update, context) as tx:
+        question = _BY_SCREEN.get(data.screen)
+        _await(tx.user, question if question and question.answer else None)
+        show = question.view if question else _OTHER_SCREENS[data.screen]
+        view = show(tx.user, Flow.SETTINGS, tx.now)
     await answer_and_edit(query, view.text, view.markup)
 
 
 async def set_summary_day(update: Update, context: CoachContext) -> None:
     """A weekly-summary weekday button."""
     query, data = pressed(update, SetSummaryDay)
-    await _change_summary(
-        update, context, query, lambda u: setattr(u, "summary_weekday", data.weekday)
-    )
+    async with user_transaction(update, context) as tx:
+        tx.user.summary_weekday = data.weekday
+        view = _summary_view(tx.user, Flow.SETTINGS, tx.now)
+    await answer_and_edit(query, view.text, view.markup)
 
 
 async def set_summary_time(update: Update, context: CoachContext) -> None:
     """A weekly-summary time button."""
     query, data = pressed(update, SetSummaryTime)
-    await _change_summary(update, context, query, lambda u: setattr(u, "summary_time", data.value))
+    async with user_transaction(update, context) as tx:
+        tx.user.summary_time = data.value
+        view = _summary_view(tx.user, Flow.SETTINGS, tx.now)
+    await answer_and_edit(query, view.text, view.markup)
+
+
+# Free text answers an open question; menu buttons and commands have handlers of their own.
+_TYPED = filters.TEXT & ~filters.COMMAND & ~filters.Text(keyboards.MENU_BUTTONS)
+
+HANDLERS: list[BaseHandler[Any, Any, Any]] = [
+    CommandHandler("start", start),
+    CommandHandler("settings", settings),
+    CommandHandler(list(_BY_COMMAND), set_by_command),
+    MessageHandler(filters.Text([texts.BUTTON_SETTINGS]), settings),
+    MessageHandler(filters.LOCATION, location),
+    MessageHandler(_TYPED, typed_text),
+    SetTimezone.handler(choose),
+    SetWake.handler(choose),
+    SetBed.handler(choose),
+    ToggleReminder.handler(toggle_reminder),
+    FinishReminders.handler(finish_reminders),
+    SkipSetup.handler(skip_setup),
+    OpenScreen.handler(open_screen, where=lambda data: data.screen not in REMINDER_SCREENS),
+    SetSummaryDay.handler(set_summary_day),
+    SetSummaryTime.handler(set_summary_time),
+]

@@ -1,13 +1,17 @@
 """Answers to reminders, logging water, the stretch routine, /reminders, /pause, /resume."""
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
-from bot import keyboards, reminder_messages, texts
+from bot import texts
 from bot.callbacks import (
+    REMINDER_SCREENS,
+    STRETCH_LEADS,
     AnswerReminder,
     OpenScreen,
     Pause,
@@ -22,14 +26,17 @@ from bot.callbacks import (
 )
 from bot.context import CoachContext
 from bot.handlers.common import (
+    UserGone,
+    UserTransaction,
     View,
     answer_and_edit,
     edit_screen,
     pressed,
-    toggle_switch,
     undo_own_row,
     user_transaction,
 )
+from bot.keyboards import button, rows
+from bot.reminder_messages import REMINDERS, Content, render
 from db.models import Delivery, User, WaterLog
 from scheduler.planning import (
     ALL_DAYS,
@@ -42,31 +49,13 @@ from scheduler.planning import (
 )
 from scheduler.schedules import (
     hydration_today,
+    is_on,
     next_due_times,
     prefs_of,
     raise_goal,
     snooze,
-    sync_user_schedule,
+    switch,
 )
-
-# Which buttons belong under which kind of reminder; anything else is forged.
-_ACTIONS = {
-    Kind.HYDRATION: {
-        ReminderAction.CUP,
-        ReminderAction.SNOOZE,
-        ReminderAction.SKIP,
-        ReminderAction.HOT_DAY,
-    },
-    Kind.MOVEMENT: {ReminderAction.MOVED, ReminderAction.SNOOZE, ReminderAction.SKIP},
-    Kind.STRETCH: {ReminderAction.DONE},
-    Kind.TIP: {ReminderAction.NO_TIPS},
-}
-_PAUSE = {
-    PauseChoice.HOUR: PauseOption.HOUR,
-    PauseChoice.TODAY: PauseOption.TODAY,
-    PauseChoice.MORNING: PauseOption.MORNING,
-    PauseChoice.WEEK: PauseOption.WEEK,
-}
 
 
 def _local(user: User, instant: datetime) -> datetime:
@@ -77,79 +66,92 @@ def _when(user: User, instant: datetime, now: datetime) -> str:
     return texts.when(_local(user, instant), _local(user, now).date())
 
 
+# --- Answers to reminders -----------------------------------------------------------------
+
+
 async def answer_reminder(update: Update, context: CoachContext) -> None:
     """A button under a reminder: record the answer once, for the presser's own reminder."""
     query, data = pressed(update, AnswerReminder)
-    now = context.now()
     view: View | None = None
-    async with context.db.begin() as session:
-        delivery = await session.get(Delivery, data.delivery_id, with_for_update=True)
-        user = await session.get(User, query.from_user.id)
-        if delivery is None or user is None:
-            answer: str | None = texts.REMINDER_GONE
-        elif delivery.user_id != user.id:
-            answer = texts.NOT_YOURS
-        elif data.action not in _ACTIONS[Kind(delivery.kind)]:
-            answer = texts.STALE_BUTTON
-        elif day_of(prefs_of(user), delivery.slot_at) != day_of(prefs_of(user), now):
-            answer = texts.REMINDER_EXPIRED
-        elif data.action is ReminderAction.HOT_DAY:
-            answer, view = await _raise_goal_from(session, user, delivery, now)
-        elif delivery.response is not None:
-            answer = texts.REMINDER_ALREADY_ANSWERED
-        else:
-            answer, view = await _record_answer(session, user, delivery, data.action, now)
+    try:
+        async with user_transaction(update, context, create=False) as tx:
+            delivery = await tx.session.get(Delivery, data.delivery_id, with_for_update=True)
+            reminder = REMINDERS.get(Kind(delivery.kind)) if delivery is not None else None
+            prefs = prefs_of(tx.user)
+            if delivery is None:
+                answer: str | None = texts.REMINDER_GONE
+            elif delivery.user_id != tx.user.id:
+                answer = texts.NOT_YOURS
+            elif reminder is None or data.action not in reminder.allowed:
+                answer = texts.STALE_BUTTON
+            elif day_of(prefs, delivery.slot_at) != day_of(prefs, tx.now):
+                answer = texts.REMINDER_EXPIRED
+            elif data.action is ReminderAction.HOT_DAY:
+                answer, view = await _raise_goal_from(tx, delivery)
+            elif delivery.response is not None:
+                answer = texts.REMINDER_ALREADY_ANSWERED
+            else:
+                answer, view = None, await _record_answer(tx, delivery, data.action)
+    except UserGone:
+        answer = texts.REMINDER_GONE
     await query.answer(answer)
     if view is not None:
         await edit_screen(query, view.text, view.markup)
 
 
-async def _record_answer(
-    session: AsyncSession, user: User, delivery: Delivery, action: ReminderAction, now: datetime
-) -> tuple[str | None, View]:
-    kind = Kind(delivery.kind)
+_ANSWERED = {
+    ReminderAction.SKIP: texts.ANSWER_SKIP,
+    ReminderAction.MOVED: texts.ANSWER_MOVED,
+    ReminderAction.DONE: texts.ANSWER_DONE,
+    ReminderAction.NO_TIPS: texts.ANSWER_NO_TIPS,
+}
+
+
+async def _record_answer(tx: UserTransaction, delivery: Delivery, action: ReminderAction) -> View:
+    """Store the answer (and what it does); the reminder, without buttons, and the result."""
+    user, now, kind = tx.user, tx.now, Kind(delivery.kind)
     delivery.response, delivery.responded_at = action.value, now
-    result = {
-        ReminderAction.SKIP: texts.ANSWER_SKIP,
-        ReminderAction.MOVED: texts.ANSWER_MOVED,
-        ReminderAction.DONE: texts.ANSWER_DONE,
-        ReminderAction.NO_TIPS: texts.ANSWER_NO_TIPS,
-    }.get(action, "")
+    result = _ANSWERED.get(action, "")
     if action is ReminderAction.CUP:
-        session.add(
-            WaterLog(
-                user_id=user.id, logged_at=now, day=day_of(prefs_of(user), now), source="reminder"
-            )
-        )
-        await session.flush()
+        tx.session.add(
+            WaterLog(user_id=user.id, logged_at=now, day=day_of(prefs_of(user), now),
+                     source="reminder")
+        )  # fmt: skip
+        await tx.session.flush()
     elif action is ReminderAction.SNOOZE:
-        result = texts.snoozed_until(_local(user, await snooze(session, user.id, kind, now)))
+        result = texts.snoozed_until(_local(user, await snooze(tx.session, user.id, kind, now)))
     elif action is ReminderAction.NO_TIPS:
-        user.tips_on = False
-        await sync_user_schedule(session, user, now)
-    cups, goal = 0, DEFAULT_CUPS
+        switch(user, Kind.TIP, False)
+    content = Content(delivery.slot_at)
     if kind is Kind.HYDRATION:
-        _, cups, goal = await hydration_today(session, user, now)
+        _, cups, goal = await hydration_today(tx.session, user, now)
+        content = Content(delivery.slot_at, cups, goal)
         if action is ReminderAction.CUP:
             result = f"{texts.ANSWER_CUP} {texts.water_progress(cups, goal)}"
-    text, _ = reminder_messages.render(kind, delivery.id, delivery.slot_at, cups=cups, goal=goal)
-    return None, View(f"{text}\n\n{result}", None)
+    text, _ = render(kind, delivery.id, content)
+    return View(f"{text}\n\n{result}")
 
 
-async def _raise_goal_from(
-    session: AsyncSession, user: User, delivery: Delivery, now: datetime
-) -> tuple[str, View | None]:
-    day = day_of(prefs_of(user), now)
-    if not await raise_goal(session, user.id, day):
+async def _raise_goal_from(tx: UserTransaction, delivery: Delivery) -> tuple[str, View | None]:
+    """Hot day, pressed under a hydration reminder: raise today's goal once."""
+    day = day_of(prefs_of(tx.user), tx.now)
+    if not await raise_goal(tx.session, tx.user.id, day):
         return texts.GOAL_ALREADY_RAISED, None
-    await sync_user_schedule(session, user, now)
-    _, cups, goal = await hydration_today(session, user, now)
-    text, markup = reminder_messages.render(
-        Kind.HYDRATION, delivery.id, delivery.slot_at, cups=cups, goal=goal
-    )
-    if delivery.response is not None:
-        markup = None
-    return texts.goal_raised(goal), View(text, markup)
+    tx.reschedule()
+    _, cups, goal = await hydration_today(tx.session, tx.user, tx.now)
+    content = Content(delivery.slot_at, cups, goal)
+    text, markup = render(Kind.HYDRATION, delivery.id, content)
+    return texts.goal_raised(goal), View(text, markup if delivery.response is None else None)
+
+
+# --- Water and stretching on demand ----------------------------------------------------------
+
+
+def _water_logged(log_id: int, day: date, goal_raised: bool) -> InlineKeyboardMarkup:
+    row = [button(texts.UNDO, UndoWater(log_id))]
+    if not goal_raised:
+        row.append(button(texts.HOT_DAY, RaiseGoal(day)))
+    return InlineKeyboardMarkup([row])
 
 
 async def log_water(update: Update, context: CoachContext) -> None:
@@ -157,17 +159,16 @@ async def log_water(update: Update, context: CoachContext) -> None:
     message = update.effective_message
     assert message is not None
     source = "command" if (message.text or "").startswith("/") else "button"
-    now = context.now()
-    async with user_transaction(update, context) as (session, user):
-        day = day_of(prefs_of(user), now)
-        log = WaterLog(user_id=user.id, logged_at=now, day=day, source=source)
-        session.add(log)
-        await session.flush()
-        _, cups, goal = await hydration_today(session, user, now)
+    async with user_transaction(update, context) as tx:
+        day = day_of(prefs_of(tx.user), tx.now)
+        log = WaterLog(user_id=tx.user.id, logged_at=tx.now, day=day, source=source)
+        tx.session.add(log)
+        await tx.session.flush()
+        _, cups, goal = await hydration_today(tx.session, tx.user, tx.now)
         log_id = log.id
     await message.reply_text(
         texts.water_progress(cups, goal),
-        reply_markup=keyboards.water_logged(log_id, day, goal > DEFAULT_CUPS),
+        reply_markup=_water_logged(log_id, day, goal > DEFAULT_CUPS),
     )
 
 
@@ -182,15 +183,14 @@ async def undo_water(update: Update, context: CoachContext) -> None:
 async def raise_goal_today(update: Update, context: CoachContext) -> None:
     """Hot day or exercise: two more cups today (the day the button was shown on)."""
     query, data = pressed(update, RaiseGoal)
-    now = context.now()
-    async with user_transaction(update, context) as (session, user):
-        if data.day != day_of(prefs_of(user), now):
+    async with user_transaction(update, context) as tx:
+        if data.day != day_of(prefs_of(tx.user), tx.now):
             answer = texts.DAY_IS_OVER
-        elif not await raise_goal(session, user.id, data.day):
+        elif not await raise_goal(tx.session, tx.user.id, data.day):
             answer = texts.GOAL_ALREADY_RAISED
         else:
-            await sync_user_schedule(session, user, now)
-            _, _, goal = await hydration_today(session, user, now)
+            tx.reschedule()
+            _, _, goal = await hydration_today(tx.session, tx.user, tx.now)
             answer = texts.goal_raised(goal)
     await query.answer(answer, show_alert=True)
 
@@ -199,16 +199,16 @@ async def stretch_now(update: Update, context: CoachContext) -> None:
     """/stretch: the routine now (after a workout, say), with a Done button."""
     message = update.effective_message
     assert message is not None
-    now = context.now()
-    async with user_transaction(update, context) as (session, user):
+    async with user_transaction(update, context) as tx:
+        now = tx.now
         delivery = Delivery(
-            user_id=user.id, kind=Kind.STRETCH.value, slot_at=now, status="sent",
-            day=day_of(prefs_of(user), now), claimed_at=now, sent_at=now,
+            user_id=tx.user.id, kind=Kind.STRETCH.value, slot_at=now, status="sent",
+            day=day_of(prefs_of(tx.user), now), claimed_at=now, sent_at=now,
         )  # fmt: skip
-        session.add(delivery)
-        await session.flush()
+        tx.session.add(delivery)
+        await tx.session.flush()
         delivery_id = delivery.id
-    text, markup = reminder_messages.render(Kind.STRETCH, delivery_id, now)
+    text, markup = render(Kind.STRETCH, delivery_id, Content(now))
     sent = await message.reply_text(text, reply_markup=markup)
     async with context.db.begin() as session:
         stored = await session.get(Delivery, delivery_id)
@@ -216,124 +216,181 @@ async def stretch_now(update: Update, context: CoachContext) -> None:
             stored.message_id = sent.message_id
 
 
-async def reminders_view(session: AsyncSession, user: User, now: datetime) -> View:
+# --- /reminders --------------------------------------------------------------------------------
+
+# What /reminders adds after each kind's next time; a kind not here adds nothing.
+_DETAILS: dict[Kind, Callable[[User, int, int], str]] = {
+    Kind.HYDRATION: lambda _user, cups, goal: texts.cups_today(cups, goal),
+    Kind.MOVEMENT: lambda user, _cups, _goal: f" · {_day_names(user.movement_days)}",
+    Kind.STRETCH: lambda user, _cups, _goal: texts.stretch_lead(user.stretch_lead_minutes),
+    Kind.TIP: lambda _user, _cups, _goal: texts.TIPS_DETAIL,
+}
+
+
+async def reminders_view(tx: UserTransaction) -> View:
     """/reminders: each kind, on or off, with its next time in the user's zone."""
-    due = await next_due_times(session, user.id)
-    _, cups, goal = await hydration_today(session, user, now)
-
-    def line(icon: str, name: str, on: bool, kind: Kind, extra: str) -> str:
-        if not on:
-            return f"{icon} {name}: off"
-        next_time = f" · next {_when(user, due[kind], now)}" if kind in due else ""
-        return f"{icon} {name}: on{next_time}{extra}"
-
-    days, lead = _day_names(user.movement_days), user.stretch_lead_minutes
+    user, now = tx.user, tx.now
+    due = await next_due_times(tx.session, user.id)
+    _, cups, goal = await hydration_today(tx.session, user, now)
     lines = [
-        line("💧", "Hydration", user.hydration_on, Kind.HYDRATION, f" · {cups}/{goal} cups today"),
-        line("🚶", "Movement", user.movement_on, Kind.MOVEMENT, f" · {days}"),
-        line("🧘", "Bedtime stretch", user.stretch_on, Kind.STRETCH, f" · {lead} min before bed"),
-        line("💡", "Tips", user.tips_on, Kind.TIP, " · at most twice a week"),
+        texts.reminder_line(
+            kind,
+            is_on(user, kind),
+            _when(user, due[kind], now) if kind in due else None,
+            _DETAILS[kind](user, cups, goal) if kind in _DETAILS else "",
+        )
+        for kind in REMINDERS
     ]
     paused = is_paused(user.paused_until, now)
     until = _when(user, user.paused_until, now) if paused and user.paused_until else None
-    return View(texts.reminders_overview(lines, until), keyboards.reminders_menu(user, paused))
+    toggles = [
+        button(texts.switch(is_on(user, kind), texts.KIND_NAMES[kind]), ToggleKind(kind))
+        for kind in REMINDERS
+    ]
+    pause = (
+        button(texts.RESUME, Pause(PauseChoice.RESUME))
+        if paused
+        else button(texts.PAUSE, OpenScreen(Screen.PAUSE))
+    )
+    screens = [
+        button(texts.MOVEMENT_DAYS, OpenScreen(Screen.MOVEMENT_DAYS)),
+        button(texts.STRETCH_TIMING, OpenScreen(Screen.STRETCH_LEAD)),
+    ]
+    markup = InlineKeyboardMarkup([*rows(toggles, 2), screens, [pause]])
+    return View(texts.reminders_overview(lines, until), markup)
+
+
+def _day_names(mask: int) -> str:
+    if mask == ALL_DAYS:
+        return texts.EVERY_DAY
+    names = [name for day, name in enumerate(texts.WEEKDAYS) if mask >> day & 1]
+    return ", ".join(names) or texts.NO_DAYS
+
+
+def _back_to_reminders() -> list[Any]:
+    return [button(texts.BACK, OpenScreen(Screen.REMINDER_LIST))]
+
+
+def _movement_days_view(user: User) -> View:
+    mask = user.movement_days
+    days = [
+        button(texts.switch(bool(mask >> day & 1), name), ToggleMovementDay(day))
+        for day, name in enumerate(texts.WEEKDAYS)
+    ]
+    markup = InlineKeyboardMarkup([*rows(days, 4), _back_to_reminders()])
+    return View(texts.movement_days_screen(_day_names(mask)), markup)
+
+
+def _stretch_lead_view(user: User) -> View:
+    current = user.stretch_lead_minutes
+    options = [
+        button(texts.lead_choice(minutes, minutes == current), SetStretchLead(minutes))
+        for minutes in STRETCH_LEADS
+    ]
+    markup = InlineKeyboardMarkup([options, _back_to_reminders()])
+    return View(texts.stretch_lead_screen(current), markup)
+
+
+def _pause_options() -> InlineKeyboardMarkup:
+    buttons = [button(label, Pause(choice)) for choice, label in texts.PAUSE_LABELS.items()]
+    return InlineKeyboardMarkup(rows(buttons, 2))
 
 
 async def show_reminders(update: Update, context: CoachContext) -> None:
     """/reminders."""
     assert update.effective_message is not None
-    async with user_transaction(update, context) as (session, user):
-        view = await reminders_view(session, user, context.now())
+    async with user_transaction(update, context) as tx:
+        view = await reminders_view(tx)
     await update.effective_message.reply_text(view.text, reply_markup=view.markup)
 
 
 async def toggle_kind(update: Update, context: CoachContext) -> None:
     """Switch one kind on or off from /reminders."""
     query, data = pressed(update, ToggleKind)
-    async with user_transaction(update, context) as (session, user):
-        toggle_switch(user, data.kind)
-        await sync_user_schedule(session, user, context.now())
-        view = await reminders_view(session, user, context.now())
+    async with user_transaction(update, context) as tx:
+        switch(tx.user, data.kind, not is_on(tx.user, data.kind))
+        await tx.sync_schedule()  # the screen shows the next times
+        view = await reminders_view(tx)
     await answer_and_edit(query, view.text, view.markup)
 
 
 async def toggle_movement_day(update: Update, context: CoachContext) -> None:
     """Switch movement reminders for one weekday."""
     query, data = pressed(update, ToggleMovementDay)
-    async with user_transaction(update, context) as (_, user):
-        user.movement_days ^= 1 << data.weekday
-        view = movement_days_view(user)
+    async with user_transaction(update, context) as tx:
+        tx.user.movement_days ^= 1 << data.weekday
+        view = _movement_days_view(tx.user)
     await answer_and_edit(query, view.text, view.markup)
-
-
-def _day_names(mask: int) -> str:
-    if mask == ALL_DAYS:
-        return "every day"
-    names = [name for day, name in enumerate(keyboards.WEEKDAYS) if mask >> day & 1]
-    return ", ".join(names) or "no days"
-
-
-def movement_days_view(user: User) -> View:
-    mask = user.movement_days
-    return View(texts.movement_days_screen(_day_names(mask)), keyboards.movement_days(mask))
 
 
 async def set_stretch_lead(update: Update, context: CoachContext) -> None:
     """How long before bedtime the stretch reminder comes."""
     query, data = pressed(update, SetStretchLead)
-    async with user_transaction(update, context) as (session, user):
-        user.stretch_lead_minutes = data.minutes
-        await sync_user_schedule(session, user, context.now())
-        view = await reminders_view(session, user, context.now())
-    await query.answer(f"Stretch reminder: {data.minutes} min before bed")
+    async with user_transaction(update, context) as tx:
+        tx.user.stretch_lead_minutes = data.minutes
+        await tx.sync_schedule()  # the screen shows the next times
+        view = await reminders_view(tx)
+    await query.answer(texts.stretch_lead_set(data.minutes))
     await edit_screen(query, view.text, view.markup)
 
 
 async def open_reminder_screen(update: Update, context: CoachContext) -> None:
     """Show /reminders or one of its sub-screens in place of the pressed message."""
     query, data = pressed(update, OpenScreen)
-    screen = data.screen
-    async with user_transaction(update, context) as (session, user):
-        if screen is Screen.MOVEMENT_DAYS:
-            view = movement_days_view(user)
-        elif screen is Screen.STRETCH_LEAD:
-            view = View(
-                texts.stretch_lead_screen(user.stretch_lead_minutes),
-                keyboards.stretch_leads(user.stretch_lead_minutes),
-            )
-        elif screen is Screen.PAUSE:
-            view = View(texts.PAUSE_QUESTION, keyboards.pause_options())
+    async with user_transaction(update, context) as tx:
+        if data.screen is Screen.MOVEMENT_DAYS:
+            view = _movement_days_view(tx.user)
+        elif data.screen is Screen.STRETCH_LEAD:
+            view = _stretch_lead_view(tx.user)
+        elif data.screen is Screen.PAUSE:
+            view = View(texts.PAUSE_QUESTION, _pause_options())
         else:
-            view = await reminders_view(session, user, context.now())
+            view = await reminders_view(tx)
     await answer_and_edit(query, view.text, view.markup)
 
 
 async def pause_command(update: Update, _context: CoachContext) -> None:
     """/pause: ask for how long."""
     assert update.effective_message is not None
-    await update.effective_message.reply_text(
-        texts.PAUSE_QUESTION, reply_markup=keyboards.pause_options()
-    )
+    await update.effective_message.reply_text(texts.PAUSE_QUESTION, reply_markup=_pause_options())
 
 
 async def resume_command(update: Update, context: CoachContext) -> None:
     """/resume: end a pause."""
     assert update.effective_message is not None
-    async with user_transaction(update, context) as (_, user):
-        was_paused = is_paused(user.paused_until, context.now())
-        user.paused_until = None
+    async with user_transaction(update, context) as tx:
+        was_paused = is_paused(tx.user.paused_until, tx.now)
+        tx.user.paused_until = None
     await update.effective_message.reply_text(texts.RESUMED if was_paused else texts.NOT_PAUSED)
 
 
 async def choose_pause(update: Update, context: CoachContext) -> None:
     """A pause length (or resume) button."""
     query, data = pressed(update, Pause)
-    now = context.now()
-    async with user_transaction(update, context) as (_, user):
+    async with user_transaction(update, context) as tx:
+        user = tx.user
         if data.choice is PauseChoice.RESUME:
             user.paused_until = None
             text = texts.RESUMED
         else:
-            user.paused_until = pause_until(_PAUSE[data.choice], prefs_of(user), now)
-            text = texts.paused(_when(user, user.paused_until, now))
+            user.paused_until = pause_until(PauseOption(data.choice), prefs_of(user), tx.now)
+            text = texts.paused(_when(user, user.paused_until, tx.now))
     await answer_and_edit(query, text)
+
+
+HANDLERS: list[BaseHandler[Any, Any, Any]] = [
+    CommandHandler("water", log_water),
+    CommandHandler("stretch", stretch_now),
+    CommandHandler("reminders", show_reminders),
+    CommandHandler("pause", pause_command),
+    CommandHandler("resume", resume_command),
+    MessageHandler(filters.Text([texts.BUTTON_WATER]), log_water),
+    AnswerReminder.handler(answer_reminder),
+    UndoWater.handler(undo_water),
+    RaiseGoal.handler(raise_goal_today),
+    ToggleKind.handler(toggle_kind),
+    ToggleMovementDay.handler(toggle_movement_day),
+    SetStretchLead.handler(set_stretch_lead),
+    Pause.handler(choose_pause),
+    OpenScreen.handler(open_reminder_screen, where=lambda data: data.screen in REMINDER_SCREENS),
+]

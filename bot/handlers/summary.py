@@ -4,21 +4,23 @@ import asyncio
 import csv
 import io
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InputFile, Update
+from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatAction
+from telegram.ext import BaseHandler, CommandHandler
 
-from bot import keyboards, texts
+from bot import texts
 from bot.callbacks import Forget
 from bot.context import CoachContext
 from bot.handlers.common import answer_and_edit, pressed, user_transaction
+from bot.keyboards import button
 from bot.summaries import build_summaries, chart_png
+from bot.texts.medical import RULE_ACTIONS, RULE_TITLES
 from core.diary import Condition, Medication, from_mask
-from core.redflags import rule
 from core.weekly import period, totals
 from db.models import CrampReport, Delivery, User, WaterLog
 from db.reports import as_report, latest_flags
@@ -30,10 +32,6 @@ if TYPE_CHECKING:
     from bot.documents import DoctorReport
 
 REPORT_DAYS = 90
-CSV_HEADER = (
-    "record", "time", "day", "kind", "places", "severity", "duration", "duration_seconds",
-    "context", "symptoms", "source", "response", "rule", "level", "acknowledged",
-)  # fmt: skip
 
 
 async def summary(update: Update, context: CoachContext) -> None:
@@ -45,8 +43,8 @@ async def summary(update: Update, context: CoachContext) -> None:
         await message.reply_text(texts.SUMMARY_USAGE)
         return
     which = "last" if words else "current"
-    async with user_transaction(update, context) as (session, user):
-        built = (await build_summaries(session, [user], context.now(), which))[user.id]
+    async with user_transaction(update, context) as tx:
+        built = (await build_summaries(tx.session, [tx.user], tx.now, which))[tx.user.id]
     await message.reply_text(built.text)
     if built.chart_days is not None:
         await context.bot.send_chat_action(message.chat_id, ChatAction.UPLOAD_PHOTO)
@@ -64,7 +62,7 @@ async def _csv(session: AsyncSession, user: User) -> bytes:
     zone = ZoneInfo(user.timezone)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
+    writer.writerow(texts.CSV_HEADER)
     reports = await session.scalars(
         select(CrampReport).where(CrampReport.user_id == user.id).order_by(CrampReport.occurred_at)
     )
@@ -93,7 +91,7 @@ async def _csv(session: AsyncSession, user: User) -> bytes:
                          "", "", ""])  # fmt: skip
     for flag, _ in reversed(await latest_flags(session, user.id, 10_000)):
         writer.writerow(["flag", _local(zone, flag.raised_at), "", "", "", "", "", "", "", "", "",
-                         "", rule(flag.rule_id).title, flag.level,
+                         "", RULE_TITLES[flag.rule_id], flag.level,
                          _local(zone, flag.acknowledged_at)])  # fmt: skip
     return out.getvalue().encode("utf-8")
 
@@ -133,10 +131,9 @@ async def _doctor_report(
     for flag, report_ids in reversed(await latest_flags(session, user.id, 200)):
         if flag.raised_at < now - timedelta(days=REPORT_DAYS):
             continue
-        flagged = rule(flag.rule_id)
         flags.append(FlagEntry(
-            raised=f"{flag.raised_at.astimezone(zone):%d %b %Y}", title=flagged.title,
-            level=flag.level.replace("_", " "), advice=flagged.action,
+            raised=f"{flag.raised_at.astimezone(zone):%d %b %Y}", title=RULE_TITLES[flag.rule_id],
+            level=flag.level.replace("_", " "), advice=RULE_ACTIONS[flag.rule_id],
             reports=tuple(line(by_id[i]) for i in report_ids if i in by_id),
         ))  # fmt: skip
     return DoctorReport(
@@ -166,10 +163,10 @@ async def export(update: Update, context: CoachContext) -> None:
     message = update.effective_message
     assert message is not None and update.effective_user is not None
     await context.bot.send_chat_action(message.chat_id, ChatAction.UPLOAD_DOCUMENT)
-    now = context.now()
-    async with user_transaction(update, context) as (session, user):
-        table = await _csv(session, user)
-        report = await _doctor_report(session, user, update.effective_user.first_name, now)
+    async with user_transaction(update, context) as tx:
+        now = tx.now
+        table = await _csv(tx.session, tx.user)
+        report = await _doctor_report(tx.session, tx.user, update.effective_user.first_name, now)
     from bot.documents import doctor_pdf
 
     pdf = await asyncio.to_thread(doctor_pdf, report)  # charts and layout: off the event loop
@@ -183,8 +180,9 @@ async def export(update: Update, context: CoachContext) -> None:
 async def forget(update: Update, _context: CoachContext) -> None:
     """/forget: ask before deleting everything."""
     assert update.effective_message is not None
+    choice = [button(texts.DELETE_EVERYTHING, Forget(True)), button(texts.KEEP_DATA, Forget(False))]
     await update.effective_message.reply_text(
-        texts.FORGET_QUESTION, reply_markup=keyboards.confirm_forget()
+        texts.FORGET_QUESTION, reply_markup=InlineKeyboardMarkup([choice])
     )
 
 
@@ -197,3 +195,11 @@ async def confirm_forget(update: Update, context: CoachContext) -> None:
             if user is not None:
                 await session.delete(user)
     await answer_and_edit(query, texts.FORGET_DONE if data.confirmed else texts.FORGET_KEPT)
+
+
+HANDLERS: list[BaseHandler[Any, Any, Any]] = [
+    CommandHandler("summary", summary),
+    CommandHandler("export", export),
+    CommandHandler("forget", forget),
+    Forget.handler(confirm_forget),
+]

@@ -1,9 +1,32 @@
-"""Everything the bot says. HTML parse mode: user-supplied text goes through `quote()`."""
+"""Everything the bot says in chat, and the labels of its buttons. HTML parse mode:
+user-supplied text goes through `quote()`.
 
+Pure code returns data and this package turns it into words: medical sentences are in
+`medical`, the weekly summary in `weekly_message`, the doctor's PDF in `doctor_report`.
+"""
+
+from collections.abc import Sequence
 from datetime import date, datetime
 from html import escape
 
-from core.checklist import BEDTIME_ROUTINE, HOLD_SECONDS, HYDRATION_WHY, MOVEMENT_WHY
+from bot.callbacks import PauseChoice
+from bot.texts.medical import (
+    DISCLAIMER,
+    FLAG_DISCLAIMER,
+    HOLD_SECONDS,
+    HYDRATION_WHY,
+    MOVEMENT_WHY,
+    RELIEF,
+    RULE_ACTIONS,
+    RULE_CONCERNS,
+    RULE_TITLES,
+    STRETCH_HOW,
+    STRETCH_NAMES,
+    TIPS,
+    URGENT_SWELLING,
+)
+from core.checklist import Stretch, Tip
+from core.cramp_parser import Problem, Trouble
 from core.diary import (
     Condition,
     Context,
@@ -14,8 +37,9 @@ from core.diary import (
     SpasmKind,
     Symptom,
 )
-from core.timeofday import TIME_FORMAT_HELP, format_clock_time
+from core.timeofday import WindowProblem, format_clock_time
 from db.models import User
+from scheduler.planning import Kind
 
 BUTTON_REPORT_CRAMP = "🦵 Report cramp"
 BUTTON_WATER = "💧 Drank a cup"
@@ -43,12 +67,6 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("waketime", "Set when you wake up, e.g. /waketime 07:00"),
     ("bedtime", "Set when you go to bed, e.g. /bedtime 23:30"),
     ("help", "What I can do"),
-)
-
-DISCLAIMER = (
-    "I'm not a doctor and this is not medical advice. A cramp with swelling, redness or "
-    "warmth in the area needs medical attention straight away, and one that lasts longer "
-    "than 10 minutes is worth a call to your doctor."
 )
 
 SETUP_STEPS = 4
@@ -121,32 +139,42 @@ def step_reminders() -> str:
     )
 
 
-def reminders_line(user: User) -> str:
-    def mark(on: bool) -> str:
-        return "on" if on else "off"
+# Each kind of reminder's icon and name: switches, /settings and /reminders.
+KIND_ICONS = {Kind.HYDRATION: "💧", Kind.MOVEMENT: "🚶", Kind.STRETCH: "🧘", Kind.TIP: "💡"}
+KIND_NAMES = {
+    Kind.HYDRATION: "Hydration",
+    Kind.MOVEMENT: "Movement",
+    Kind.STRETCH: "Bedtime stretch",
+    Kind.TIP: "Tips",
+}
 
-    return (
-        f"💧 hydration {mark(user.hydration_on)}, 🚶 movement {mark(user.movement_on)}, "
-        f"🧘 bedtime stretch {mark(user.stretch_on)}"
+Switches = Sequence[tuple[Kind, bool]]
+
+
+def reminders_line(switches: Switches) -> str:
+    """E.g. "💧 hydration on, 🚶 movement off"."""
+    return ", ".join(
+        f"{KIND_ICONS[kind]} {KIND_NAMES[kind].lower()} {'on' if on else 'off'}"
+        for kind, on in switches
     )
 
 
-def settings_summary(user: User, local_now: datetime) -> str:
+def settings_summary(user: User, local_now: datetime, switches: Switches) -> str:
     return (
         "<b>Your settings</b>\n"
         f"🌍 Time zone: {escape(user.timezone)} (it's {local_now:%H:%M} there now)\n"
         f"☀️ Wake-up: {format_clock_time(user.wake_time)}\n"
         f"🌙 Bedtime: {format_clock_time(user.bed_time)}\n"
-        f"🔔 Reminders: {reminders_line(user)}\n"
+        f"🔔 Reminders: {reminders_line(switches)}\n"
         f"📊 Weekly summary: {WEEKDAY_NAMES[user.summary_weekday]} "
         f"{format_clock_time(user.summary_time)}"
     )
 
 
-def setup_done(user: User, local_now: datetime) -> str:
+def setup_done(user: User, local_now: datetime, switches: Switches) -> str:
     return (
         "✅ <b>All set.</b>\n"
-        f"{settings_summary(user, local_now)}\n\n"
+        f"{settings_summary(user, local_now, switches)}\n\n"
         f"When a cramp strikes, tap <b>{BUTTON_REPORT_CRAMP}</b> below. "
         "Change anything with /settings; /help lists every command."
     )
@@ -167,8 +195,8 @@ def choose_bed(current: str) -> str:
     return f"🌙 Your bedtime is {current}. Tap a new time or type one (like 00:30)."
 
 
-def choose_reminders(user: User) -> str:
-    return f"🔔 Reminders: {reminders_line(user)}.\nTap to switch one on or off."
+def choose_reminders(switches: Switches) -> str:
+    return f"🔔 Reminders: {reminders_line(switches)}.\nTap to switch one on or off."
 
 
 def saved_timezone(zone: str, local_now: datetime) -> str:
@@ -203,7 +231,19 @@ BAD_TIMEZONE = (
     "🤔 “{text}” isn't a time zone I know. Send a name like <code>Europe/Berlin</code> or "
     "<code>America/New_York</code>, tap one in /timezone, or share your location."
 )
+TIME_FORMAT_HELP = (
+    "a time on the 24-hour clock like 07:30 or 23:00 (00:00 to 23:59; 7am and 11:30pm work too)"
+)
 BAD_TIME = "🤔 “{text}” isn't a time I can use. Send " + escape(TIME_FORMAT_HELP) + "."
+WINDOW_PROBLEMS = {WindowProblem.SAME_TIME: "Wake-up time and bedtime can't be the same."}
+
+
+def window_problem(problem: WindowProblem, wake_changed: bool, other: str) -> str:
+    """A wake-up time or bedtime that does not fit the other one (`other`, as HH:MM)."""
+    which = "bedtime" if wake_changed else "wake-up time"
+    return f"🤔 {WINDOW_PROBLEMS[problem]} Your {which} is {other}."
+
+
 NO_ZONE_AT_LOCATION = (
     "📍 I couldn't find a time zone at that spot (out at sea?). "
     "Type your zone instead, like <code>Europe/Berlin</code>."
@@ -232,8 +272,8 @@ def movement_reminder() -> str:
 
 def stretch_routine() -> str:
     steps = "\n".join(
-        f"{number}. <b>{stretch.name}:</b> {stretch.how}"
-        for number, stretch in enumerate(BEDTIME_ROUTINE, start=1)
+        f"{number}. <b>{STRETCH_NAMES[stretch]}:</b> {STRETCH_HOW[stretch]}"
+        for number, stretch in enumerate(Stretch, start=1)
     )
     return (
         "🧘 <b>Bedtime stretch</b>: about two minutes that can spare you a night cramp.\n"
@@ -243,8 +283,8 @@ def stretch_routine() -> str:
     )
 
 
-def tip_message(tip: str) -> str:
-    return f"💡 <b>Tip</b>\n{tip}"
+def tip_message(tip: Tip) -> str:
+    return f"💡 <b>Tip</b>\n{TIPS[tip]}"
 
 
 def water_progress(cups: int, goal: int) -> str:
@@ -290,6 +330,31 @@ def reminders_overview(lines: list[str], paused: str | None) -> str:
     if paused:
         text += f"\n\n⏸ Paused until {paused}. /resume starts them again."
     return text + "\n\nTap to switch one on or off."
+
+
+def reminder_line(kind: Kind, on: bool, next_time: str | None, detail: str) -> str:
+    """One kind in /reminders: "💧 Hydration: on · next 14:00 · 3/8 cups today"."""
+    head = f"{KIND_ICONS[kind]} {KIND_NAMES[kind]}"
+    if not on:
+        return f"{head}: off"
+    return f"{head}: on{f' · next {next_time}' if next_time else ''}{detail}"
+
+
+def cups_today(cups: int, goal: int) -> str:
+    return f" · {cups}/{goal} cups today"
+
+
+def stretch_lead(minutes: int) -> str:
+    return f" · {minutes} min before bed"
+
+
+TIPS_DETAIL = " · at most twice a week"
+EVERY_DAY = "every day"
+NO_DAYS = "no days"
+
+
+def stretch_lead_set(minutes: int) -> str:
+    return f"Stretch reminder: {minutes} min before bed"
 
 
 def movement_days_screen(days: str) -> str:
@@ -410,32 +475,82 @@ def report_saved(summary: str, local: datetime) -> str:
     return f"✅ Saved: {escape(summary)} ({local:%a %H:%M})."
 
 
-RELIEF = (
-    "While it lasts: stretch the muscle gently and hold (for a calf, straighten the leg and "
-    "pull your toes toward your shin; don't bounce), massage it firmly, warm it, then walk "
-    "a little."
-)
-URGENT_SWELLING = (
-    "🚨 <b>Swelling, redness or warmth with a cramp can mean a blood clot (deep vein "
-    "thrombosis). Please get medical attention now</b>, even if the cramp has eased."
-)
+def report_confirmation(summary: str, local: datetime, *, relief: bool, urgent: bool) -> str:
+    """What a saved report is answered with: relief while it may still hurt, and the
+    urgent advice in the confirmation itself when it has to be."""
+    text = report_saved(summary, local)
+    if relief:
+        text += "\n" + RELIEF
+    if urgent:
+        text += "\n\n" + URGENT_SWELLING
+    return text
+
+
 REPORT_CANCELLED = "Report not saved."
 REPORT_ALREADY_SAVED = "This report is already saved."
 NO_REPORTS = "No reports yet. When a cramp strikes, tap 🦵 Report cramp."
 
 
-def bad_cramp_words(unknown: tuple[str, ...], problems: tuple[str, ...], accepted: str) -> str:
+ACCEPTED_HELP = """\
+Tell me in one line, words in any order. For example:
+/cramp calf 7 3m night
+
+Where: calf, foot or toes, hamstring, thigh (quads), back, neck, hand or arm, belly, other
+How bad: a number from 1 to 10, like 7 or 7/10
+How long: 30s, 3m, 15 min, 1h30m, 10 minutes, or still going
+When: now, night (or bed), exercise (or gym, running), rest (or sitting), earlier (or today)
+Anything else: swelling (or red, warm), weakness, numbness (or tingling), \
+walking or grip (if walking or holding things is hard)
+Kind: cramp (the usual), twitch, stiffness"""
+
+# What a line of /cramp got wrong; "several" ones read "two kinds (cramp and twitch)".
+_SEVERAL = {
+    Trouble.KINDS: "kinds",
+    Trouble.CONTEXTS: "contexts",
+    Trouble.SEVERITIES: "severities",
+    Trouble.DURATIONS: "durations",
+}
+_OUT_OF_RANGE = {
+    Trouble.SEVERITY_RANGE: "severity must be 1 to 10",
+    Trouble.ZERO_DURATION: "a duration can't be zero",
+    Trouble.LONG_DURATION: "a duration can be 24 hours at most",
+}
+
+
+def listing(items: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c", "a, b, c and 4 more"."""
+    if len(items) > 3:
+        return f"{', '.join(items[:3])} and {len(items) - 3} more"
+    if len(items) == 1:
+        return items[0]
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def problem_text(problem: Problem) -> str:
+    """E.g. "two severities (7 and 9)" or "severity must be 1 to 10 (got 12)" (plain text)."""
+    got = listing([str(value) for value in problem.got])
+    if problem.trouble in _SEVERAL:
+        count = {2: "two", 3: "three"}.get(len(problem.got), str(len(problem.got)))
+        return f"{count} {_SEVERAL[problem.trouble]} ({got})"
+    return f"{_OUT_OF_RANGE[problem.trouble]} (got {got})"
+
+
+def bad_cramp_words(unknown: tuple[str, ...], problems: Sequence[Problem]) -> str:
     lines = []
     if unknown:
         lines.append(
             "I didn't understand: " + ", ".join(f"“{quote(word, 30)}”" for word in unknown)
         )
-    lines += [escape(problem) for problem in problems]
-    return "🤔 " + "\n".join(lines) + "\nNothing was saved.\n\n" + escape(accepted)
+    lines += [escape(problem_text(problem)) for problem in problems]
+    return "🤔 " + "\n".join(lines) + "\nNothing was saved.\n\n" + escape(ACCEPTED_HELP)
 
 
 def history(lines: list[str]) -> str:
     return "<b>Your last reports</b>\n" + "\n".join(lines)
+
+
+def history_line(local: datetime, summary: str) -> str:
+    return f"{local:%a %d %b %H:%M} · {summary}"
 
 
 def undo_question(summary: str, local: datetime) -> str:
@@ -449,18 +564,27 @@ PROFILE_TEXT = (
 )
 
 
-def flag_message(title: str, when: str, concern: str, action: str, disclaimer: str) -> str:
+def flag_message(rule_id: int, reports: Sequence[datetime]) -> str:
+    """A warning, with the local times of the reports that raised it."""
+    dates = [f"{local:%a %d %b %H:%M}" for local in reports[:5]]
+    more = f" and {len(reports) - 5} more" if len(reports) > 5 else ""
+    when = ", ".join(dates) + more if dates else "recent weeks"
     return (
-        f"🚩 <b>{escape(title)}</b>\n"
+        f"🚩 <b>{escape(RULE_TITLES[rule_id])}</b>\n"
         f"What I noticed: your reports of {escape(when)}.\n"
-        f"Why it matters: it can point to {escape(concern)}.\n"
-        f"What the guidance says: {escape(action)}\n"
-        f"<i>{escape(disclaimer)}</i>"
+        f"Why it matters: it can point to {escape(RULE_CONCERNS[rule_id])}.\n"
+        f"What the guidance says: {escape(RULE_ACTIONS[rule_id])}\n"
+        f"<i>{escape(FLAG_DISCLAIMER)}</i>"
     )
 
 
 def flags_list(lines: list[str]) -> str:
     return "<b>Warnings from your reports</b>\n" + "\n".join(lines)
+
+
+def flags_line(local: datetime, rule_id: int, *, urgent: bool, new: bool) -> str:
+    mark = " · new" if new else ""
+    return f"{'🚨' if urgent else '🚩'} {local:%a %d %b}: {RULE_TITLES[rule_id]}{mark}"
 
 
 NO_FLAGS = "No warnings so far. I'll tell you if your reports show a pattern worth a doctor's look."
@@ -469,6 +593,11 @@ FLAG_ACKNOWLEDGED = "Noted."
 
 # --- Weekly summary, export, forget -------------------------------------------------
 
+# /export's CSV: one column per field of any record.
+CSV_HEADER = (
+    "record", "time", "day", "kind", "places", "severity", "duration", "duration_seconds",
+    "context", "symptoms", "source", "response", "rule", "level", "acknowledged",
+)  # fmt: skip
 CHART_CAPTION = "Daily cramps (bars) and cups of water (line), with your goal (dashed)."
 SUMMARY_USAGE = "Send /summary for this week so far, or /summary last for the previous week."
 EXPORT_READY = (
@@ -489,3 +618,94 @@ def choose_summary(weekday: int, at: str) -> str:
         f"📊 Your weekly summary comes on {WEEKDAY_NAMES[weekday]} at {at}. "
         "Tap a day or a time to change it."
     )
+
+
+# --- Button labels ------------------------------------------------------------------------
+
+MENU_PLACEHOLDER = "Tap a button or type /help"
+BACK = "« Back"
+SKIP_SETUP = "Skip the rest: use defaults"
+SETUP_FINISHED = "Done ✓"
+ZONE_LABELS = {
+    "Europe/London": "London",
+    "Europe/Berlin": "Berlin / Paris",
+    "Europe/Moscow": "Moscow",
+    "America/New_York": "New York",
+    "America/Chicago": "Chicago",
+    "America/Los_Angeles": "Los Angeles",
+    "Asia/Kolkata": "India",
+    "Asia/Tokyo": "Tokyo",
+    "Australia/Sydney": "Sydney",
+    "UTC": "UTC",
+}
+SETTINGS_TIMEZONE = "🌍 Time zone"
+SETTINGS_REMINDERS = "🔔 Reminders"
+SETTINGS_WAKE = "☀️ Wake-up"
+SETTINGS_BED = "🌙 Bedtime"
+SETTINGS_SUMMARY = "📊 Weekly summary"
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+HOT_DAY = "🔥 Hot day / exercise"
+DRANK = "💧 Drank a cup"
+SKIP = "Skip"
+MOVED = "🚶 Moved"
+STRETCH_DONE = "✅ Done"
+NO_MORE_TIPS = "No more tips"
+UNDO = "↩️ Undo"
+RESUME = "▶️ Resume"
+PAUSE = "⏸ Pause"
+MOVEMENT_DAYS = "🗓 Movement days"
+STRETCH_TIMING = "⏱ Stretch timing"
+PAUSE_LABELS = {
+    PauseChoice.HOUR: "1 hour",
+    PauseChoice.TODAY: "Rest of today",
+    PauseChoice.MORNING: "Until tomorrow morning",
+    PauseChoice.WEEK: "1 week",
+}
+NEXT = "Next ›"
+SKIP_STEP = "Skip ›"
+SAVE = "💾 Save"
+SAVE_WITHOUT_EXTRAS = "None of these: save"
+CANCEL = "✖ Cancel"
+CONFIRM_UNDO = "Yes, remove it"
+WEIGHT_LOSS = "Unexplained weight loss"
+GOT_IT = "✓ Got it"
+DELETE_EVERYTHING = "Delete everything"
+KEEP_DATA = "Keep my data"
+
+
+def keep(current: str) -> str:
+    return f"Keep {current}"
+
+
+def use_zone(zone: str) -> str:
+    return f"Use {zone}"
+
+
+def snooze(minutes: int) -> str:
+    return f"Snooze {minutes} min"
+
+
+def lead_choice(minutes: int, current: bool) -> str:
+    return f"{'• ' if current else ''}{minutes} min"
+
+
+def got_it(title: str) -> str:
+    return f"✓ Got it: {title}"
+
+
+def tick(on: bool, label: str) -> str:
+    """A button that shows a choice: "✅ Calf" when chosen."""
+    return f"✅ {label}" if on else label
+
+
+def switch(on: bool, label: str) -> str:
+    """A button that switches something: "✅ Hydration" or "⬜ Hydration"."""
+    return f"{'✅' if on else '⬜'} {label}"
+
+
+# --- Operators ----------------------------------------------------------------------------
+
+
+def admin_error(update_id: int | None, summary: str) -> str:
+    """To ADMIN_USER_IDS when an update fails; `summary` is already escaped and redacted."""
+    return f"⚠️ Error handling update {update_id}:\n<code>{summary}</code>"
