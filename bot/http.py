@@ -2,7 +2,7 @@
 
 PTB's default transport (httpx) spent most of a reminder burst's CPU in its connection
 pool, whose bookkeeping grows with pool size and queue length; aiohttp's client sends
-the same requests at several times the rate (see README, Benchmarks). Long polling uses
+the same requests at several times the rate (measured with bench scenario 1). Long polling uses
 an instance of its own with one connection: it is one request at a time.
 """
 

@@ -1,12 +1,13 @@
 """Settings, one class per concern, read from the environment and `.env`."""
 
 import re
-from typing import Annotated
+from typing import Annotated, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode
 
+from core.env_settings import EnvSettings
 from db.database_settings import DatabaseSettings
 
 # Digits (the bot id), a colon, then the secret part. Never echo a rejected value.
@@ -14,10 +15,8 @@ _TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,100}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
-class TelegramSettings(BaseSettings):
+class TelegramSettings(EnvSettings, env_prefix="TELEGRAM_"):
     """How to reach the Bot API."""
-
-    model_config = SettingsConfigDict(env_prefix="TELEGRAM_", env_file=".env", extra="ignore")
 
     bot_token: SecretStr = Field(description="Token from @BotFather.")
     api_base_url: str = Field(
@@ -44,10 +43,8 @@ class TelegramSettings(BaseSettings):
         return value
 
 
-class AppSettings(BaseSettings):
+class AppSettings(EnvSettings):
     """Logging and operators."""
-
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING, ERROR or CRITICAL.")
     admin_user_ids: Annotated[tuple[int, ...], NoDecode] = Field(
@@ -73,10 +70,8 @@ class AppSettings(BaseSettings):
         return value
 
 
-class SendingSettings(BaseSettings):
+class SendingSettings(EnvSettings, env_prefix="SEND_"):
     """The send budget shared by replies and reminders (Telegram's flood limits)."""
-
-    model_config = SettingsConfigDict(env_prefix="SEND_", env_file=".env", extra="ignore")
 
     max_per_second: float = Field(
         default=30.0,
@@ -96,10 +91,8 @@ class SendingSettings(BaseSettings):
         return self.max_per_second / self.instances if self.max_per_second else None
 
 
-class DispatchSettings(BaseSettings):
+class DispatchSettings(EnvSettings, env_prefix="DISPATCH_"):
     """How the reminder dispatcher works through due slots."""
-
-    model_config = SettingsConfigDict(env_prefix="DISPATCH_", env_file=".env", extra="ignore")
 
     interval_seconds: float = Field(
         default=5.0, gt=0, description="How often the JobQueue wakes the dispatcher."
@@ -114,10 +107,8 @@ class DispatchSettings(BaseSettings):
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 
 
-class ServerSettings(BaseSettings):
+class ServerSettings(EnvSettings):
     """Webhook mode and the HTTP listener (webhook and /healthz)."""
-
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     webhook_url: str = Field(
         default="",
@@ -229,26 +220,24 @@ def _describe(error: ValidationError, prefix: str) -> str:
     return "; ".join(parts)
 
 
+S = TypeVar("S", bound=EnvSettings)
+
+
+def _load(kind: type[S]) -> S:
+    try:
+        return kind()
+    except ValidationError as error:
+        raise ConfigError(_describe(error, kind.model_config.get("env_prefix") or "")) from None
+
+
 def load_settings() -> Settings:
-    """Read every setting; raise ConfigError with one clear line if any is wrong."""
-    try:
-        telegram = TelegramSettings()  # type: ignore[call-arg]
-    except ValidationError as error:
-        raise ConfigError(_describe(error, "TELEGRAM_")) from None
-    try:
-        database, app = DatabaseSettings(), AppSettings()
-    except ValidationError as error:
-        raise ConfigError(_describe(error, "")) from None
-    try:
-        sending = SendingSettings()
-    except ValidationError as error:
-        raise ConfigError(_describe(error, "SEND_")) from None
-    try:
-        dispatch = DispatchSettings()
-    except ValidationError as error:
-        raise ConfigError(_describe(error, "DISPATCH_")) from None
-    try:
-        server = ServerSettings()
-    except ValidationError as error:
-        raise ConfigError(_describe(error, "")) from None
-    return Settings(telegram, database, app, sending, dispatch, server)
+    """Read every setting; raise ConfigError with one clear line if any is wrong (the
+    token first: without it nothing else matters)."""
+    return Settings(
+        telegram=_load(TelegramSettings),
+        database=_load(DatabaseSettings),
+        app=_load(AppSettings),
+        sending=_load(SendingSettings),
+        dispatch=_load(DispatchSettings),
+        server=_load(ServerSettings),
+    )

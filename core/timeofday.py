@@ -10,6 +10,7 @@ _TIME_RE = re.compile(
     re.IGNORECASE,
 )
 
+
 def parse_clock_time(text: str) -> time | None:
     """Parse a wall-clock time as a person types it; None when it is not a valid time."""
     match = _TIME_RE.match(text)

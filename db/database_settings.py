@@ -3,15 +3,14 @@
 from pathlib import Path
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.env_settings import EnvSettings
 
 SQLITE_FILE_NAME = "cramp_coach.sqlite3"
 
 
-class DatabaseSettings(BaseSettings):
+class DatabaseSettings(EnvSettings):
     """Database location; SQLite in DATA_DIR unless DATABASE_URL says otherwise."""
-
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     database_url: str | None = Field(
         default=None,

@@ -48,9 +48,9 @@ class User(Base):
     movement_days: Mapped[int] = mapped_column(SmallInteger, default=0b1111111)
     stretch_lead_minutes: Mapped[int] = mapped_column(SmallInteger, default=30)
     tips_on: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Reminder kinds switched off, a bit per kind in scheduler.planning.KINDS order, for
+    # Reminder kinds switched on, a bit per kind in scheduler.planning.KINDS order, for
     # kinds added after the four with columns of their own (see scheduler.schedules.is_on).
-    reminders_off: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    reminders_on: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # /profile, as bit sets of core.diary.Condition and Medication.
     conditions: Mapped[int] = mapped_column(Integer, default=0)

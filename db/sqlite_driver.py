@@ -4,7 +4,7 @@ aiosqlite runs each sqlite3 call on a thread of its own, and SQLAlchemy's adapte
 four such calls per statement (open a cursor, execute, fetch, close). Each is a hand-off
 to that thread and back through the event loop, which costs more than the statement:
 a primary-key SELECT took 400 µs of CPU through SQLAlchemy against 80 µs through
-aiosqlite's own execute_fetchall (README, Benchmarks, note 4). Every SQLite write takes the
+aiosqlite's own execute_fetchall (py-spy, bench scenario 4). Every SQLite write takes the
 one write lock, so that time is also the time all other writers wait.
 
 The cursor here does all four in one call on the thread. Everything else (the pool,

@@ -242,7 +242,7 @@ class KindPlan:
 
 
 # Every kind, in the order /reminders lists them. Append only: a kind's position is its
-# bit in users.reminders_off.
+# bit in users.reminders_on.
 KINDS: dict[Kind, KindPlan] = {
     Kind.HYDRATION: KindPlan("h", timedelta(minutes=10), hydration_slots),
     Kind.MOVEMENT: KindPlan("m", timedelta(minutes=10), lambda p, d, _: movement_slots(p, d)),

@@ -34,7 +34,7 @@ _SCHEDULE_INPUTS = (
     "movement_on",
     "stretch_on",
     "tips_on",
-    "reminders_off",
+    "reminders_on",
     "movement_days",
     "stretch_lead_minutes",
     "is_active",
@@ -57,8 +57,9 @@ def prefs_of(user: User) -> Prefs:
     )
 
 
-# The first four kinds keep the columns they were born with; a kind added later is
-# switched by its bit in users.reminders_off, so it needs no migration.
+# The first four kinds keep the columns they were born with. A kind added later is
+# switched by its bit in users.reminders_on, so it needs no migration, and starts off:
+# nobody gets a new daily message they did not ask for (/reminders switches it on).
 _SWITCH_COLUMNS = {
     Kind.HYDRATION: "hydration_on",
     Kind.MOVEMENT: "movement_on",
@@ -67,7 +68,7 @@ _SWITCH_COLUMNS = {
 }
 
 
-def _off_bit(kind: Kind) -> int:
+def _bit(kind: Kind) -> int:
     return 1 << list(KINDS).index(kind)
 
 
@@ -78,7 +79,7 @@ def is_on(user: User, kind: Kind) -> bool:
     column = _SWITCH_COLUMNS.get(kind)
     if column is not None:
         return bool(getattr(user, column))
-    return not user.reminders_off & _off_bit(kind)
+    return bool(user.reminders_on & _bit(kind))
 
 
 def switch(user: User, kind: Kind, on: bool) -> None:
@@ -87,9 +88,9 @@ def switch(user: User, kind: Kind, on: bool) -> None:
     if column is not None:
         setattr(user, column, on)
     elif on:
-        user.reminders_off &= ~_off_bit(kind)
+        user.reminders_on |= _bit(kind)
     else:
-        user.reminders_off |= _off_bit(kind)
+        user.reminders_on &= ~_bit(kind)
 
 
 def wanted_kinds(user: User) -> set[Kind]:

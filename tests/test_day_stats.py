@@ -397,7 +397,7 @@ def _downgrade(connection: Connection, revision: str) -> None:
 
 
 # Columns users gained after 0004: the schema this test starts from has none of them.
-LATER_USER_COLUMNS = {"reminders_off"}
+LATER_USER_COLUMNS = {"reminders_on"}
 
 
 def users_as_of_0004() -> TableClause:

@@ -43,7 +43,7 @@ RULE_TITLES = {
     12: "Frequent or severe cramps",
     13: "Twitches that persist or spread, with weakness",
 }
-# What each rule watches, as the README's table says it.
+# What each rule watches, in plain words (the README's table).
 RULE_WATCHES = {
     1: "a report lasting more than 10 minutes, in the last 7 days",
     2: "3 or more night-time reports in 7 days",

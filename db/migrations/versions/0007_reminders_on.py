@@ -1,4 +1,4 @@
-"""users.reminders_off: on/off switches of reminder kinds added after the first four.
+"""users.reminders_on: the reminder kinds added after the first four that a user switched on.
 
 Revision ID: 0007
 Revises: 0006
@@ -19,10 +19,10 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("users") as batch:
         batch.add_column(
-            sa.Column("reminders_off", sa.Integer(), server_default="0", nullable=False)
+            sa.Column("reminders_on", sa.Integer(), server_default="0", nullable=False)
         )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("users") as batch:
-        batch.drop_column("reminders_off")
+        batch.drop_column("reminders_on")
