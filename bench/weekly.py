@@ -8,7 +8,8 @@ from typing import Any
 from bench.common import Row, fresh_database
 from bench.seed import seed_weeks
 from bot.documents import week_chart_png
-from core.weekly import daily_series, insights, nudge, period, summary_text, totals
+from bot.texts.weekly_message import insight_text, nudge_text, summary_text
+from core.weekly import daily_series, insights, nudge, period, totals
 from db.session import create_engine
 from db.stats import sweep_day_records
 
@@ -34,8 +35,9 @@ async def weekly_stats(url: str, users: int) -> dict[str, float]:
             previous = totals(days, start - timedelta(days=7), start - timedelta(days=1))
             stats_seconds += time.perf_counter() - clock
             clock = time.perf_counter()
-            found = insights(days, today - timedelta(days=1))
-            summary_text(this, previous, days, [], found, nudge(this, days), "Your week")
+            found = [insight_text(i) for i in insights(days, today - timedelta(days=1))]
+            tip = nudge_text(nudge(this, days))
+            summary_text(this, previous, days, [], found, tip, "Your week")
             text_seconds += time.perf_counter() - clock
             if len(sample) < 50:
                 sample.append(days)

@@ -1,5 +1,7 @@
 """Rendered documents: the weekly chart PNG and the PDF report for a doctor.
 
+Layout and drawing only: what they say comes from bot.texts.doctor_report.
+
 Pure and synchronous: no Telegram, no database, no network. Charts use matplotlib's
 object-oriented API on the Agg canvas (no pyplot, no global state), so callers can run
 them in a worker thread (`asyncio.to_thread`). The PDF uses fpdf2's core Helvetica font,
@@ -23,6 +25,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from bot.texts import doctor_report as words
 from core.weekly import DayRecord
 
 CHART_WIDTH_PX = 800
@@ -32,26 +35,6 @@ CHART_DPI = 100
 CRAMP_COLOR = "#d9534f"
 CUPS_COLOR = "#1f6fb4"
 GOAL_COLOR = "#3a9d5d"
-
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-DISCLAIMER = (
-    "Kept by the patient with the Cramp Coach Telegram bot; self-reported, not a diagnosis."
-)
-
-# Our own questions, drawn from the seed articles' "when to seek help" advice.
-QUESTIONS = (
-    "Would blood tests for electrolytes (potassium, magnesium, calcium, sodium) make sense?",
-    "Could any of my current medicines (for example diuretics, statins or asthma "
-    "medication) cause the cramps, and could the timing or dose be changed?",
-    "Should my circulation be checked, for example for peripheral artery disease?",
-    "Could a trapped nerve in the spine (herniated disc, spinal stenosis) play a part, "
-    "and should it be checked?",
-    "If swelling, redness or warmth appears in the area, what should I do and how "
-    "quickly (possible deep vein thrombosis)?",
-    "If weakness appears or the spasms spread to other muscles, do I need a neurology referral?",
-)
 
 
 @dataclass(frozen=True)
@@ -185,17 +168,6 @@ def _chart_text(text: str) -> str:
     return re.sub(r"\s{2,}", " ", "".join(kept)).strip()
 
 
-def _day_label(day: date) -> str:
-    """'Mon 16'."""
-    return f"{_WEEKDAYS[day.weekday()]} {day.day}"
-
-
-def _date_label(day: date, year: bool = False) -> str:
-    """'16 Nov' (or '16 Nov 2026'), independent of the process locale."""
-    label = f"{day.day} {_MONTHS[day.month - 1]}"
-    return f"{label} {day.year}" if year else label
-
-
 # --- charts -------------------------------------------------------------------------------
 
 
@@ -221,7 +193,7 @@ def _no_data(fig: Figure, title: str) -> bytes:
     ax = fig.add_subplot()
     ax.set_axis_off()
     ax.set_title(_chart_text(title), fontsize=15, parse_math=False)
-    ax.text(0.5, 0.5, "No data yet", ha="center", va="center", fontsize=14, color="grey")
+    ax.text(0.5, 0.5, words.NO_DATA, ha="center", va="center", fontsize=14, color="grey")
     return _png(fig)
 
 
@@ -234,7 +206,7 @@ def _style_axes(left: Axes, right: Axes, cramps_top: float, cups_top: float) -> 
     right.set_ylim(0, max(1.0, cups_top) * 1.2)
     left.yaxis.set_major_locator(MaxNLocator(integer=True))
     right.yaxis.set_major_locator(MaxNLocator(integer=True))
-    left.set_ylabel("Cramps", color=CRAMP_COLOR, fontsize=12)
+    left.set_ylabel(words.CRAMPS, color=CRAMP_COLOR, fontsize=12)
     left.tick_params(axis="y", colors=CRAMP_COLOR, labelsize=11)
     left.tick_params(axis="x", labelsize=11)
     right.tick_params(axis="y", colors=CUPS_COLOR, labelsize=11)
@@ -257,25 +229,25 @@ def week_chart_png(days: Sequence[DayRecord], title: str) -> bytes:
 
     ax = fig.add_subplot()
     ax2 = ax.twinx()
-    bars = ax.bar(xs, cramps, width=0.6, color=CRAMP_COLOR, alpha=0.85, label="Cramps")
+    bars = ax.bar(xs, cramps, width=0.6, color=CRAMP_COLOR, alpha=0.85, label=words.CRAMPS)
     if n <= 31:
         ax.bar_label(bars, labels=[str(c) if c else "" for c in cramps], fontsize=10)
     marker_size = 7 if n <= 14 else 4 if n <= 31 else 2.5
-    ax2.plot(xs, cups, color=CUPS_COLOR, marker="o", markersize=marker_size, lw=2, label="Cups")
+    ax2.plot(xs, cups, color=CUPS_COLOR, marker="o", markersize=marker_size, lw=2, label=words.CUPS)
     edges = [x - 0.5 for x in range(n + 1)]
-    goal_label = f"Goal ({goals[0]} cups)" if len(set(goals)) == 1 else "Goal (cups)"
+    goal_label = words.GOAL.format(goal=goals[0]) if len(set(goals)) == 1 else words.GOAL_CHANGED
     ax2.stairs(goals, edges, baseline=None, color=GOAL_COLOR, ls="--", lw=1.8, label=goal_label)
     ax.set_xlim(-0.6, n - 0.4)
 
     if n <= 14:
-        ticks, labels = xs, [_day_label(d.day) for d in days]
+        ticks, labels = xs, [words.day_label(d.day) for d in days]
     else:  # label Mondays, every week or every few weeks
         weeks_step = _label_step(n, 7 * 10)
         mondays = [i for i, d in enumerate(days) if d.day.weekday() == 0]
         ticks = mondays[::weeks_step] or xs[:: _label_step(n, 10)]
-        labels = [_date_label(days[i].day) for i in ticks]
+        labels = [words.date_label(days[i].day) for i in ticks]
     ax.set_xticks(ticks, labels)
-    ax2.set_ylabel("Cups of water", color=CUPS_COLOR, fontsize=12)
+    ax2.set_ylabel(words.CUPS_AXIS, color=CUPS_COLOR, fontsize=12)
     _style_axes(ax, ax2, max(cramps), max(max(cups), max(goals)))
     ax.set_title(_chart_text(title), fontsize=15, parse_math=False)
 
@@ -304,25 +276,25 @@ def weekly_history_chart_png(weeks: Sequence[WeekPoint], title: str) -> bytes:
 
     ax = fig.add_subplot()
     ax2 = ax.twinx()
-    bars = ax.bar(xs, cramps, width=0.6, color=CRAMP_COLOR, alpha=0.85, label="Cramps per week")
+    bars = ax.bar(xs, cramps, width=0.6, color=CRAMP_COLOR, alpha=0.85, label=words.CRAMPS_PER_WEEK)
     if n <= 26:
         ax.bar_label(bars, labels=[str(c) if c else "" for c in cramps], fontsize=10)
     (line,) = ax2.plot(
-        xs, cups, color=CUPS_COLOR, marker="o", markersize=6, lw=2, label="Average cups per day"
+        xs, cups, color=CUPS_COLOR, marker="o", markersize=6, lw=2, label=words.AVERAGE_CUPS
     )
     ax.set_xlim(-0.6, n - 0.4)
     step = _label_step(n, 14)
     ticks = xs[::step]
-    ax.set_xticks(ticks, [_date_label(weeks[i].start) for i in ticks])
+    ax.set_xticks(ticks, [words.date_label(weeks[i].start) for i in ticks])
     if n > 8:
         ax.tick_params(axis="x", labelrotation=45)
-    ax.set_xlabel("Week starting", fontsize=12)
-    ax2.set_ylabel("Average cups per day", color=CUPS_COLOR, fontsize=12)
+    ax.set_xlabel(words.WEEK_STARTING, fontsize=12)
+    ax2.set_ylabel(words.AVERAGE_CUPS, color=CUPS_COLOR, fontsize=12)
     _style_axes(ax, ax2, max(cramps), max(cups))
     ax.set_title(_chart_text(title), fontsize=15, parse_math=False)
     fig.legend(
         handles=[bars, line],
-        labels=["Cramps per week", "Average cups per day"],
+        labels=[words.CRAMPS_PER_WEEK, words.AVERAGE_CUPS],
         loc="outside lower center",
         ncols=2,
         frameon=False,
@@ -348,9 +320,7 @@ class _ReportPDF(FPDF):
         self.set_y(-12)
         self.set_font(_FONT, size=8)
         self.set_text_color(*_GREY)
-        self.cell(
-            0, 5, f"Cramp Coach - self-reported, not a diagnosis - page {self.page_no()}/{{nb}}"
-        )
+        self.cell(0, 5, words.FOOTER.format(page=self.page_no(), pages=self.str_alias_nb_pages))
 
 
 def _line(pdf: FPDF, text: str, size: float = 11, style: str = "", height: float = 5.5) -> None:
@@ -382,10 +352,10 @@ def _weeks_table(pdf: FPDF, weeks: Sequence[WeekPoint]) -> None:
         borders_layout=TableBordersLayout.HORIZONTAL_LINES,
         headings_style=FontFace(emphasis="BOLD"),
     ) as table:
-        table.row(["Week starting", "Cramps", "Average cups/day"])
+        table.row(list(words.WEEKS_COLUMNS))
         for week in weeks:
             table.row(
-                [_date_label(week.start, year=True), str(week.cramps), f"{week.avg_cups:.1f}"]
+                [words.date_label(week.start, year=True), str(week.cramps), f"{week.avg_cups:.1f}"]
             )
 
 
@@ -395,22 +365,22 @@ def _render(
     pdf = _ReportPDF(orientation="P", unit="mm", format="A4")
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(auto=True, margin=16)
-    pdf.set_title("Cramp Coach report")
-    pdf.set_creator("Cramp Coach")
+    pdf.set_title(words.DOCUMENT_TITLE)
+    pdf.set_creator(words.APP_NAME)
     pdf.add_page()
 
     name = pdf_text(report.name)
-    _line(pdf, f"Cramp Coach report for {name}" if name else "Cramp Coach report", 20, "B", 10)
+    _line(pdf, words.TITLE_FOR.format(name=name) if name else words.DOCUMENT_TITLE, 20, "B", 10)
     pdf.ln(1)
-    _line(pdf, f"Period: {report.period}")
-    _line(pdf, f"Generated: {report.generated}")
-    _line(pdf, f"Reports in this period: {report.total_reports}")
+    _line(pdf, words.PERIOD.format(period=report.period))
+    _line(pdf, words.GENERATED.format(generated=report.generated))
+    _line(pdf, words.REPORTS.format(count=report.total_reports))
     pdf.ln(1)
     pdf.set_text_color(*_GREY)
-    _line(pdf, DISCLAIMER, size=10, style="I")
+    _line(pdf, words.DISCLAIMER, size=10, style="I")
     pdf.set_text_color(*_BLACK)
 
-    _heading(pdf, "Cramps by week")
+    _heading(pdf, words.WEEKS_HEADING)
     if report.weeks:
         _weeks_table(pdf, report.weeks)
         pdf.ln(3)
@@ -418,47 +388,49 @@ def _render(
         height = width * CHART_HEIGHT_PX / CHART_WIDTH_PX
         pdf.image(BytesIO(chart), x=pdf.l_margin, w=width, h=height)
     else:
-        _line(pdf, "No data for this period.", size=10)
+        _line(pdf, words.NO_WEEKS, size=10)
 
-    _heading(pdf, "Warnings raised")
+    _heading(pdf, words.FLAGS_HEADING)
     if report.flags:
         shown = report.flags[-max_flags:]
         if len(shown) < len(report.flags):
-            _line(pdf, f"{len(report.flags) - len(shown)} earlier warnings not shown.", size=9)
+            _line(pdf, words.EARLIER_FLAGS.format(count=len(report.flags) - len(shown)), size=9)
         for flag in shown:
-            _line(pdf, f"{flag.raised} - {flag.title} ({flag.level})", size=10, style="B")
+            heading = words.FLAG.format(raised=flag.raised, title=flag.title, level=flag.level)
+            _line(pdf, heading, size=10, style="B")
             if flag.advice:
                 _line(pdf, flag.advice, size=10, height=5)
             for summary in flag.reports[:max_triggers]:
                 _bullet(pdf, summary, size=9)
             if len(flag.reports) > max_triggers:
-                _bullet(pdf, f"and {len(flag.reports) - max_triggers} more", size=9)
+                _bullet(pdf, words.MORE_TRIGGERS.format(count=len(flag.reports) - max_triggers), 9)
             pdf.ln(1.5)
     else:
-        _line(pdf, "None.", size=10)
+        _line(pdf, words.NO_FLAGS, size=10)
 
-    _heading(pdf, "Conditions and medications")
+    _heading(pdf, words.PROFILE_HEADING)
     items = [*report.conditions, *report.medications]
     if report.weight_loss:
-        items.append("Unexplained weight loss alongside the cramps")
+        items.append(words.WEIGHT_LOSS)
     if items:
         for item in items:
             _bullet(pdf, item, indent=0)
     else:
-        _line(pdf, "None recorded.", size=10)
+        _line(pdf, words.NO_PROFILE, size=10)
 
-    _heading(pdf, "Recent reports")
+    _heading(pdf, words.RECENT_HEADING)
     if report.recent_reports:
         shown_reports = report.recent_reports[:max_recent]
         for summary in shown_reports:
             _bullet(pdf, summary, size=9, indent=0)
         if len(shown_reports) < len(report.recent_reports):
-            _line(pdf, f"... and {len(report.recent_reports) - len(shown_reports)} older.", 9)
+            older = len(report.recent_reports) - len(shown_reports)
+            _line(pdf, words.OLDER_REPORTS.format(count=older), 9)
     else:
-        _line(pdf, "No reports in this period.", size=10)
+        _line(pdf, words.NO_RECENT, size=10)
 
-    _heading(pdf, "Questions to raise")
-    for question in QUESTIONS:
+    _heading(pdf, words.QUESTIONS_HEADING)
+    for question in words.QUESTIONS:
         _bullet(pdf, question, indent=0)
     return pdf
 
@@ -467,7 +439,7 @@ def doctor_pdf(report: DoctorReport) -> bytes:
     """The report for a doctor as an A4 PDF of at most three pages."""
     chart = b""  # only drawn when there are weeks
     if report.weeks:
-        chart = weekly_history_chart_png(report.weeks, "Cramps and water by week")
+        chart = weekly_history_chart_png(report.weeks, words.HISTORY_CHART_TITLE)
     pdf = _render(report, chart, *_LIMITS[0])
     for limits in _LIMITS[1:]:
         if pdf.pages_count <= _MAX_PAGES:

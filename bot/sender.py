@@ -31,11 +31,11 @@ from telegram.error import (
 from telegram.ext import ExtBot
 from telegram.warnings import PTBUserWarning
 
-from bot import texts
 from bot.http import AMBIGUOUS_TIMEOUTS
 from bot.ratelimit import BACKGROUND, RateLimitArgs
 from bot.reminder_messages import Content, render
 from bot.summaries import Summary, chart_png
+from bot.texts.weekly_message import CHART_CAPTION
 from scheduler.dispatcher import Outgoing, Sender, SendResult
 from scheduler.planning import Kind
 
@@ -73,9 +73,7 @@ async def _send_chart(bot: ExtBot[RateLimitArgs], chat_id: int, summary: Summary
     try:
         png = await chart_png(summary)
         if png is not None:
-            await bot.send_photo(
-                chat_id, png, caption=texts.CHART_CAPTION, rate_limit_args=BACKGROUND
-            )
+            await bot.send_photo(chat_id, png, caption=CHART_CAPTION, rate_limit_args=BACKGROUND)
     except TelegramError as error:
         logger.warning("Summary chart for chat %s not sent: %s", chat_id, error)
 

@@ -8,16 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.weekly import (
-    DayRecord,
-    daily_series,
-    insights,
-    is_empty,
-    nudge,
-    period,
-    summary_text,
-    totals,
-)
+from bot.texts.weekly_message import insight_text, nudge_text, summary_text, summary_title
+from core.weekly import DayRecord, daily_series, insights, is_empty, nudge, period, totals
 from db.models import Flag, User
 from db.stats import day_records
 from scheduler.dispatcher import Outgoing, Preparer
@@ -77,11 +69,13 @@ async def build_summaries(
             {rule_id for rule_id, at in flags_by_user.get(user.id, [])
              if start <= day_of(prefs, at) <= end}
         )  # fmt: skip
-        title = f"📊 Your week, {start:%d %b} – {end:%d %b}"
+        title = summary_title(start, end)
         # Tonight is not over yet: insights look at finished days only.
         finished = today - timedelta(days=1)
         found = insights([d for d in days if d.day <= finished], finished)
-        text = summary_text(this, previous, days, rule_ids, found, nudge(this, days), title)
+        patterns = [insight_text(insight) for insight in found]
+        tip = nudge_text(nudge(this, days))
+        text = summary_text(this, previous, days, rule_ids, patterns, tip, title)
         chart = None if is_empty(this) else tuple(daily_series(days, start, end))
         summaries[user.id] = Summary(text, title, chart)
     return summaries

@@ -1,18 +1,16 @@
-"""Weekly summaries: per-day records in, statistics, insights and message text out.
+"""Weekly summaries: per-day records in; statistics, insights and the week's nudge out.
 
-Pure: no Telegram, no database. db.stats builds the DayRecords with SQL aggregation.
+Pure: no Telegram, no database, no words. db.stats builds the DayRecords with SQL
+aggregation; bot.texts.weekly_message says the results.
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 from fractions import Fraction
-from html import escape
-from typing import TypeVar
 
-from bot.texts.medical import FLAG_DISCLAIMER, RULE_ACTIONS, RULE_TITLES  # FIXME: moves
 from core.diary import Duration, Place, SpasmKind
-from core.redflags import Rule, rule
 
 
 @dataclass(slots=True)
@@ -203,15 +201,24 @@ MIN_POINTS = 25  # percentage points between the groups' rates
 LOW_CUPS = 5  # "fewer than 5 cups" is a low-water day
 MIN_MOVEMENT_SENT = 3  # reminders a day needs before "answered most of them" means much
 
-PATTERN_NOTE = "These are patterns in your own diary, not proof of cause."
+
+class InsightKind(StrEnum):
+    """Which outcome an insight counts, in which two groups of days ("with" vs "without")."""
+
+    STRETCH = "stretch"  # night cramps: nights after an evening stretch vs without
+    WATER = "water"  # days under LOW_CUPS: days with a cramp vs without
+    MOVEMENT = "movement"  # cramp days: days with most movement reminders acted on vs not
 
 
 @dataclass(frozen=True)
 class Insight:
-    """A clear difference in the user's own data, stated with its counts."""
+    """A clear difference in the user's own data: its kind and both groups' counts."""
 
-    text: str  # plain text
-    kind: str  # "stretch" | "water" | "movement"
+    kind: InsightKind
+    hits_with: int  # days (or nights) of the "with" group that had the outcome
+    days_with: int
+    hits_without: int
+    days_without: int
 
 
 def _clear(hits_a: int, n_a: int, hits_b: int, n_b: int) -> bool:
@@ -220,10 +227,7 @@ def _clear(hits_a: int, n_a: int, hits_b: int, n_b: int) -> bool:
 
 
 def _compare(
-    kind: str,
-    group_a: Sequence[bool],
-    group_b: Sequence[bool],
-    text: Callable[[int, int, int, int], str],
+    kind: InsightKind, group_a: Sequence[bool], group_b: Sequence[bool]
 ) -> tuple[Fraction, Insight] | None:
     """The insight and its size, if both groups are big enough and the gap clear.
 
@@ -235,7 +239,7 @@ def _compare(
     if not _clear(hits_a, n_a, hits_b, n_b):
         return None
     gap = abs(Fraction(hits_a, n_a) - Fraction(hits_b, n_b))
-    return gap, Insight(text(hits_a, n_a, hits_b, n_b), kind)
+    return gap, Insight(kind, hits_a, n_a, hits_b, n_b)
 
 
 def _stretch_insight(days: Sequence[DayRecord]) -> tuple[Fraction, Insight] | None:
@@ -248,12 +252,9 @@ def _stretch_insight(days: Sequence[DayRecord]) -> tuple[Fraction, Insight] | No
     """
     nights = [d for d in days if _has_data(d)]
     return _compare(
-        "stretch",
+        InsightKind.STRETCH,
         [d.night_cramps > 0 for d in nights if d.stretch_done],
         [d.night_cramps > 0 for d in nights if not d.stretch_done],
-        lambda a, n, b, m: (
-            f"Night cramps after an evening stretch: {a} of {n} nights; without: {b} of {m}."
-        ),
     )
 
 
@@ -266,13 +267,9 @@ def _water_insight(days: Sequence[DayRecord]) -> tuple[Fraction, Insight] | None
     """
     logged = [d for d in days if d.cups > 0]
     return _compare(
-        "water",
+        InsightKind.WATER,
         [d.cups < LOW_CUPS for d in logged if d.cramps > 0],
         [d.cups < LOW_CUPS for d in logged if d.cramps == 0],
-        lambda a, n, b, m: (
-            f"Days with a cramp that had fewer than {LOW_CUPS} cups: {a} of {n}; "
-            f"days without a cramp: {b} of {m}."
-        ),
     )
 
 
@@ -284,13 +281,9 @@ def _movement_insight(days: Sequence[DayRecord]) -> tuple[Fraction, Insight] | N
     """
     judged = [d for d in days if d.movement_sent >= MIN_MOVEMENT_SENT]
     return _compare(
-        "movement",
+        InsightKind.MOVEMENT,
         [d.cramps > 0 for d in judged if 2 * d.movement_done > d.movement_sent],
         [d.cramps > 0 for d in judged if 2 * d.movement_done <= d.movement_sent],
-        lambda a, n, b, m: (
-            f"Days with a cramp: {a} of {n} when you moved for most reminders; "
-            f"{b} of {m} when you didn't."
-        ),
     )
 
 
@@ -313,43 +306,22 @@ def insights(history: Sequence[DayRecord], today: date, limit: int = 2) -> list[
 
 # --- Nudge -----------------------------------------------------------------------------
 
-# Each line restates an item of seed 000's Daily Prevention Checklist.
-NUDGE_WATER = (
-    "💧 Most of your cramp days fell short of your water goal. Sip through the day: "
-    "at least 8 cups, more in heat or after exercise."
-)
-NUDGE_STRETCH_NIGHTS = (
-    "🧘 Night cramps, and few evenings with a stretch. Two minutes of calf, hamstring and "
-    "thigh stretches before bed may spare you some; /stretch shows how."
-)
-NUDGE_STRETCH = (
-    "🧘 The bedtime stretch happened on few evenings. Two minutes of calf, hamstring and "
-    "thigh stretches before bed can spare you a night cramp; /stretch shows how."
-)
-NUDGE_MOVEMENT = (
-    "🚶 Most movement reminders went by without a move. Standing up and moving every hour "
-    "keeps blood flowing to your muscles."
-)
-NUDGE_NIGHT = (
-    "🌙 Night cramps even with your evening stretches: keep them up, and stretch after "
-    "workouts too."
-)
-NUDGE_FOOTWEAR = (
-    "👟 Cramps in your calves or feet? Supportive footwear eases the load on them, "
-    "especially if you're on your feet all day."
-)
-NUDGE_MAGNESIUM = (
-    "🥑 Magnesium matters for muscles: almonds, avocados and dark leafy greens are easy "
-    "ways to get more."
-)
-NUDGE_POTASSIUM = (
-    "🍌 Potassium helps nerves and muscles talk: bananas, spinach and sweet potatoes are "
-    "rich in it."
-)
+
+class Nudge(StrEnum):
+    """The one prevention tip a week calls for (bot.texts.weekly_message words each)."""
+
+    WATER = "water"
+    STRETCH_NIGHTS = "stretch_nights"  # few evening stretches, and night cramps
+    STRETCH = "stretch"  # few evening stretches
+    MOVEMENT = "movement"
+    NIGHT = "night"  # night cramps even with the evening stretches
+    FOOTWEAR = "footwear"
+    MAGNESIUM = "magnesium"
+    POTASSIUM = "potassium"
 
 
-def nudge(this: WeekTotals, days: Sequence[DayRecord]) -> str:
-    """One checklist line that fits the week (plain text); the first match wins.
+def nudge(this: WeekTotals, days: Sequence[DayRecord]) -> Nudge:
+    """The tip that fits the week; the first match wins.
 
     Water low on most cramp days, then few evening stretches, then most movement
     reminders unanswered, then night cramps anyway, then a food or footwear tip.
@@ -359,255 +331,18 @@ def nudge(this: WeekTotals, days: Sequence[DayRecord]) -> str:
     # Without a single cup logged we cannot tell low water from unlogged water.
     logs_water = any(d.cups > 0 for d in week)
     if logs_water and 2 * sum(not _goal_met(d) for d in cramp_days) > len(cramp_days):
-        return NUDGE_WATER
+        return Nudge.WATER
     if 2 * this.stretch_nights < this.days_passed:
-        return NUDGE_STRETCH_NIGHTS if this.night_cramps > 0 else NUDGE_STRETCH
+        return Nudge.STRETCH_NIGHTS if this.night_cramps > 0 else Nudge.STRETCH
     if this.movement_sent >= MIN_MOVEMENT_SENT and 2 * this.movement_done < this.movement_sent:
-        return NUDGE_MOVEMENT
+        return Nudge.MOVEMENT
     if this.night_cramps > 0:
-        return NUDGE_NIGHT
+        return Nudge.NIGHT
     if this.by_place.get(Place.CALF, 0) > 0 or this.by_place.get(Place.FOOT, 0) > 0:
-        return NUDGE_FOOTWEAR
+        return Nudge.FOOTWEAR
     # Alternate week by week so a quiet stretch of weeks does not repeat one tip.
-    return NUDGE_MAGNESIUM if this.start.toordinal() // 7 % 2 == 0 else NUDGE_POTASSIUM
+    return Nudge.MAGNESIUM if this.start.toordinal() // 7 % 2 == 0 else Nudge.POTASSIUM
 
 
 def _last_day(this: WeekTotals) -> date:
     return this.start + timedelta(days=this.days_passed - 1)
-
-
-# --- Message ---------------------------------------------------------------------------
-
-MAX_SUMMARY_CHARS = 3500
-_MAX_INSIGHTS = 3
-_PLACE_WORDS = {
-    Place.CALF: "calf",
-    Place.FOOT: "foot / toes",
-    Place.HAMSTRING: "hamstring",
-    Place.QUADRICEPS: "thigh (front)",
-    Place.BACK: "back",
-    Place.NECK: "neck",
-    Place.ARM: "hand / arm",
-    Place.ABDOMEN: "abdomen",
-    Place.OTHER: "other",
-}
-_KIND_WORDS = {
-    SpasmKind.CRAMP: "cramp",
-    SpasmKind.TWITCH: "twitch",
-    SpasmKind.STIFFNESS: "stiffness",
-}
-_DURATION_WORDS = {
-    Duration.UNDER_1_MIN: "under 1 min",
-    Duration.MIN_1_TO_10: "1–10 min",
-    Duration.OVER_10_MIN: "over 10 min",
-    Duration.STILL_GOING: "still going when reported",
-}
-_DAY_LETTERS = "MTWTFSS"
-_NOTHING_LOGGED = (
-    "Nothing logged this week{so_far}, and that's okay. Whenever a cramp strikes or you "
-    "drink a cup, a quick tap keeps your diary going, and next week's summary will have "
-    "more to show."
-)
-_K = TypeVar("_K", Place, SpasmKind)
-
-
-def week_title(start: date, end: date) -> str:
-    """E.g. "📊 Your week, 16–22 Nov" or "📊 Your week, 26 Oct – 1 Nov"."""
-    if (start.year, start.month) == (end.year, end.month):
-        span = f"{start.day}–{end.day} {end:%b}"
-    elif start.year == end.year:
-        span = f"{start.day} {start:%b} – {end.day} {end:%b}"
-    else:
-        span = f"{start.day} {start:%b} {start.year} – {end.day} {end:%b} {end.year}"
-    return f"📊 Your week, {span}"
-
-
-def _units(text: str) -> int:
-    # Telegram counts UTF-16 code units; never fewer than Python's characters.
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
-
-
-def _clip(text: str, limit: int) -> str:
-    """`text` escaped for HTML, cut with "…" so the escaped result has at most `limit` chars."""
-    whole = escape(text)
-    if len(whole) <= limit:
-        return whole
-    out: list[str] = []
-    used = 0
-    for char in text:
-        piece = escape(char)
-        if used + len(piece) > limit - 1:
-            break
-        out.append(piece)
-        used += len(piece)
-    return "".join(out) + "…"
-
-
-def _versus(now: int, before: int, previous: WeekTotals) -> str:
-    # A week with nothing logged is no baseline: "up from 0" would only mean "started logging".
-    if is_empty(previous):
-        return " (nothing logged last week)"
-    if now == before:
-        return " (= same as last week)"
-    return f" ({'↑' if now > before else '↓'} from {before} last week)"
-
-
-def _so_far(this: WeekTotals) -> str:
-    return " so far" if this.days_passed < (this.end - this.start).days + 1 else ""
-
-
-def _counts(counts: Mapping[_K, int], words: Mapping[_K, str]) -> str:
-    """The four most frequent, e.g. "calf 3, foot / toes 1, +2 more"."""
-    ranked = sorted(counts.items(), key=lambda item: -item[1])  # stable: enum order on ties
-    shown = ", ".join(f"{words[key]} {n}" for key, n in ranked[:4])
-    more = len(ranked) - 4
-    return shown + (f", +{more} more" if more > 0 else "")
-
-
-def _cramp_lines(this: WeekTotals, previous: WeekTotals) -> list[str]:
-    versus = _versus(this.cramps, previous.cramps, previous)
-    if this.cramps <= 0:
-        return [f"🦵 <b>No cramps logged{_so_far(this)}</b>{versus}"]
-    lines = [
-        f"🦵 <b>Cramps: {this.cramps}</b>{versus}",
-        f"🌙 At night: {this.night_cramps} · ☀️ By day: {this.day_cramps}",
-    ]
-    if this.avg_severity is not None:
-        highest = f", highest {this.max_severity}" if this.max_severity is not None else ""
-        lines.append(f"Severity: {this.avg_severity:.1f} on average{highest} (out of 10)")
-    if this.longest is not None:
-        lines.append(f"Longest: {_DURATION_WORDS[this.longest]}")
-    if this.by_place:
-        lines.append(f"Where: {_counts(this.by_place, _PLACE_WORDS)}")
-    if this.by_kind:
-        lines.append(f"Type: {_counts(this.by_kind, _KIND_WORDS)}")
-    return lines
-
-
-def _chart(this: WeekTotals, days: Sequence[DayRecord]) -> list[str]:
-    """Cramps and cups per day as sparklines under the days' initials, monospaced."""
-    series = daily_series(days, this.start, this.end)
-    if not 1 <= len(series) <= 14:  # a line per day stops being readable past two weeks
-        return []
-    passed = series[: max(this.days_passed, 0)]
-    goal = max((d.goal for d in passed), default=8)
-    # The goal joins the scale so that a full block means "goal reached", not "best day".
-    cups = sparkline([d.cups for d in passed] + [goal])[:-1]
-    cramps = sparkline([d.cramps for d in passed])
-    future = "·" * (len(series) - len(passed))  # days still ahead
-
-    def row(blocks: str) -> str:
-        return " ".join(blocks + future)
-
-    letters = " ".join(_DAY_LETTERS[d.day.weekday()] for d in series)
-    return [
-        f"<code>       {letters}\nCramps {row(cramps)}\nCups   {row(cups)}</code>",
-    ]
-
-
-def _habit_lines(this: WeekTotals, previous: WeekTotals) -> list[str]:
-    so_far = _so_far(this)
-    lines = [
-        f"💧 Water goal met on {this.days_goal_met} of {this.days_passed} days{so_far}"
-        f"{_versus(this.days_goal_met, previous.days_goal_met, previous)}; "
-        f"{this.avg_cups:.1f} cups a day on average",
-    ]
-    if this.movement_sent > 0:
-        lines.append(
-            f"🚶 Movement reminders acted on: {this.movement_done} of {this.movement_sent}"
-        )
-    lines.append(
-        f"🧘 Bedtime stretch done on {this.stretch_nights} of {this.days_passed} nights{so_far}"
-    )
-    return lines
-
-
-def _flag_rules(flag_rule_ids: Sequence[int]) -> list[Rule]:
-    rules: list[Rule] = []
-    for rule_id in dict.fromkeys(flag_rule_ids):  # each once, in the order given
-        try:
-            rules.append(rule(rule_id))
-        except KeyError:  # a retired rule: nothing left to say about it
-            continue
-    return rules
-
-
-def _flag_lines(rules: Sequence[Rule], shown: int, detailed: bool) -> list[str]:
-    if not rules:
-        return []
-    lines = ["🚩 <b>Worth raising with a doctor</b>"]
-    for r in rules[:shown]:
-        advice = f": {escape(RULE_ACTIONS[r.id])}" if detailed else ""
-        lines.append(f"• <b>{escape(RULE_TITLES[r.id])}</b>{advice}")
-    if shown <= 0:
-        lines.append(f"{len(rules)} this week; /flags lists them all.")
-    elif len(rules) > shown:
-        lines.append(f"…and {len(rules) - shown} more; /flags lists them all.")
-    lines.append(f"<i>{escape(FLAG_DISCLAIMER)}</i>")
-    return lines
-
-
-def _insight_lines(shown: Sequence[Insight]) -> list[str]:
-    if not shown:
-        return []
-    return [
-        "🔎 <b>Patterns</b>",
-        *(f"• {_clip(i.text, 300)}" for i in shown),
-        f"<i>{PATTERN_NOTE}</i>",
-    ]
-
-
-def _join(sections: Sequence[Sequence[str]]) -> str:
-    return "\n\n".join("\n".join(lines) for lines in sections if lines)
-
-
-def summary_text(
-    this: WeekTotals,
-    previous: WeekTotals,
-    days: Sequence[DayRecord],
-    flag_rule_ids: Sequence[int],
-    insights: Sequence[Insight],
-    nudge: str,
-    title: str,
-) -> str:
-    """The weekly message (HTML), at most MAX_SUMMARY_CHARS whatever the inputs.
-
-    When it would be longer, the nudge goes first, then insights, then the advice under
-    each red flag, then red flags beyond those that fit (pointing to /flags).
-    """
-    head = [f"<b>{_clip(title, 120)}</b>"]
-    rules = _flag_rules(flag_rule_ids)
-    if is_empty(this):
-        core: list[list[str]] = [head, [_NOTHING_LOGGED.format(so_far=_so_far(this))]]
-        shown_insights: Sequence[Insight] = ()
-        tip: list[str] = []
-    else:
-        core = [
-            head,
-            _cramp_lines(this, previous),
-            _chart(this, days),
-            _habit_lines(this, previous),
-        ]
-        shown_insights = insights[:_MAX_INSIGHTS]
-        tip = ["<b>For next week</b>", _clip(nudge, 300)] if nudge.strip() else []
-
-    # Richest first; each step gives up a little more.
-    attempts: list[tuple[int, bool, bool, int]] = [(len(shown_insights), True, True, len(rules))]
-    attempts += [(n, False, True, len(rules)) for n in range(len(shown_insights), -1, -1)]
-    attempts += [(0, False, False, n) for n in range(len(rules), -1, -1)]
-    for n_insights, with_tip, detailed, n_flags in attempts:
-        text = _join(
-            [
-                *core,
-                _flag_lines(rules, n_flags, detailed),
-                _insight_lines(shown_insights[:n_insights]),
-                tip if with_tip else [],
-            ]
-        )
-        if _units(text) <= MAX_SUMMARY_CHARS:
-            return text
-    # Only absurd figures get here: keep whole lines (never a cut tag) from the top.
-    lines = [line for section in core for line in section]
-    while len(lines) > 1 and _units("\n".join(lines)) > MAX_SUMMARY_CHARS:
-        lines.pop()
-    return "\n".join(lines)

@@ -16,7 +16,6 @@ from pypdf import PdfReader
 from bot.documents import (
     CHART_HEIGHT_PX,
     CHART_WIDTH_PX,
-    QUESTIONS,
     DoctorReport,
     FlagEntry,
     WeekPoint,
@@ -25,6 +24,7 @@ from bot.documents import (
     week_chart_png,
     weekly_history_chart_png,
 )
+from bot.texts.doctor_report import QUESTIONS
 from core.weekly import DayRecord
 
 MONDAY = date(2026, 11, 16)

@@ -13,9 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.diary import Duration, Place, SpasmKind
-from core.redflags import RULES, rule
-from core.weekly import (
+from bot.texts.medical import RULE_ACTIONS, RULE_TITLES
+from bot.texts.weekly_message import (
     MAX_SUMMARY_CHARS,
     NUDGE_FOOTWEAR,
     NUDGE_MAGNESIUM,
@@ -26,8 +25,19 @@ from core.weekly import (
     NUDGE_STRETCH_NIGHTS,
     NUDGE_WATER,
     PATTERN_NOTE,
+    insight_text,
+    nudge_text,
+    summary_text,
+    summary_title,
+    week_title,
+)
+from core.diary import Duration, Place, SpasmKind
+from core.redflags import RULES
+from core.weekly import (
     DayRecord,
     Insight,
+    InsightKind,
+    Nudge,
     WeekTotals,
     _clear,
     daily_series,
@@ -36,9 +46,7 @@ from core.weekly import (
     nudge,
     period,
     sparkline,
-    summary_text,
     totals,
-    week_title,
 )
 
 MON = date(2026, 11, 16)  # a Monday
@@ -318,15 +326,25 @@ def test_24_points_is_not_clear_and_25_is() -> None:
 
 def test_insight_texts_state_both_counts() -> None:
     [stretch] = insights(dated(stretch_days(1, 5, 4, 6)), TODAY)
-    assert stretch.text == "Night cramps after an evening stretch: 1 of 5 nights; without: 4 of 6."
+    assert (
+        insight_text(stretch)
+        == "Night cramps after an evening stretch: 1 of 5 nights; without: 4 of 6."
+    )
     [water] = insights(dated(water_days(4, 5, 2, 9)), TODAY)
-    assert water.text == (
+    assert insight_text(water) == (
         "Days with a cramp that had fewer than 5 cups: 4 of 5; days without a cramp: 2 of 9."
     )
     [movement] = insights(dated(movement_days(1, 6, 4, 7)), TODAY)
-    assert movement.text == (
+    assert insight_text(movement) == (
         "Days with a cramp: 1 of 6 when you moved for most reminders; 4 of 7 when you didn't."
     )
+
+
+def test_every_insight_kind_and_nudge_has_its_own_words() -> None:
+    sentences = {insight_text(Insight(kind, 1, 4, 3, 4)) for kind in InsightKind}
+    assert len(sentences) == len(InsightKind)
+    assert all("1 of 4" in s and "3 of 4" in s for s in sentences)
+    assert len({nudge_text(n) for n in Nudge}) == len(Nudge)
 
 
 def test_only_the_28_days_ending_today_count() -> None:
@@ -357,7 +375,9 @@ def test_five_cups_is_not_a_low_day() -> None:
     five = [{"cramps": 1, "cups": 5}] * 4 + [{"cups": 4}] * 4
     four = [{"cramps": 1, "cups": 4}] * 4 + [{"cups": 5}] * 4
     assert [i.kind for i in insights(dated(five), TODAY)] == ["water"]  # 0 of 4 vs 4 of 4
-    assert insights(dated(four), TODAY)[0].text.endswith("4 of 4; days without a cramp: 0 of 4.")
+    assert insight_text(insights(dated(four), TODAY)[0]).endswith(
+        "4 of 4; days without a cramp: 0 of 4."
+    )
 
 
 def both_patterns() -> list[DayRecord]:
@@ -386,7 +406,7 @@ def every_night(**fields: Any) -> list[DayRecord]:
 
 
 def nudge_for(records: list[DayRecord], today: date | None = None) -> str:
-    return nudge(week(records, today), records)
+    return nudge_text(nudge(week(records, today), records))
 
 
 def with_day(records: list[DayRecord], offset: int, **fields: Any) -> list[DayRecord]:
@@ -436,11 +456,11 @@ def test_a_quiet_week_gets_a_food_tip_that_alternates_week_by_week() -> None:
     this_week = every_night()
     next_week = [replace(r, day=r.day + 7 * DAY) for r in this_week]
     tips = [
-        nudge(totals(this_week, MON, SUN), this_week),
-        nudge(totals(next_week, MON + 7 * DAY, SUN + 7 * DAY), next_week),
+        nudge_text(nudge(totals(this_week, MON, SUN), this_week)),
+        nudge_text(nudge(totals(next_week, MON + 7 * DAY, SUN + 7 * DAY), next_week)),
     ]
     assert set(tips) == {NUDGE_MAGNESIUM, NUDGE_POTASSIUM}
-    assert nudge(totals(this_week, MON, SUN), this_week) == tips[0]
+    assert nudge_text(nudge(totals(this_week, MON, SUN), this_week)) == tips[0]
 
 
 # --- summary_text ----------------------------------------------------------------------
@@ -496,7 +516,7 @@ def message(
     previous: WeekTotals | None = None,
     days: list[DayRecord] = FIXED,
     flags: tuple[int, ...] = (),
-    found: tuple[Insight, ...] = (),
+    found: tuple[str, ...] = (),
     tip: str = "Drink water.",
     title: str = "📊 Your week, 16–22 Nov",
 ) -> str:
@@ -574,14 +594,14 @@ def test_the_week_so_far_shows_only_the_days_gone_by() -> None:
 def test_summary_lists_each_red_flag_once_with_its_advice() -> None:
     text = visible(message(flags=(4, 12, 4, 99)))
     for rule_id in (4, 12):
-        assert f"{rule(rule_id).title}: {rule(rule_id).action}" in text
-    assert text.count(rule(4).title) == 1
+        assert f"{RULE_TITLES[rule_id]}: {RULE_ACTIONS[rule_id]}" in text
+    assert text.count(RULE_TITLES[4]) == 1
     assert "Worth raising with a doctor" in text
     assert "Worth raising" not in visible(message(flags=(99,)))  # a retired id says nothing
 
 
 def test_insights_carry_one_not_proof_sentence() -> None:
-    found = (Insight("Pattern one: 1 of 5.", "stretch"), Insight("Pattern two: 4 of 5.", "water"))
+    found = ("Pattern one: 1 of 5.", "Pattern two: 4 of 5.")
     text = visible(message(found=found))
     assert "Pattern one: 1 of 5." in text and "Pattern two: 4 of 5." in text
     assert text.count("not proof") == 1 and PATTERN_NOTE in text
@@ -591,7 +611,7 @@ def test_insights_carry_one_not_proof_sentence() -> None:
 def test_everything_dynamic_is_escaped() -> None:
     html = message(
         title="<script>alert(1)</script> & co",
-        found=(Insight('<b>bold</b> & "quoted"', "x"),),
+        found=('<b>bold</b> & "quoted"',),
         tip="<i>tip</i> & more",
     )
     assert "<script>" not in html and "<b>bold</b>" not in html and "<i>tip</i>" not in html
@@ -603,7 +623,7 @@ def test_everything_dynamic_is_escaped() -> None:
 
 def test_an_empty_week_gets_a_short_kind_message() -> None:
     empty = week([])
-    text = visible(message(this=empty, days=[], found=(Insight("x", "water"),)))
+    text = visible(message(this=empty, days=[], found=("x",)))
     assert text.startswith("📊 Your week, 16–22 Nov\n")
     assert "Nothing logged this week, and that's okay." in text
     assert "Cramps" not in text and "0 of 7" not in text and "<code>" not in text
@@ -616,11 +636,11 @@ def test_an_empty_week_gets_a_short_kind_message() -> None:
 def test_an_empty_week_still_shows_its_red_flags() -> None:
     text = visible(message(this=week([]), days=[], flags=(9,)))
     assert "Nothing logged this week" in text
-    assert rule(9).title in text
+    assert RULE_TITLES[9] in text
 
 
 def test_every_red_flag_survives_the_longest_realistic_message() -> None:
-    long_insights = tuple(Insight("&<" * 400, "x") for _ in range(5))
+    long_insights = tuple("&<" * 400 for _ in range(5))
     html = message(
         flags=tuple(r.id for r in RULES),
         found=long_insights,
@@ -629,13 +649,13 @@ def test_every_red_flag_survives_the_longest_realistic_message() -> None:
     )
     assert utf16_len(html) <= MAX_SUMMARY_CHARS
     text = visible(html)
-    assert all(r.title in text for r in RULES)
+    assert all(RULE_TITLES[r.id] in text for r in RULES)
     assert "Cramps: 3" in text
 
 
 def test_a_long_message_gives_up_the_tip_then_insights_then_advice_then_flags() -> None:
-    found = (Insight("FIRST-PATTERN", "a"), Insight("SECOND-PATTERN", "b"))
-    titles = [f"<b>{r.title}</b>" for r in RULES]
+    found = ("FIRST-PATTERN", "SECOND-PATTERN")
+    titles = [f"<b>{RULE_TITLES[r.id]}</b>" for r in RULES]
     stages = set()
     for digits in range(1, 1800):
         # Ever longer movement figures squeeze everything after them.
@@ -680,6 +700,11 @@ def test_week_title_spans_months_and_years() -> None:
     )
 
 
+def test_the_sent_title_names_both_ends_of_the_week() -> None:
+    assert summary_title(MON, SUN) == "📊 Your week, 16 Nov – 22 Nov"
+    assert summary_title(date(2026, 12, 28), date(2027, 1, 3)) == "📊 Your week, 28 Dec – 03 Jan"
+
+
 counts = st.integers(0, 10**6)
 any_text = st.text(max_size=1500) | st.text(alphabet="<>&\"'😀", max_size=1500)
 week_totals = st.builds(
@@ -720,7 +745,7 @@ day_records = st.lists(
     previous=week_totals,
     days=day_records,
     flags=st.lists(st.integers(-3, 20), max_size=40),
-    found=st.lists(st.builds(Insight, text=any_text, kind=st.just("x")), max_size=8),
+    found=st.lists(any_text, max_size=8),
     tip=any_text,
     title=any_text,
 )
@@ -729,7 +754,7 @@ def test_summary_never_exceeds_the_limit_and_stays_valid_html(
     previous: WeekTotals,
     days: list[DayRecord],
     flags: list[int],
-    found: list[Insight],
+    found: list[str],
     tip: str,
     title: str,
 ) -> None:

@@ -20,6 +20,7 @@ from bot.handlers.common import answer_and_edit, pressed, user_transaction
 from bot.keyboards import button
 from bot.summaries import build_summaries, chart_png
 from bot.texts.medical import RULE_ACTIONS, RULE_TITLES
+from bot.texts.weekly_message import CHART_CAPTION
 from core.diary import Condition, Medication, from_mask
 from core.weekly import period, totals
 from db.models import CrampReport, Delivery, User, WaterLog
@@ -50,7 +51,7 @@ async def summary(update: Update, context: CoachContext) -> None:
         await context.bot.send_chat_action(message.chat_id, ChatAction.UPLOAD_PHOTO)
         png = await chart_png(built)
         if png is not None:
-            await message.reply_photo(png, caption=texts.CHART_CAPTION)
+            await message.reply_photo(png, caption=CHART_CAPTION)
 
 
 def _local(zone: ZoneInfo, instant: datetime | None) -> str:

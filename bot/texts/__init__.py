@@ -598,7 +598,6 @@ CSV_HEADER = (
     "record", "time", "day", "kind", "places", "severity", "duration", "duration_seconds",
     "context", "symptoms", "source", "response", "rule", "level", "acknowledged",
 )  # fmt: skip
-CHART_CAPTION = "Daily cramps (bars) and cups of water (line), with your goal (dashed)."
 SUMMARY_USAGE = "Send /summary for this week so far, or /summary last for the previous week."
 EXPORT_READY = (
     "📎 Here is everything you recorded (CSV, times in your zone) and a report for your "

@@ -1,0 +1,345 @@
+"""What the weekly summary says: its title, pattern and tip sentences, and the message.
+
+core.weekly decides what the week holds; this module words it and fits it into one
+Telegram message (HTML parse mode).
+"""
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from html import escape
+from typing import TypeVar
+
+from bot.texts.medical import FLAG_DISCLAIMER, RULE_ACTIONS, RULE_TITLES
+from core.diary import Duration, Place, SpasmKind
+from core.weekly import (
+    LOW_CUPS,
+    DayRecord,
+    Insight,
+    InsightKind,
+    Nudge,
+    WeekTotals,
+    daily_series,
+    is_empty,
+    sparkline,
+)
+
+MAX_SUMMARY_CHARS = 3500
+_MAX_INSIGHTS = 3
+
+# bot/handlers/summary.py still reads the copy in bot.texts until its rewrite moves here.
+CHART_CAPTION = "Daily cramps (bars) and cups of water (line), with your goal (dashed)."
+
+PATTERN_NOTE = "These are patterns in your own diary, not proof of cause."
+
+# Each tip restates the source article (../shared/seeds/000_b7912700f50def44.txt); the
+# comment names the item of its "Daily Prevention Checklist".
+
+# Checklist 1: stay hydrated, at least 8 cups a day, more in heat or exercise.
+NUDGE_WATER = (
+    "💧 Most of your cramp days fell short of your water goal. Sip through the day: "
+    "at least 8 cups, more in heat or after exercise."
+)
+# Checklist 2: stretch major muscle groups before bed and after workouts.
+NUDGE_STRETCH_NIGHTS = (
+    "🧘 Night cramps, and few evenings with a stretch. Two minutes of calf, hamstring and "
+    "thigh stretches before bed may spare you some; /stretch shows how."
+)
+# Checklist 2: stretch major muscle groups before bed and after workouts.
+NUDGE_STRETCH = (
+    "🧘 The bedtime stretch happened on few evenings. Two minutes of calf, hamstring and "
+    "thigh stretches before bed can spare you a night cramp; /stretch shows how."
+)
+# Checklist 4: avoid prolonged sitting; stand and move every hour.
+NUDGE_MOVEMENT = (
+    "🚶 Most movement reminders went by without a move. Standing up and moving every hour "
+    "keeps blood flowing to your muscles."
+)
+# Checklist 2: stretch major muscle groups before bed and after workouts.
+NUDGE_NIGHT = (
+    "🌙 Night cramps even with your evening stretches: keep them up, and stretch after "
+    "workouts too."
+)
+# Checklist 5: wear supportive footwear, especially if on your feet all day.
+NUDGE_FOOTWEAR = (
+    "👟 Cramps in your calves or feet? Supportive footwear eases the load on them, "
+    "especially if you're on your feet all day."
+)
+# Checklist 3: include magnesium-rich foods: almonds, avocados, dark leafy greens.
+NUDGE_MAGNESIUM = (
+    "🥑 Magnesium matters for muscles: almonds, avocados and dark leafy greens are easy "
+    "ways to get more."
+)
+# No checklist item: the tip under "1. Dehydration and Electrolyte Imbalance" (potassium-
+# rich foods like bananas, spinach and sweet potatoes), which pairs with checklist 1.
+NUDGE_POTASSIUM = (
+    "🍌 Potassium helps nerves and muscles talk: bananas, spinach and sweet potatoes are "
+    "rich in it."
+)
+_NUDGES = {
+    Nudge.WATER: NUDGE_WATER,
+    Nudge.STRETCH_NIGHTS: NUDGE_STRETCH_NIGHTS,
+    Nudge.STRETCH: NUDGE_STRETCH,
+    Nudge.MOVEMENT: NUDGE_MOVEMENT,
+    Nudge.NIGHT: NUDGE_NIGHT,
+    Nudge.FOOTWEAR: NUDGE_FOOTWEAR,
+    Nudge.MAGNESIUM: NUDGE_MAGNESIUM,
+    Nudge.POTASSIUM: NUDGE_POTASSIUM,
+}
+
+_PLACE_WORDS = {
+    Place.CALF: "calf",
+    Place.FOOT: "foot / toes",
+    Place.HAMSTRING: "hamstring",
+    Place.QUADRICEPS: "thigh (front)",
+    Place.BACK: "back",
+    Place.NECK: "neck",
+    Place.ARM: "hand / arm",
+    Place.ABDOMEN: "abdomen",
+    Place.OTHER: "other",
+}
+_KIND_WORDS = {
+    SpasmKind.CRAMP: "cramp",
+    SpasmKind.TWITCH: "twitch",
+    SpasmKind.STIFFNESS: "stiffness",
+}
+_DURATION_WORDS = {
+    Duration.UNDER_1_MIN: "under 1 min",
+    Duration.MIN_1_TO_10: "1–10 min",
+    Duration.OVER_10_MIN: "over 10 min",
+    Duration.STILL_GOING: "still going when reported",
+}
+_DAY_LETTERS = "MTWTFSS"
+_NOTHING_LOGGED = (
+    "Nothing logged this week{so_far}, and that's okay. Whenever a cramp strikes or you "
+    "drink a cup, a quick tap keeps your diary going, and next week's summary will have "
+    "more to show."
+)
+_K = TypeVar("_K", Place, SpasmKind)
+
+
+def summary_title(start: date, end: date) -> str:
+    """The title bot.summaries sends, e.g. "📊 Your week, 16 Nov – 22 Nov"."""
+    return f"📊 Your week, {start:%d %b} – {end:%d %b}"
+
+
+def week_title(start: date, end: date) -> str:
+    """E.g. "📊 Your week, 16–22 Nov" or "📊 Your week, 26 Oct – 1 Nov"."""
+    if (start.year, start.month) == (end.year, end.month):
+        span = f"{start.day}–{end.day} {end:%b}"
+    elif start.year == end.year:
+        span = f"{start.day} {start:%b} – {end.day} {end:%b}"
+    else:
+        span = f"{start.day} {start:%b} {start.year} – {end.day} {end:%b} {end.year}"
+    return f"📊 Your week, {span}"
+
+
+def insight_text(insight: Insight) -> str:
+    """The insight as one plain-text sentence that states both groups' counts."""
+    a, n = insight.hits_with, insight.days_with
+    b, m = insight.hits_without, insight.days_without
+    match insight.kind:
+        case InsightKind.STRETCH:
+            return f"Night cramps after an evening stretch: {a} of {n} nights; without: {b} of {m}."
+        case InsightKind.WATER:
+            return (
+                f"Days with a cramp that had fewer than {LOW_CUPS} cups: {a} of {n}; "
+                f"days without a cramp: {b} of {m}."
+            )
+        case InsightKind.MOVEMENT:
+            return (
+                f"Days with a cramp: {a} of {n} when you moved for most reminders; "
+                f"{b} of {m} when you didn't."
+            )
+
+
+def nudge_text(nudge: Nudge) -> str:
+    """The tip for next week (plain text)."""
+    return _NUDGES[nudge]
+
+
+def _units(text: str) -> int:
+    # Telegram counts UTF-16 code units; never fewer than Python's characters.
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _clip(text: str, limit: int) -> str:
+    """`text` escaped for HTML, cut with "…" so the escaped result has at most `limit` chars."""
+    whole = escape(text)
+    if len(whole) <= limit:
+        return whole
+    out: list[str] = []
+    used = 0
+    for char in text:
+        piece = escape(char)
+        if used + len(piece) > limit - 1:
+            break
+        out.append(piece)
+        used += len(piece)
+    return "".join(out) + "…"
+
+
+def _versus(now: int, before: int, previous: WeekTotals) -> str:
+    # A week with nothing logged is no baseline: "up from 0" would only mean "started logging".
+    if is_empty(previous):
+        return " (nothing logged last week)"
+    if now == before:
+        return " (= same as last week)"
+    return f" ({'↑' if now > before else '↓'} from {before} last week)"
+
+
+def _so_far(this: WeekTotals) -> str:
+    return " so far" if this.days_passed < (this.end - this.start).days + 1 else ""
+
+
+def _counts(counts: Mapping[_K, int], words: Mapping[_K, str]) -> str:
+    """The four most frequent, e.g. "calf 3, foot / toes 1, +2 more"."""
+    ranked = sorted(counts.items(), key=lambda item: -item[1])  # stable: enum order on ties
+    shown = ", ".join(f"{words[key]} {n}" for key, n in ranked[:4])
+    more = len(ranked) - 4
+    return shown + (f", +{more} more" if more > 0 else "")
+
+
+def _cramp_lines(this: WeekTotals, previous: WeekTotals) -> list[str]:
+    versus = _versus(this.cramps, previous.cramps, previous)
+    if this.cramps <= 0:
+        return [f"🦵 <b>No cramps logged{_so_far(this)}</b>{versus}"]
+    lines = [
+        f"🦵 <b>Cramps: {this.cramps}</b>{versus}",
+        f"🌙 At night: {this.night_cramps} · ☀️ By day: {this.day_cramps}",
+    ]
+    if this.avg_severity is not None:
+        highest = f", highest {this.max_severity}" if this.max_severity is not None else ""
+        lines.append(f"Severity: {this.avg_severity:.1f} on average{highest} (out of 10)")
+    if this.longest is not None:
+        lines.append(f"Longest: {_DURATION_WORDS[this.longest]}")
+    if this.by_place:
+        lines.append(f"Where: {_counts(this.by_place, _PLACE_WORDS)}")
+    if this.by_kind:
+        lines.append(f"Type: {_counts(this.by_kind, _KIND_WORDS)}")
+    return lines
+
+
+def _chart(this: WeekTotals, days: Sequence[DayRecord]) -> list[str]:
+    """Cramps and cups per day as sparklines under the days' initials, monospaced."""
+    series = daily_series(days, this.start, this.end)
+    if not 1 <= len(series) <= 14:  # a line per day stops being readable past two weeks
+        return []
+    passed = series[: max(this.days_passed, 0)]
+    goal = max((d.goal for d in passed), default=8)
+    # The goal joins the scale so that a full block means "goal reached", not "best day".
+    cups = sparkline([d.cups for d in passed] + [goal])[:-1]
+    cramps = sparkline([d.cramps for d in passed])
+    future = "·" * (len(series) - len(passed))  # days still ahead
+
+    def row(blocks: str) -> str:
+        return " ".join(blocks + future)
+
+    letters = " ".join(_DAY_LETTERS[d.day.weekday()] for d in series)
+    return [
+        f"<code>       {letters}\nCramps {row(cramps)}\nCups   {row(cups)}</code>",
+    ]
+
+
+def _habit_lines(this: WeekTotals, previous: WeekTotals) -> list[str]:
+    so_far = _so_far(this)
+    lines = [
+        f"💧 Water goal met on {this.days_goal_met} of {this.days_passed} days{so_far}"
+        f"{_versus(this.days_goal_met, previous.days_goal_met, previous)}; "
+        f"{this.avg_cups:.1f} cups a day on average",
+    ]
+    if this.movement_sent > 0:
+        lines.append(
+            f"🚶 Movement reminders acted on: {this.movement_done} of {this.movement_sent}"
+        )
+    lines.append(
+        f"🧘 Bedtime stretch done on {this.stretch_nights} of {this.days_passed} nights{so_far}"
+    )
+    return lines
+
+
+def _flag_rules(flag_rule_ids: Sequence[int]) -> list[int]:
+    # Each once, in the order given; a retired rule has nothing left to say.
+    return [rule_id for rule_id in dict.fromkeys(flag_rule_ids) if rule_id in RULE_TITLES]
+
+
+def _flag_lines(rules: Sequence[int], shown: int, detailed: bool) -> list[str]:
+    if not rules:
+        return []
+    lines = ["🚩 <b>Worth raising with a doctor</b>"]
+    for rule_id in rules[:shown]:
+        advice = f": {escape(RULE_ACTIONS[rule_id])}" if detailed else ""
+        lines.append(f"• <b>{escape(RULE_TITLES[rule_id])}</b>{advice}")
+    if shown <= 0:
+        lines.append(f"{len(rules)} this week; /flags lists them all.")
+    elif len(rules) > shown:
+        lines.append(f"…and {len(rules) - shown} more; /flags lists them all.")
+    lines.append(f"<i>{escape(FLAG_DISCLAIMER)}</i>")
+    return lines
+
+
+def _pattern_lines(shown: Sequence[str]) -> list[str]:
+    if not shown:
+        return []
+    return [
+        "🔎 <b>Patterns</b>",
+        *(f"• {_clip(pattern, 300)}" for pattern in shown),
+        f"<i>{PATTERN_NOTE}</i>",
+    ]
+
+
+def _join(sections: Sequence[Sequence[str]]) -> str:
+    return "\n\n".join("\n".join(lines) for lines in sections if lines)
+
+
+def summary_text(
+    this: WeekTotals,
+    previous: WeekTotals,
+    days: Sequence[DayRecord],
+    flag_rule_ids: Sequence[int],
+    patterns: Sequence[str],
+    tip: str,
+    title: str,
+) -> str:
+    """The weekly message (HTML), at most MAX_SUMMARY_CHARS whatever the inputs.
+
+    `patterns` are insight_text sentences, largest gap first, and `tip` a nudge_text
+    (both plain text). When the message would be longer, the tip goes first, then
+    patterns, then the advice under each red flag, then red flags beyond those that fit
+    (pointing to /flags).
+    """
+    head = [f"<b>{_clip(title, 120)}</b>"]
+    rules = _flag_rules(flag_rule_ids)
+    if is_empty(this):
+        core: list[list[str]] = [head, [_NOTHING_LOGGED.format(so_far=_so_far(this))]]
+        shown_patterns: Sequence[str] = ()
+        tip_lines: list[str] = []
+    else:
+        core = [
+            head,
+            _cramp_lines(this, previous),
+            _chart(this, days),
+            _habit_lines(this, previous),
+        ]
+        shown_patterns = patterns[:_MAX_INSIGHTS]
+        tip_lines = ["<b>For next week</b>", _clip(tip, 300)] if tip.strip() else []
+
+    # Richest first; each step gives up a little more.
+    attempts: list[tuple[int, bool, bool, int]] = [(len(shown_patterns), True, True, len(rules))]
+    attempts += [(n, False, True, len(rules)) for n in range(len(shown_patterns), -1, -1)]
+    attempts += [(0, False, False, n) for n in range(len(rules), -1, -1)]
+    for n_patterns, with_tip, detailed, n_flags in attempts:
+        text = _join(
+            [
+                *core,
+                _flag_lines(rules, n_flags, detailed),
+                _pattern_lines(shown_patterns[:n_patterns]),
+                tip_lines if with_tip else [],
+            ]
+        )
+        if _units(text) <= MAX_SUMMARY_CHARS:
+            return text
+    # Only absurd figures get here: keep whole lines (never a cut tag) from the top.
+    lines = [line for section in core for line in section]
+    while len(lines) > 1 and _units("\n".join(lines)) > MAX_SUMMARY_CHARS:
+        lines.pop()
+    return "\n".join(lines)
