@@ -216,28 +216,56 @@ def _style_axes(left: Axes, right: Axes, cramps_top: float, cups_top: float) -> 
     right.spines["top"].set_visible(False)
 
 
+def _cramp_bars(
+    fig: Figure, cramps: Sequence[int], label: str, counted_up_to: int
+) -> tuple[Axes, Axes, Any, list[int]]:
+    """What both charts share: cramps as bars on the left axis, each bar's count on it
+    while there are few, and a right axis for cups. Returns both axes, the bars and xs."""
+    xs = list(range(len(cramps)))
+    ax = fig.add_subplot()
+    ax2 = ax.twinx()
+    bars = ax.bar(xs, cramps, width=0.6, color=CRAMP_COLOR, alpha=0.85, label=label)
+    if len(cramps) <= counted_up_to:
+        ax.bar_label(bars, labels=[str(c) if c else "" for c in cramps], fontsize=10)
+    return ax, ax2, bars, xs
+
+
+def _finish(
+    fig: Figure, axes: tuple[Axes, Axes], title: str, tops: tuple[float, float], legend: Any
+) -> bytes:
+    """Limits, styles, the title and the legend (handles and their labels), as PNG."""
+    ax, ax2 = axes
+    ax.set_xlim(-0.6, len(ax.patches) - 0.4)  # the bars: one per x
+    _style_axes(ax, ax2, *tops)
+    ax.set_title(_chart_text(title), fontsize=15, parse_math=False)
+    handles, labels = legend
+    fig.legend(
+        handles=handles,
+        labels=labels,
+        loc="outside lower center",
+        ncols=len(handles),
+        frameon=False,
+        fontsize=11,
+    )
+    return _png(fig)
+
+
 def week_chart_png(days: Sequence[DayRecord], title: str) -> bytes:
     """Daily cramps (bars, left axis), cups (line, right axis) and the goal (dashed), as PNG."""
     fig = _new_figure()
     if not days:
         return _no_data(fig, title)
     n = len(days)
-    xs = list(range(n))
     cramps = [d.cramps for d in days]
     cups = [d.cups for d in days]
     goals = [d.goal for d in days]
 
-    ax = fig.add_subplot()
-    ax2 = ax.twinx()
-    bars = ax.bar(xs, cramps, width=0.6, color=CRAMP_COLOR, alpha=0.85, label=words.CRAMPS)
-    if n <= 31:
-        ax.bar_label(bars, labels=[str(c) if c else "" for c in cramps], fontsize=10)
+    ax, ax2, bars, xs = _cramp_bars(fig, cramps, words.CRAMPS, counted_up_to=31)
     marker_size = 7 if n <= 14 else 4 if n <= 31 else 2.5
     ax2.plot(xs, cups, color=CUPS_COLOR, marker="o", markersize=marker_size, lw=2, label=words.CUPS)
     edges = [x - 0.5 for x in range(n + 1)]
     goal_label = words.GOAL.format(goal=goals[0]) if len(set(goals)) == 1 else words.GOAL_CHANGED
     ax2.stairs(goals, edges, baseline=None, color=GOAL_COLOR, ls="--", lw=1.8, label=goal_label)
-    ax.set_xlim(-0.6, n - 0.4)
 
     if n <= 14:
         ticks, labels = xs, [words.day_label(d.day) for d in days]
@@ -248,20 +276,10 @@ def week_chart_png(days: Sequence[DayRecord], title: str) -> bytes:
         labels = [words.date_label(days[i].day) for i in ticks]
     ax.set_xticks(ticks, labels)
     ax2.set_ylabel(words.CUPS_AXIS, color=CUPS_COLOR, fontsize=12)
-    _style_axes(ax, ax2, max(cramps), max(max(cups), max(goals)))
-    ax.set_title(_chart_text(title), fontsize=15, parse_math=False)
-
     # A BarContainer stands in a legend for its bars; matplotlib's stubs only say Artist.
     handles: list[Any] = [bars, *ax2.get_lines(), *ax2.patches]
-    fig.legend(
-        handles=handles,
-        labels=[str(h.get_label()) for h in handles],
-        loc="outside lower center",
-        ncols=3,
-        frameon=False,
-        fontsize=11,
-    )
-    return _png(fig)
+    legend = (handles, [str(h.get_label()) for h in handles])
+    return _finish(fig, (ax, ax2), title, (max(cramps), max(max(cups), max(goals))), legend)
 
 
 def weekly_history_chart_png(weeks: Sequence[WeekPoint], title: str) -> bytes:
@@ -270,37 +288,21 @@ def weekly_history_chart_png(weeks: Sequence[WeekPoint], title: str) -> bytes:
     if not weeks:
         return _no_data(fig, title)
     n = len(weeks)
-    xs = list(range(n))
     cramps = [w.cramps for w in weeks]
     cups = [w.avg_cups for w in weeks]
 
-    ax = fig.add_subplot()
-    ax2 = ax.twinx()
-    bars = ax.bar(xs, cramps, width=0.6, color=CRAMP_COLOR, alpha=0.85, label=words.CRAMPS_PER_WEEK)
-    if n <= 26:
-        ax.bar_label(bars, labels=[str(c) if c else "" for c in cramps], fontsize=10)
+    ax, ax2, bars, xs = _cramp_bars(fig, cramps, words.CRAMPS_PER_WEEK, counted_up_to=26)
     (line,) = ax2.plot(
         xs, cups, color=CUPS_COLOR, marker="o", markersize=6, lw=2, label=words.AVERAGE_CUPS
     )
-    ax.set_xlim(-0.6, n - 0.4)
-    step = _label_step(n, 14)
-    ticks = xs[::step]
+    ticks = xs[:: _label_step(n, 14)]
     ax.set_xticks(ticks, [words.date_label(weeks[i].start) for i in ticks])
     if n > 8:
         ax.tick_params(axis="x", labelrotation=45)
     ax.set_xlabel(words.WEEK_STARTING, fontsize=12)
     ax2.set_ylabel(words.AVERAGE_CUPS, color=CUPS_COLOR, fontsize=12)
-    _style_axes(ax, ax2, max(cramps), max(cups))
-    ax.set_title(_chart_text(title), fontsize=15, parse_math=False)
-    fig.legend(
-        handles=[bars, line],
-        labels=[words.CRAMPS_PER_WEEK, words.AVERAGE_CUPS],
-        loc="outside lower center",
-        ncols=2,
-        frameon=False,
-        fontsize=11,
-    )
-    return _png(fig)
+    legend = ([bars, line], [words.CRAMPS_PER_WEEK, words.AVERAGE_CUPS])
+    return _finish(fig, (ax, ax2), title, (max(cramps), max(cups)), legend)
 
 
 # --- PDF ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -102,6 +102,22 @@ class Report:
     context: Context | None = None
     symptoms: frozenset[Symptom] = field(default_factory=frozenset)
 
+    @classmethod
+    def stored(cls, row: Any) -> "Report":
+        """A report as stored (a row with these fields' names; sets as bit masks, enums as
+        their values)."""
+        return cls(
+            id=row.id,
+            occurred_at=row.occurred_at,
+            kind=SpasmKind(row.kind),
+            places=from_mask(Place, row.places),
+            severity=row.severity,
+            duration=Duration(row.duration) if row.duration else None,
+            duration_seconds=row.duration_seconds,
+            context=Context(row.context) if row.context else None,
+            symptoms=from_mask(Symptom, row.symptoms),
+        )
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -110,6 +126,13 @@ class Profile:
     conditions: frozenset[Condition] = field(default_factory=frozenset)
     medications: frozenset[Medication] = field(default_factory=frozenset)
     weight_loss: bool = False
+
+    @classmethod
+    def stored(cls, conditions: int, medications: int, weight_loss: bool) -> "Profile":
+        """A profile as stored: conditions and medications as bit masks."""
+        return cls(
+            from_mask(Condition, conditions), from_mask(Medication, medications), weight_loss
+        )
 
 
 def to_mask(items: Iterable[StrEnum]) -> int:

@@ -2,42 +2,13 @@
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.diary import (
-    Condition,
-    Context,
-    Duration,
-    Medication,
-    Place,
-    Profile,
-    Report,
-    SpasmKind,
-    Symptom,
-    from_mask,
-)
+from core.diary import Profile, Report
 from db.dialect import insert_or_skip
 from db.models import CrampReport, Flag, FlagReport, User
-
-
-def as_report(row: Any) -> Report:
-    """The pure view of a stored report (a CrampReport, or a row of its columns), for the
-    rules and for display."""
-    return Report(
-        id=row.id,
-        occurred_at=row.occurred_at,
-        kind=SpasmKind(row.kind),
-        places=from_mask(Place, row.places),
-        severity=row.severity,
-        duration=Duration(row.duration) if row.duration else None,
-        duration_seconds=row.duration_seconds,
-        context=Context(row.context) if row.context else None,
-        symptoms=from_mask(Symptom, row.symptoms),
-    )
-
 
 _REPORT_COLUMNS = (
     CrampReport.id,
@@ -66,11 +37,8 @@ _FLAGS_SINCE = select(Flag.rule_id, Flag.raised_at).where(
 
 
 def profile_of(user: User) -> Profile:
-    return Profile(
-        conditions=from_mask(Condition, user.conditions),
-        medications=from_mask(Medication, user.medications),
-        weight_loss=user.weight_loss,
-    )
+    """The user's /profile, for the rules."""
+    return Profile.stored(user.conditions, user.medications, user.weight_loss)
 
 
 async def add_report(session: AsyncSession, values: dict[str, object]) -> int | None:
@@ -83,7 +51,7 @@ async def add_report(session: AsyncSession, values: dict[str, object]) -> int | 
 async def reports_since(session: AsyncSession, user_id: int, since: datetime) -> list[Report]:
     """The user's reports that happened since `since`, oldest first."""
     rows = await session.execute(_REPORTS_SINCE, {"user_id": user_id, "since": since})
-    return [as_report(row) for row in rows]
+    return [Report.stored(row) for row in rows]
 
 
 async def latest_reports(session: AsyncSession, user_id: int, limit: int) -> list[CrampReport]:

@@ -9,36 +9,14 @@ from core.cramp_parser import ParsedCramp, ParseResult, parse_cramp_words
 from core.diary import Context, Duration, Place, SpasmKind, Symptom, duration_bucket
 
 # How these tests print what the parser understood (the bot says it in its own words).
-_PLACE_LABELS = {
-    Place.CALF: "calf",
-    Place.FOOT: "foot or toes",
-    Place.HAMSTRING: "hamstring",
-    Place.QUADRICEPS: "thigh",
-    Place.BACK: "back",
-    Place.NECK: "neck",
-    Place.ARM: "hand or arm",
-    Place.ABDOMEN: "belly",
-    Place.OTHER: "other",
-}
-_CONTEXT_LABELS = {
-    Context.JUST_NOW: "just now",
-    Context.NIGHT: "at night",
-    Context.EXERCISE: "during exercise",
-    Context.REST: "at rest",
-    Context.EARLIER: "earlier today",
-}
-_SYMPTOM_LABELS = {
-    Symptom.SWELLING: "swelling",
-    Symptom.WEAKNESS: "weakness",
-    Symptom.NUMBNESS: "numbness",
-    Symptom.WALKING: "trouble walking",
-}
-_BUCKET_LABELS = {
-    Duration.UNDER_1_MIN: "under 1 min",
-    Duration.MIN_1_TO_10: "1 to 10 min",
-    Duration.OVER_10_MIN: "over 10 min",
-    Duration.STILL_GOING: "still going",
-}
+_PLACE_LABELS = dict(zip(Place, ("calf", "foot or toes", "hamstring", "thigh", "back", "neck",
+                                 "hand or arm", "belly", "other"), strict=True))  # fmt: skip
+_CONTEXT_LABELS = dict(zip(Context, ("just now", "at night", "during exercise", "at rest",
+                                     "earlier today"), strict=True))  # fmt: skip
+_SYMPTOM_LABELS = dict(zip(Symptom, ("swelling", "weakness", "numbness", "trouble walking"),
+                           strict=True))  # fmt: skip
+_BUCKET_LABELS = dict(zip(Duration, ("under 1 min", "1 to 10 min", "over 10 min", "still going"),
+                          strict=True))  # fmt: skip
 
 
 def _format_seconds(seconds: int) -> str:

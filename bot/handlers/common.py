@@ -7,14 +7,14 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import UnionType
-from typing import TypeVar, cast
+from typing import TypeVar, cast, overload
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot import texts
-from bot.callbacks import parse_callback_data
+from bot.callbacks import CallbackData, parse_callback_data
 from bot.context import CoachContext
 from db.models import CrampReport, User, WaterLog
 from db.users import get_or_create_user, get_user
@@ -105,9 +105,17 @@ async def user_transaction(
 T = TypeVar("T")
 
 
-def pressed(update: Update, kind: type[T] | UnionType) -> tuple[CallbackQuery, T]:
+@overload
+def pressed(update: Update, kind: type[T]) -> tuple[CallbackQuery, T]: ...
+
+
+@overload
+def pressed(update: Update, kind: UnionType) -> tuple[CallbackQuery, CallbackData]: ...
+
+
+def pressed(update: Update, kind: type[T] | UnionType) -> tuple[CallbackQuery, T | CallbackData]:
     """The pressed button's query and its parsed data, of the type the handler's pattern
-    already matched."""
+    already matched (for a union of formats, narrow it with isinstance)."""
     query = update.callback_query
     data = parse_callback_data(query.data) if query else None
     if query is None or not isinstance(data, kind):

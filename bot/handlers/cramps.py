@@ -52,7 +52,6 @@ from db.models import CrampReport, Flag, User
 from db.reports import (
     add_flag,
     add_report,
-    as_report,
     flags_since,
     latest_flags,
     latest_reports,
@@ -307,7 +306,8 @@ async def undo_cramp(update: Update, context: CoachContext) -> None:
 
 
 def _history_line(user: User, row: CrampReport) -> str:
-    return texts.history_line(_local(user, row.occurred_at), texts.report_summary(as_report(row)))
+    summary = texts.report_summary(Report.stored(row))
+    return texts.history_line(_local(user, row.occurred_at), summary)
 
 
 async def history(update: Update, context: CoachContext) -> None:
@@ -326,7 +326,7 @@ async def undo_last(update: Update, context: CoachContext) -> None:
         last = await latest_reports(tx.session, tx.user.id, 1)
         question = (
             texts.undo_question(
-                texts.report_summary(as_report(last[0])), _local(tx.user, last[0].occurred_at)
+                texts.report_summary(Report.stored(last[0])), _local(tx.user, last[0].occurred_at)
             )
             if last
             else None

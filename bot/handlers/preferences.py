@@ -396,6 +396,7 @@ async def _press(
 async def choose(update: Update, context: CoachContext) -> None:
     """A time zone, wake-up or bedtime button: store it and show the next screen."""
     query, data = pressed(update, SetTimezone | SetWake | SetBed)
+    assert isinstance(data, SetTimezone | SetWake | SetBed)
     question = _BY_STEP[_BUTTON_STEP[type(data)]]
 
     def act(tx: UserTransaction) -> View:
@@ -456,20 +457,15 @@ async def open_screen(update: Update, context: CoachContext) -> None:
     await answer_and_edit(query, view.text, view.markup)
 
 
-async def set_summary_day(update: Update, context: CoachContext) -> None:
-    """A weekly-summary weekday button."""
-    query, data = pressed(update, SetSummaryDay)
+async def set_summary(update: Update, context: CoachContext) -> None:
+    """A weekly-summary weekday or time button."""
+    query, data = pressed(update, SetSummaryDay | SetSummaryTime)
+    assert isinstance(data, SetSummaryDay | SetSummaryTime)
     async with user_transaction(update, context) as tx:
-        tx.user.summary_weekday = data.weekday
-        view = _summary_view(tx.user, Flow.SETTINGS, tx.now)
-    await answer_and_edit(query, view.text, view.markup)
-
-
-async def set_summary_time(update: Update, context: CoachContext) -> None:
-    """A weekly-summary time button."""
-    query, data = pressed(update, SetSummaryTime)
-    async with user_transaction(update, context) as tx:
-        tx.user.summary_time = data.value
+        if isinstance(data, SetSummaryDay):
+            tx.user.summary_weekday = data.weekday
+        else:
+            tx.user.summary_time = data.value
         view = _summary_view(tx.user, Flow.SETTINGS, tx.now)
     await answer_and_edit(query, view.text, view.markup)
 
@@ -491,6 +487,6 @@ HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     FinishReminders.handler(finish_reminders),
     SkipSetup.handler(skip_setup),
     OpenScreen.handler(open_screen, where=lambda data: data.screen not in REMINDER_SCREENS),
-    SetSummaryDay.handler(set_summary_day),
-    SetSummaryTime.handler(set_summary_time),
+    SetSummaryDay.handler(set_summary),
+    SetSummaryTime.handler(set_summary),
 ]

@@ -21,10 +21,10 @@ from bot.keyboards import button
 from bot.summaries import build_summaries, chart_png
 from bot.texts.medical import RULE_ACTIONS, RULE_TITLES
 from bot.texts.weekly_message import CHART_CAPTION
-from core.diary import Condition, Medication, from_mask
+from core.diary import Condition, Medication, Report, from_mask
 from core.weekly import period, totals
 from db.models import CrampReport, Delivery, User, WaterLog
-from db.reports import as_report, latest_flags
+from db.reports import latest_flags
 from db.stats import day_records
 from scheduler.planning import day_of
 from scheduler.schedules import prefs_of
@@ -68,7 +68,7 @@ async def _csv(session: AsyncSession, user: User) -> bytes:
         select(CrampReport).where(CrampReport.user_id == user.id).order_by(CrampReport.occurred_at)
     )
     for row in reports:
-        report = as_report(row)
+        report = Report.stored(row)
         writer.writerow([
             "cramp", _local(zone, row.occurred_at), row.day or "", report.kind.value,
             " ".join(p.value for p in sorted(report.places)), row.severity or "",
@@ -126,7 +126,7 @@ async def _doctor_report(
 
     def line(row: CrampReport) -> str:
         when = row.occurred_at.astimezone(zone)
-        return f"{when:%d %b %H:%M}: {texts.report_summary(as_report(row))}"
+        return f"{when:%d %b %H:%M}: {texts.report_summary(Report.stored(row))}"
 
     flags = []
     for flag, report_ids in reversed(await latest_flags(session, user.id, 200)):

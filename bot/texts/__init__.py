@@ -378,22 +378,26 @@ RESUMED = "▶️ Reminders are back on."
 
 # --- Cramp diary ---------------------------------------------------------------------
 
-KIND_LABELS = {
-    SpasmKind.CRAMP: "Cramp",
-    SpasmKind.TWITCH: "Twitch",
-    SpasmKind.STIFFNESS: "Stiffness",
+# What a report says, as words in a sentence ("cramp · calf, foot / toes · 7/10");
+# buttons show them capitalised.
+KIND_WORDS = {
+    SpasmKind.CRAMP: "cramp",
+    SpasmKind.TWITCH: "twitch",
+    SpasmKind.STIFFNESS: "stiffness",
 }
-PLACE_LABELS = {
-    Place.CALF: "Calf",
-    Place.FOOT: "Foot / toes",
-    Place.HAMSTRING: "Hamstring",
-    Place.QUADRICEPS: "Thigh (front)",
-    Place.BACK: "Back",
-    Place.NECK: "Neck",
-    Place.ARM: "Hand / arm",
-    Place.ABDOMEN: "Abdomen",
-    Place.OTHER: "Other",
+PLACE_WORDS = {
+    Place.CALF: "calf",
+    Place.FOOT: "foot / toes",
+    Place.HAMSTRING: "hamstring",
+    Place.QUADRICEPS: "thigh (front)",
+    Place.BACK: "back",
+    Place.NECK: "neck",
+    Place.ARM: "hand / arm",
+    Place.ABDOMEN: "abdomen",
+    Place.OTHER: "other",
 }
+KIND_LABELS = {kind: word.capitalize() for kind, word in KIND_WORDS.items()}
+PLACE_LABELS = {place: word.capitalize() for place, word in PLACE_WORDS.items()}
 DURATION_LABELS = {
     Duration.UNDER_1_MIN: "under 1 min",
     Duration.MIN_1_TO_10: "1–10 min",
@@ -440,9 +444,9 @@ def _duration_text(report: Report) -> str | None:
 
 def report_summary(report: Report) -> str:
     """One line: cramp · calf, foot / toes · 7/10 · 1–10 min · in bed / at night · weakness."""
-    parts = [report.kind.value]
+    parts = [KIND_WORDS[report.kind]]
     if report.places:
-        parts.append(", ".join(PLACE_LABELS[p].lower() for p in Place if p in report.places))
+        parts.append(", ".join(PLACE_WORDS[p] for p in Place if p in report.places))
     if report.severity:
         parts.append(f"{report.severity}/10")
     if (duration := _duration_text(report)) is not None:

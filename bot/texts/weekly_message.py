@@ -9,6 +9,7 @@ from datetime import date
 from html import escape
 from typing import TypeVar
 
+from bot.texts import DURATION_LABELS, KIND_WORDS, PLACE_WORDS
 from bot.texts.medical import FLAG_DISCLAIMER, RULE_ACTIONS, RULE_TITLES
 from core.diary import Duration, Place, SpasmKind
 from core.weekly import (
@@ -86,28 +87,7 @@ _NUDGES = {
     Nudge.POTASSIUM: NUDGE_POTASSIUM,
 }
 
-_PLACE_WORDS = {
-    Place.CALF: "calf",
-    Place.FOOT: "foot / toes",
-    Place.HAMSTRING: "hamstring",
-    Place.QUADRICEPS: "thigh (front)",
-    Place.BACK: "back",
-    Place.NECK: "neck",
-    Place.ARM: "hand / arm",
-    Place.ABDOMEN: "abdomen",
-    Place.OTHER: "other",
-}
-_KIND_WORDS = {
-    SpasmKind.CRAMP: "cramp",
-    SpasmKind.TWITCH: "twitch",
-    SpasmKind.STIFFNESS: "stiffness",
-}
-_DURATION_WORDS = {
-    Duration.UNDER_1_MIN: "under 1 min",
-    Duration.MIN_1_TO_10: "1–10 min",
-    Duration.OVER_10_MIN: "over 10 min",
-    Duration.STILL_GOING: "still going when reported",
-}
+_DURATION_WORDS = {**DURATION_LABELS, Duration.STILL_GOING: "still going when reported"}
 _DAY_LETTERS = "MTWTFSS"
 _NOTHING_LOGGED = (
     "Nothing logged this week{so_far}, and that's okay. Whenever a cramp strikes or you "
@@ -213,9 +193,9 @@ def _cramp_lines(this: WeekTotals, previous: WeekTotals) -> list[str]:
     if this.longest is not None:
         lines.append(f"Longest: {_DURATION_WORDS[this.longest]}")
     if this.by_place:
-        lines.append(f"Where: {_counts(this.by_place, _PLACE_WORDS)}")
+        lines.append(f"Where: {_counts(this.by_place, PLACE_WORDS)}")
     if this.by_kind:
-        lines.append(f"Type: {_counts(this.by_kind, _KIND_WORDS)}")
+        lines.append(f"Type: {_counts(this.by_kind, KIND_WORDS)}")
     return lines
 
 
