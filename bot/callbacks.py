@@ -1,8 +1,8 @@
 """Inline button data, each format declared once.
 
-A format is a frozen dataclass with a prefix; its fields, in order, make the data:
+A format is a class with a prefix (made a frozen dataclass); its fields, in order, make
+the data:
 
-    @dataclass(frozen=True)
     class UndoCramp(CallbackData, prefix="cr:undo"):
         report_id: Annotated[int, ID]
 
@@ -23,7 +23,17 @@ from datetime import date, time
 from enum import Enum, StrEnum
 from functools import cache, lru_cache
 from types import UnionType
-from typing import Annotated, Any, ClassVar, Protocol, Self, get_args, get_origin, get_type_hints
+from typing import (
+    Annotated,
+    Any,
+    ClassVar,
+    Protocol,
+    Self,
+    dataclass_transform,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
@@ -201,8 +211,10 @@ WEEKDAY = Number(0, 6)  # 0 = Monday
 _REGISTRY: dict[str, type["CallbackData"]] = {}
 
 
+@dataclass_transform(frozen_default=True)
 class CallbackData:
-    """Base of every button format; subclasses are frozen dataclasses with a prefix."""
+    """Base of every button format: a subclass names its prefix and is made a frozen
+    dataclass of its fields, and registered."""
 
     prefix: ClassVar[str]
 
@@ -211,6 +223,7 @@ class CallbackData:
         if prefix in _REGISTRY:
             raise TypeError(f"callback prefix {prefix!r} is taken by {_REGISTRY[prefix]}")
         cls.prefix = prefix
+        dataclass(frozen=True)(cls)
         _REGISTRY[prefix] = cls
 
     def encode(self) -> str:
@@ -359,7 +372,6 @@ REMINDER_SCREENS = frozenset(
 )
 
 
-@dataclass(frozen=True)
 class SetTimezone(CallbackData, prefix="tz"):
     """Choose a time zone; None keeps the current one (skip)."""
 
@@ -367,7 +379,6 @@ class SetTimezone(CallbackData, prefix="tz"):
     value: Annotated[str | None, Maybe(ZoneName())]
 
 
-@dataclass(frozen=True)
 class SetWake(CallbackData, prefix="wk"):
     """Choose a wake-up time; None keeps the current one."""
 
@@ -375,7 +386,6 @@ class SetWake(CallbackData, prefix="wk"):
     value: time | None
 
 
-@dataclass(frozen=True)
 class SetBed(CallbackData, prefix="bd"):
     """Choose a bedtime; None keeps the current one."""
 
@@ -383,7 +393,6 @@ class SetBed(CallbackData, prefix="bd"):
     value: time | None
 
 
-@dataclass(frozen=True)
 class ToggleReminder(CallbackData, prefix="rm"):
     """Switch one kind of reminder on or off on the setup or settings reminders screen."""
 
@@ -391,33 +400,28 @@ class ToggleReminder(CallbackData, prefix="rm"):
     kind: Kind
 
 
-@dataclass(frozen=True)
 class FinishReminders(CallbackData, prefix="ok"):
     """Leave the reminders screen (ends setup, or returns to the settings menu)."""
 
     flow: Flow
 
 
-@dataclass(frozen=True)
 class SkipSetup(CallbackData, prefix="su:skip"):
     """Accept every remaining default and finish setup."""
 
 
-@dataclass(frozen=True)
 class OpenScreen(CallbackData, prefix="st"):
     """Show a /settings or /reminders screen."""
 
     screen: Screen
 
 
-@dataclass(frozen=True)
 class SetSummaryDay(CallbackData, prefix="sd"):
     """The weekday the weekly summary comes (0 = Monday)."""
 
     weekday: Annotated[int, WEEKDAY]
 
 
-@dataclass(frozen=True)
 class SetSummaryTime(CallbackData, prefix="sx"):
     """The local time the weekly summary comes."""
 
@@ -439,7 +443,6 @@ class ReminderAction(StrEnum):
     NO_TIPS = "t"
 
 
-@dataclass(frozen=True)
 class AnswerReminder(CallbackData, prefix="rd"):
     """A button under a reminder; the delivery id says which one."""
 
@@ -447,28 +450,24 @@ class AnswerReminder(CallbackData, prefix="rd"):
     delivery_id: Annotated[int, ID]
 
 
-@dataclass(frozen=True)
 class UndoWater(CallbackData, prefix="wl:u"):
     """Take back a cup logged by mistake."""
 
     log_id: Annotated[int, ID]
 
 
-@dataclass(frozen=True)
 class RaiseGoal(CallbackData, prefix="wl:h"):
     """Hot day or exercise: raise the goal of the day the button was shown on."""
 
     day: date
 
 
-@dataclass(frozen=True)
 class ToggleKind(CallbackData, prefix="rk"):
     """Switch a reminder kind on or off from /reminders."""
 
     kind: Kind
 
 
-@dataclass(frozen=True)
 class ToggleMovementDay(CallbackData, prefix="md"):
     """Switch movement reminders on or off for one weekday (0 = Monday)."""
 
@@ -478,7 +477,6 @@ class ToggleMovementDay(CallbackData, prefix="md"):
 STRETCH_LEADS = (15, 30, 45, 60)
 
 
-@dataclass(frozen=True)
 class SetStretchLead(CallbackData, prefix="sl"):
     """How many minutes before bedtime the stretch reminder comes."""
 
@@ -495,7 +493,6 @@ class PauseChoice(StrEnum):
     RESUME = "resume"
 
 
-@dataclass(frozen=True)
 class Pause(CallbackData, prefix="ps"):
     """Pause reminders (or resume them)."""
 
@@ -593,26 +590,22 @@ class DraftState:
         return Draft.from_state(text)
 
 
-@dataclass(frozen=True)
 class ShowDraft(CallbackData, prefix="cd"):
     """Show a report screen for this draft (every tap but Save and Cancel)."""
 
     draft: Draft
 
 
-@dataclass(frozen=True)
 class SaveDraft(CallbackData, prefix="cs"):
     """Save the report as filled in so far."""
 
     draft: Draft
 
 
-@dataclass(frozen=True)
 class CancelDraft(CallbackData, prefix="cx"):
     """Drop the report being filled in."""
 
 
-@dataclass(frozen=True)
 class UndoCramp(CallbackData, prefix="cr:undo"):
     """Remove a cramp report the presser made."""
 
@@ -634,7 +627,6 @@ _PROFILE_VALUES: dict[ProfileItem, Iterable[str]] = {
 }
 
 
-@dataclass(frozen=True)
 class ToggleProfile(CallbackData, prefix="pf"):
     """Switch one /profile item."""
 
@@ -646,7 +638,6 @@ class ToggleProfile(CallbackData, prefix="pf"):
             raise ValueError(self.value)
 
 
-@dataclass(frozen=True)
 class AcknowledgeFlag(CallbackData, prefix="fl"):
     """The user has read a red flag."""
 
@@ -658,7 +649,6 @@ class AcknowledgeFlag(CallbackData, prefix="fl"):
 # --- Export and deletion ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class Forget(CallbackData, prefix="fg"):
     """Delete everything about the presser (after they confirm)."""
 

@@ -189,7 +189,8 @@ def _png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _no_data(fig: Figure, title: str) -> bytes:
+def _no_data(title: str) -> bytes:
+    fig = _new_figure()
     ax = fig.add_subplot()
     ax.set_axis_off()
     ax.set_title(_chart_text(title), fontsize=15, parse_math=False)
@@ -217,17 +218,19 @@ def _style_axes(left: Axes, right: Axes, cramps_top: float, cups_top: float) -> 
 
 
 def _cramp_bars(
-    fig: Figure, cramps: Sequence[int], label: str, counted_up_to: int
-) -> tuple[Axes, Axes, Any, list[int]]:
-    """What both charts share: cramps as bars on the left axis, each bar's count on it
-    while there are few, and a right axis for cups. Returns both axes, the bars and xs."""
+    cramps: Sequence[int], label: str, counted_up_to: int
+) -> tuple[Figure, Axes, Axes, Any, list[int]]:
+    """What both charts share: a figure with cramps as bars on the left axis, each bar's
+    count on it while there are few, and a right axis for cups. Returns the figure, both
+    axes, the bars and the xs."""
+    fig = _new_figure()
     xs = list(range(len(cramps)))
     ax = fig.add_subplot()
     ax2 = ax.twinx()
     bars = ax.bar(xs, cramps, width=0.6, color=CRAMP_COLOR, alpha=0.85, label=label)
     if len(cramps) <= counted_up_to:
         ax.bar_label(bars, labels=[str(c) if c else "" for c in cramps], fontsize=10)
-    return ax, ax2, bars, xs
+    return fig, ax, ax2, bars, xs
 
 
 def _finish(
@@ -252,15 +255,11 @@ def _finish(
 
 def week_chart_png(days: Sequence[DayRecord], title: str) -> bytes:
     """Daily cramps (bars, left axis), cups (line, right axis) and the goal (dashed), as PNG."""
-    fig = _new_figure()
     if not days:
-        return _no_data(fig, title)
-    n = len(days)
-    cramps = [d.cramps for d in days]
-    cups = [d.cups for d in days]
-    goals = [d.goal for d in days]
-
-    ax, ax2, bars, xs = _cramp_bars(fig, cramps, words.CRAMPS, counted_up_to=31)
+        return _no_data(title)
+    n, cramps = len(days), [d.cramps for d in days]
+    cups, goals = [d.cups for d in days], [d.goal for d in days]
+    fig, ax, ax2, bars, xs = _cramp_bars(cramps, words.CRAMPS, counted_up_to=31)
     marker_size = 7 if n <= 14 else 4 if n <= 31 else 2.5
     ax2.plot(xs, cups, color=CUPS_COLOR, marker="o", markersize=marker_size, lw=2, label=words.CUPS)
     edges = [x - 0.5 for x in range(n + 1)]
@@ -284,20 +283,16 @@ def week_chart_png(days: Sequence[DayRecord], title: str) -> bytes:
 
 def weekly_history_chart_png(weeks: Sequence[WeekPoint], title: str) -> bytes:
     """Cramps per week (bars) and average cups per day (line, right axis), as PNG."""
-    fig = _new_figure()
     if not weeks:
-        return _no_data(fig, title)
-    n = len(weeks)
-    cramps = [w.cramps for w in weeks]
-    cups = [w.avg_cups for w in weeks]
-
-    ax, ax2, bars, xs = _cramp_bars(fig, cramps, words.CRAMPS_PER_WEEK, counted_up_to=26)
+        return _no_data(title)
+    cramps, cups = [w.cramps for w in weeks], [w.avg_cups for w in weeks]
+    fig, ax, ax2, bars, xs = _cramp_bars(cramps, words.CRAMPS_PER_WEEK, counted_up_to=26)
     (line,) = ax2.plot(
         xs, cups, color=CUPS_COLOR, marker="o", markersize=6, lw=2, label=words.AVERAGE_CUPS
     )
-    ticks = xs[:: _label_step(n, 14)]
+    ticks = xs[:: _label_step(len(weeks), 14)]
     ax.set_xticks(ticks, [words.date_label(weeks[i].start) for i in ticks])
-    if n > 8:
+    if len(weeks) > 8:
         ax.tick_params(axis="x", labelrotation=45)
     ax.set_xlabel(words.WEEK_STARTING, fontsize=12)
     ax2.set_ylabel(words.AVERAGE_CUPS, color=CUPS_COLOR, fontsize=12)

@@ -56,7 +56,7 @@ REMINDERS: dict[Kind, Reminder] = {
         lambda c: texts.hydration_reminder(c.cups, c.goal), ((_CUP, _SNOOZE, _SKIP), (_HOT,)), True
     ),
     Kind.MOVEMENT: Reminder(
-        lambda _: texts.movement_reminder(), ((ReminderAction.MOVED, _SNOOZE, _SKIP),), True
+        lambda _: texts.MOVEMENT_REMINDER, ((ReminderAction.MOVED, _SNOOZE, _SKIP),), True
     ),
     Kind.STRETCH: Reminder(lambda _: texts.stretch_routine(), ((ReminderAction.DONE,),), True),
     Kind.TIP: Reminder(_tip, ((ReminderAction.NO_TIPS,),)),
@@ -71,7 +71,7 @@ def _label(kind: Kind, action: ReminderAction) -> str:
         case ReminderAction.HOT_DAY:
             return texts.HOT_DAY
         case ReminderAction.SNOOZE:
-            return texts.snooze(SNOOZE_MINUTES[kind])
+            return texts.SNOOZE.format(minutes=SNOOZE_MINUTES[kind])
         case ReminderAction.SKIP:
             return texts.SKIP
         case ReminderAction.MOVED:

@@ -79,6 +79,12 @@ class Medication(StrEnum):
     ASTHMA = "asthma"
 
 
+# Seed 000, "5. Medications and Medical Conditions": these list muscle cramps as a side
+# effect; and "When to Seek Medical Help": kidney or liver disease, a metabolic cause.
+CRAMPING_MEDICATIONS = frozenset({Medication.DIURETIC, Medication.STATIN, Medication.ASTHMA})
+METABOLIC_CONDITIONS = frozenset({Condition.KIDNEY, Condition.LIVER})
+
+
 def duration_bucket(seconds: int) -> Duration:
     """The quick-reply bucket of a duration given in seconds."""
     if seconds < 60:

@@ -18,10 +18,10 @@ from enum import StrEnum
 from itertools import pairwise
 
 from core.diary import (
-    Condition,
+    CRAMPING_MEDICATIONS,
+    METABOLIC_CONDITIONS,
     Context,
     Duration,
-    Medication,
     Place,
     Profile,
     Report,
@@ -84,9 +84,6 @@ def red_flag(rule_id: int, level: Level, window_days: int) -> Callable[[Check], 
 
 _LONG_SPASM_SECONDS = 600
 _SEVERE = 8
-# Seed 000 names these three as medications that list cramps as a side effect.
-_CRAMPING_MEDICATIONS = frozenset({Medication.DIURETIC, Medication.STATIN, Medication.ASTHMA})
-_METABOLIC_CONDITIONS = frozenset({Condition.KIDNEY, Condition.LIVER})
 
 
 def _between(reports: Iterable[Report], start: datetime, end: datetime) -> list[Report]:
@@ -143,7 +140,7 @@ def _swelling(reports: Sequence[Report], _profile: Profile, now: datetime) -> tu
 # The condition is long-term; a monthly nudge is enough.
 @red_flag(5, Level.MONITOR, window_days=30)
 def _kidney_or_liver(reports: Sequence[Report], profile: Profile, now: datetime) -> tuple[int, ...]:
-    if not profile.conditions & _METABOLIC_CONDITIONS:
+    if not profile.conditions & METABOLIC_CONDITIONS:
         return ()
     return _ids(_recent(reports, now, 7))
 
@@ -191,7 +188,7 @@ def _rising(reports: Sequence[Report], _profile: Profile, now: datetime) -> tupl
 
 @red_flag(11, Level.SEE_DOCTOR, window_days=14)
 def _medication(reports: Sequence[Report], profile: Profile, now: datetime) -> tuple[int, ...]:
-    if not profile.medications & _CRAMPING_MEDICATIONS:
+    if not profile.medications & CRAMPING_MEDICATIONS:
         return ()
     recent = _recent(reports, now, 7)
     return _ids(recent) if len(recent) >= 2 else ()

@@ -65,6 +65,18 @@ async def tap(
     return answer
 
 
+async def start(user: FakeUser) -> tuple[SentMessage, SentMessage]:
+    """/start: the welcome, and the first setup screen."""
+    await user.send("/start")
+    return await user.next_message(), await user.next_message()
+
+
+async def set_up(user: FakeUser) -> None:
+    """Finish setup with the defaults: UTC, 07:00-23:00, every reminder on."""
+    _, setup = await start(user)
+    await tap(user, setup, "Skip the rest")
+
+
 async def press_data(
     api: FakeBotApi, user: FakeUser, message: SentMessage | int, data: str
 ) -> ApiCall:

@@ -245,6 +245,11 @@ class FakeUser:
         self._cursor = cursor + 1
         return self.messages[cursor]
 
+    async def ask(self, text: str) -> SentMessage:
+        """Send a message and return the bot's next message: its reply."""
+        await self.send(text)
+        return await self.next_message()
+
     async def wait_answer(
         self,
         callback_query_id: str,

@@ -70,8 +70,7 @@ async def test_several_places_and_going_back(running_bot: RunningBot) -> None:
 
 async def test_a_one_line_report_shows_what_was_understood(running_bot: RunningBot) -> None:
     max_ = running_bot.user(33, "Max")
-    await max_.send("/cramp calf 7 3m night")
-    reply = await max_.next_message()
+    reply = await max_.ask("/cramp calf 7 3m night")
     assert "Saved: cramp · calf · 7/10 · 3 min · in bed / at night" in (reply.text or "")
     [row] = await reports(running_bot, 33)
     assert (row.duration_seconds, row.duration, row.context, row.source) == (
@@ -86,8 +85,7 @@ async def test_unknown_words_get_the_accepted_list_and_nothing_is_saved(
     running_bot: RunningBot,
 ) -> None:
     ned = running_bot.user(34, "Ned")
-    await ned.send("/cramp calf banana 7 <b>x</b>")
-    reply = await ned.next_message()
+    reply = await ned.ask("/cramp calf banana 7 <b>x</b>")
     assert "banana" in (reply.text or "") and "Nothing was saved" in (reply.text or "")
     assert "&gt;x&lt;" in (reply.text or "") and ">x<" not in (reply.text or "")  # escaped
     assert await count(running_bot, CrampReport) == 0
@@ -163,12 +161,10 @@ async def test_history_and_undo_after_confirming(running_bot: RunningBot) -> Non
     running_bot.clock.advance(hours=1)
     await tom.send("/cramp neck 2 rest")
     await tom.next_message()
-    await tom.send("/history")
-    history = (await tom.next_message()).text or ""
+    history = (await tom.ask("/history")).text or ""
     assert history.index("neck") < history.index("calf")  # newest first
 
-    await tom.send("/undo")
-    question = await tom.next_message()
+    question = await tom.ask("/undo")
     assert "neck" in (question.text or "")
     assert await count(running_bot, CrampReport, user_id=40) == 2  # nothing gone until confirmed
     await tap(tom, question, "Yes, remove it")
@@ -179,8 +175,7 @@ async def test_the_profile_changes_what_is_watched_and_flags_can_be_acknowledged
     running_bot: RunningBot,
 ) -> None:
     uma = running_bot.user(41, "Uma")
-    await uma.send("/profile")
-    profile = await uma.next_message()
+    profile = await uma.ask("/profile")
     await tap(uma, profile, "Kidney disease")
     assert "✅ Kidney disease" in profile.button_texts()
 
@@ -189,8 +184,7 @@ async def test_the_profile_changes_what_is_watched_and_flags_can_be_acknowledged
     warning = await uma.next_message()
     assert "kidney" in (warning.text or "").lower()
 
-    await uma.send("/flags")
-    listing = await uma.next_message()
+    listing = await uma.ask("/flags")
     assert "new" in (listing.text or "")
     await tap(uma, listing, "Got it")
     async with running_bot.db() as session:
@@ -206,7 +200,6 @@ async def test_hostile_input_never_breaks_a_reply(running_bot: RunningBot) -> No
         "/cramp 🦵 ١٠ ∞ ‮",
         "<script>" * 100,
     ):
-        await val.send(text)
-        reply = await val.next_message()
+        reply = await val.ask(text)
         assert reply.text != texts.ERROR_REPLY
         assert len(reply.text or "") <= 4096

@@ -13,7 +13,7 @@ import pytest
 from bot import texts
 from bot.logs import REDACTED
 from tests.conftest import TOKEN, RunningBot
-from tests.e2e import settings_of, tap
+from tests.e2e import set_up, settings_of, start, tap
 from tests.fake_bot_api import FakeBotApi
 
 REPO = Path(__file__).resolve().parent.parent
@@ -23,9 +23,7 @@ async def test_no_log_line_holds_the_token(
     captured_logs: io.StringIO, running_bot: RunningBot
 ) -> None:
     ona = running_bot.user(41, "Ona")
-    await ona.send("/start")
-    await ona.next_message()
-    await tap(ona, await ona.next_message(), "Skip the rest")
+    await set_up(ona)
     running_bot.api.fail("sendMessage", error_code=400, description="Bad Request: chat not found")
     await ona.send("/help")  # an error with a traceback in the log
     await ona.next_message()
@@ -58,8 +56,7 @@ async def test_an_error_is_logged_and_the_user_told(
 ) -> None:
     rue = running_bot.user(43, "Rue")
     running_bot.api.fail("sendMessage", error_code=400, description="Bad Request: chat not found")
-    await rue.send("/help")
-    reply = await rue.next_message()
+    reply = await rue.ask("/help")
     assert reply.text == texts.ERROR_REPLY
     await running_bot.stop()
     assert "Unhandled error while handling an update" in captured_logs.getvalue()
@@ -67,9 +64,7 @@ async def test_an_error_is_logged_and_the_user_told(
 
 async def test_a_duplicated_update_changes_nothing_twice(running_bot: RunningBot) -> None:
     sam = running_bot.user(44, "Sam")
-    await sam.send("/start")
-    await sam.next_message()
-    setup = await sam.next_message()
+    _, setup = await start(sam)
     await tap(sam, setup, "Berlin")
     update_id = await sam.send("/timezone Asia/Tokyo")
     await sam.next_message()
@@ -78,8 +73,7 @@ async def test_a_duplicated_update_changes_nothing_twice(running_bot: RunningBot
 
     before = len(sam.messages)
     await sam.resend(update_id)  # a copy of an earlier update arrives again
-    await sam.send("/help")
-    assert "/cramp" in ((await sam.next_message()).text or "")
+    assert "/cramp" in ((await sam.ask("/help")).text or "")
     assert len(sam.messages) == before + 1  # only /help was answered: the copy was dropped
     row = await settings_of(running_bot.db, 44)
     assert row["timezone"] == "UTC"  # not set back to Tokyo by the copy

@@ -12,15 +12,8 @@ from sqlalchemy import func, select
 from bot import texts
 from db.models import Delivery, ReminderSchedule, User, WaterLog
 from tests.conftest import RunningBot
-from tests.e2e import load_user, press_data, tap
+from tests.e2e import load_user, press_data, set_up, start, tap
 from tests.fake_bot_api import FakeUser, SentMessage
-
-
-async def set_up(bot: RunningBot, user: FakeUser) -> None:
-    """Finish setup with the defaults: UTC, 07:00-23:00, every reminder on."""
-    await user.send("/start")
-    await user.next_message()
-    await tap(user, await user.next_message(), "Skip the rest")
 
 
 async def reminder_at(bot: RunningBot, user: FakeUser, hour: int, minute: int = 0) -> SentMessage:
@@ -42,7 +35,7 @@ async def test_a_hydration_reminder_arrives_and_its_buttons_are_recorded(
     running_bot: RunningBot,
 ) -> None:
     ann = running_bot.user(51, "Ann")
-    await set_up(running_bot, ann)
+    await set_up(ann)
     hydration = await reminder_at(running_bot, ann, 10)
     movement = ann.messages[-1]
     assert "glass of water" in (hydration.text or "") and "0/8" in (hydration.text or "")
@@ -70,8 +63,8 @@ async def test_a_hydration_reminder_arrives_and_its_buttons_are_recorded(
 
 async def test_a_press_on_another_users_reminder_changes_nothing(running_bot: RunningBot) -> None:
     bea, cal = running_bot.user(52, "Bea"), running_bot.user(53, "Cal")
-    await set_up(running_bot, bea)
-    await set_up(running_bot, cal)
+    await set_up(bea)
+    await set_up(cal)
     bea_reminder = await reminder_at(running_bot, bea, 10)
     bea_data = bea_reminder.buttons()[0][0][1]
     assert bea_data is not None
@@ -87,7 +80,7 @@ async def test_a_press_on_another_users_reminder_changes_nothing(running_bot: Ru
 
 async def test_snooze_repeats_once_without_moving_the_series(running_bot: RunningBot) -> None:
     dov = running_bot.user(54, "Dov")
-    await set_up(running_bot, dov)
+    await set_up(dov)
     await reminder_at(running_bot, dov, 10)
     movement = dov.messages[-1]
     await tap(dov, movement, "Snooze 15 min")
@@ -108,12 +101,10 @@ async def test_water_can_be_logged_any_time_undone_and_the_goal_raised(
     running_bot: RunningBot,
 ) -> None:
     eli = running_bot.user(55, "Eli")
-    await set_up(running_bot, eli)
-    await eli.send(texts.BUTTON_WATER)
-    logged = await eli.next_message()
+    await set_up(eli)
+    logged = await eli.ask(texts.BUTTON_WATER)
     assert logged.text == "💧 1/8 cups today."
-    await eli.send("/water")
-    second = await eli.next_message()
+    second = await eli.ask("/water")
     await tap(eli, second, "Undo")
     assert await count(running_bot, WaterLog, user_id=55) == 1
 
@@ -128,7 +119,7 @@ async def test_water_can_be_logged_any_time_undone_and_the_goal_raised(
 
 async def test_no_reminder_while_on_pace(running_bot: RunningBot) -> None:
     fil = running_bot.user(56, "Fil")
-    await set_up(running_bot, fil)
+    await set_up(fil)
     for _ in range(2):  # the 10:00 reminder is the day's second: two cups is on pace
         await fil.send("/water")
         await fil.next_message()
@@ -140,9 +131,8 @@ async def test_no_reminder_while_on_pace(running_bot: RunningBot) -> None:
 
 async def test_bedtime_stretch_and_stretch_now(running_bot: RunningBot) -> None:
     gus = running_bot.user(57, "Gus")
-    await set_up(running_bot, gus)
-    await gus.send("/stretch")
-    routine = await gus.next_message()
+    await set_up(gus)
+    routine = await gus.ask("/stretch")
     for name in ("Calf", "Hamstring", "Quadriceps", "don't bounce"):
         assert name in (routine.text or "")
     await tap(gus, routine, "Done")
@@ -159,7 +149,7 @@ async def test_a_flood_limit_on_a_reminder_delays_it_without_loss_or_duplicate(
     running_bot: RunningBot,
 ) -> None:
     hal = running_bot.user(58, "Hal")
-    await set_up(running_bot, hal)
+    await set_up(hal)
     await hal.send("/reminders")  # hydration only, to count one message
     menu = await hal.next_message()
     for kind in ("Movement", "Bedtime stretch", "Tips"):
@@ -175,7 +165,7 @@ async def test_a_flood_limit_on_a_reminder_delays_it_without_loss_or_duplicate(
 
 async def test_server_errors_are_retried_with_backoff(running_bot: RunningBot) -> None:
     ida = running_bot.user(59, "Ida")
-    await set_up(running_bot, ida)
+    await set_up(ida)
     running_bot.api.fail("sendMessage", error_code=502, description="Bad Gateway", times=2)
     running_bot.api.fail("sendMessage", error_code=500, description="Internal Server Error")
     running_bot.clock.now = running_bot.clock.now.replace(hour=10)
@@ -189,7 +179,7 @@ async def test_server_errors_are_retried_with_backoff(running_bot: RunningBot) -
 
 async def test_a_user_who_blocked_the_bot_gets_no_more_until_start(running_bot: RunningBot) -> None:
     joy = running_bot.user(60, "Joy")
-    await set_up(running_bot, joy)
+    await set_up(joy)
     joy.block()
     running_bot.clock.now = running_bot.clock.now.replace(hour=10)
     await running_bot.dispatch()
@@ -198,9 +188,7 @@ async def test_a_user_who_blocked_the_bot_gets_no_more_until_start(running_bot: 
     assert await count(running_bot, ReminderSchedule, user_id=60) == 0
 
     joy.unblock()
-    await joy.send("/start")
-    await joy.next_message()
-    await joy.next_message()
+    await start(joy)
     user = await load_user(running_bot.db, 60)
     assert user is not None and user.is_active is True
     assert await count(running_bot, ReminderSchedule, user_id=60) == 5  # 4 kinds + summary
@@ -210,7 +198,7 @@ async def test_blocking_the_bot_stops_reminders_and_unblocking_brings_them_back(
     running_bot: RunningBot,
 ) -> None:
     lia = running_bot.user(65, "Lia")
-    await set_up(running_bot, lia)
+    await set_up(lia)
     await lia.change_membership(blocked=True)
     await running_bot.api.wait_for(lambda: bool(running_bot.api.calls_to("getUpdates")))
 
@@ -234,7 +222,7 @@ async def test_blocking_the_bot_stops_reminders_and_unblocking_brings_them_back(
 
 async def test_reminder_buttons_keep_working_after_a_restart(running_bot: RunningBot) -> None:
     kit = running_bot.user(61, "Kit")
-    await set_up(running_bot, kit)
+    await set_up(kit)
     hydration = await reminder_at(running_bot, kit, 10)
     await running_bot.restart()
     await tap(kit, hydration, "Skip")
@@ -245,9 +233,8 @@ async def test_reminders_lists_next_times_and_pause_skips_reminders(
     running_bot: RunningBot,
 ) -> None:
     lou = running_bot.user(62, "Lou")
-    await set_up(running_bot, lou)
-    await lou.send("/reminders")
-    menu = await lou.next_message()
+    await set_up(lou)
+    menu = await lou.ask("/reminders")
     text = menu.text or ""
     assert "Hydration: on · next 10:00" in text
     assert "Bedtime stretch: on · next 22:30" in text
@@ -258,16 +245,14 @@ async def test_reminders_lists_next_times_and_pause_skips_reminders(
     running_bot.clock.now = running_bot.clock.now.replace(hour=10)
     await running_bot.dispatch()
     assert await count(running_bot, Delivery, user_id=62) == 0
-    await lou.send("/resume")
-    assert (await lou.next_message()).text == texts.RESUMED
+    assert (await lou.ask("/resume")).text == texts.RESUMED
     await reminder_at(running_bot, lou, 11)
 
 
 async def test_movement_days_and_stretch_timing_move_the_schedule(running_bot: RunningBot) -> None:
     max_ = running_bot.user(63, "Max")
-    await set_up(running_bot, max_)
-    await max_.send("/reminders")
-    menu = await max_.next_message()
+    await set_up(max_)
+    menu = await max_.ask("/reminders")
     await tap(max_, menu, "Movement days")
     await tap(max_, menu, "Sat")  # the clock is on a Saturday: weekends off
     await tap(max_, menu, "Sun")
@@ -282,7 +267,7 @@ async def test_movement_days_and_stretch_timing_move_the_schedule(running_bot: R
 
 async def test_tips_can_be_turned_off_from_the_tip(running_bot: RunningBot) -> None:
     ned = running_bot.user(64, "Ned")
-    await set_up(running_bot, ned)
+    await set_up(ned)
     running_bot.clock.now += timedelta(days=3)  # Tuesday
     tip = await reminder_at(running_bot, ned, 15)
     assert "Tip" in (tip.text or "")

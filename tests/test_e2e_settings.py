@@ -6,15 +6,8 @@ import pytest
 
 from bot import texts
 from tests.conftest import RunningBot
-from tests.e2e import press_data, settings_of, tap
+from tests.e2e import press_data, set_up, settings_of, start, tap
 from tests.fake_bot_api import FakeUser, SentMessage
-
-
-async def set_up(user: FakeUser) -> None:
-    """Finish setup with the defaults."""
-    await user.send("/start")
-    await user.next_message()
-    await tap(user, await user.next_message(), "Skip the rest")
 
 
 async def open_settings(user: FakeUser) -> SentMessage:
@@ -54,10 +47,8 @@ async def test_settings_buttons_change_each_setting(running_bot: RunningBot) -> 
 async def test_setting_commands_with_arguments(running_bot: RunningBot) -> None:
     ben = running_bot.user(12, "Ben")
     await set_up(ben)
-    await ben.send("/timezone America/New_York")
-    assert "America/New_York" in ((await ben.next_message()).text or "")
-    await ben.send("/waketime 6:15")
-    assert "06:15" in ((await ben.next_message()).text or "")
+    assert "America/New_York" in ((await ben.ask("/timezone America/New_York")).text or "")
+    assert "06:15" in ((await ben.ask("/waketime 6:15")).text or "")
     await ben.send("/bedtime 00:30")  # after midnight is a valid bedtime
     assert "00:30" in ((await ben.next_message()).text or "")
 
@@ -74,11 +65,9 @@ async def test_a_command_without_argument_opens_the_chooser_and_reads_typed_text
 ) -> None:
     cat = running_bot.user(13, "Cat")
     await set_up(cat)
-    await cat.send("/timezone")
-    chooser = await cat.next_message()
+    chooser = await cat.ask("/timezone")
     assert "Tap a new one" in (chooser.text or "")
-    await cat.send("Pacific/Chatham")
-    assert "Pacific/Chatham" in ((await cat.next_message()).text or "")
+    assert "Pacific/Chatham" in ((await cat.ask("Pacific/Chatham")).text or "")
     await cat.send("Pacific/Chatham")  # the question was answered: now it is unexpected
     assert (await cat.next_message()).text == texts.UNEXPECTED_TEXT
 
@@ -100,8 +89,7 @@ async def test_bad_input_gets_a_clear_reply_and_changes_nothing(
     dee = running_bot.user(14, "Dee")
     await set_up(dee)
     before = await settings_of(running_bot.db, 14)
-    await dee.send(message)
-    answer = await dee.next_message()
+    answer = await dee.ask(message)
     assert reply in (answer.text or "")
     assert await settings_of(running_bot.db, 14) == before
 
@@ -109,10 +97,8 @@ async def test_bad_input_gets_a_clear_reply_and_changes_nothing(
 async def test_accepted_formats_are_named_in_the_reply(running_bot: RunningBot) -> None:
     eve = running_bot.user(15, "Eve")
     await set_up(eve)
-    await eve.send("/waketime 25:99")
-    assert "07:30" in ((await eve.next_message()).text or "")
-    await eve.send("/timezone Mars/Base")
-    assert "Europe/Berlin" in ((await eve.next_message()).text or "")
+    assert "07:30" in ((await eve.ask("/waketime 25:99")).text or "")
+    assert "Europe/Berlin" in ((await eve.ask("/timezone Mars/Base")).text or "")
 
 
 @pytest.mark.parametrize(
@@ -159,9 +145,7 @@ async def test_buttons_keep_working_after_a_restart(running_bot: RunningBot) -> 
 
 async def test_setup_resumes_after_a_restart(running_bot: RunningBot) -> None:
     jo = running_bot.user(20, "Jo")
-    await jo.send("/start")
-    await jo.next_message()
-    setup = await jo.next_message()
+    _, setup = await start(jo)
     await tap(jo, setup, "London")
 
     await running_bot.restart()

@@ -5,13 +5,7 @@ from datetime import time
 
 from bot import texts
 from tests.conftest import RunningBot
-from tests.e2e import load_user, press_data, settings_of, tap
-from tests.fake_bot_api import FakeUser, SentMessage
-
-
-async def start(user: FakeUser) -> tuple[SentMessage, SentMessage]:
-    await user.send("/start")
-    return await user.next_message(), await user.next_message()
+from tests.e2e import load_user, press_data, settings_of, start, tap
 
 
 async def test_two_users_set_up_at_the_same_time_without_seeing_each_other(
@@ -75,8 +69,7 @@ async def test_setup_takes_a_shared_location_and_typed_times(running_bot: Runnin
     assert "Europe/Berlin" in ((await carol.next_message()).text or "")
     assert "Step 2 of 4" in ((await carol.next_message()).text or "")
 
-    await carol.send("6:45")
-    assert "06:45" in ((await carol.next_message()).text or "")
+    assert "06:45" in ((await carol.ask("6:45")).text or "")
     bed_step = await carol.next_message()
     assert "Step 3 of 4" in (bed_step.text or "")
 
@@ -84,8 +77,7 @@ async def test_setup_takes_a_shared_location_and_typed_times(running_bot: Runnin
     assert "isn't a time" in ((await carol.next_message()).text or "")
     await carol.send("6:45am")  # same as the wake-up time
     assert "can't be the same" in ((await carol.next_message()).text or "")
-    await carol.send("11:30pm")
-    assert "23:30" in ((await carol.next_message()).text or "")
+    assert "23:30" in ((await carol.ask("11:30pm")).text or "")
     reminders_step = await carol.next_message()
     assert "Step 4 of 4" in (reminders_step.text or "")
     await tap(carol, reminders_step, "Done")
@@ -104,12 +96,10 @@ async def test_typed_zone_in_setup_and_skipping_the_rest_keeps_defaults(
 ) -> None:
     dan = running_bot.user(404, "Dan")
     _, _setup = await start(dan)
-    await dan.send("Mars/Base")
-    assert "isn't a time zone I know" in ((await dan.next_message()).text or "")
+    assert "isn't a time zone I know" in ((await dan.ask("Mars/Base")).text or "")
     assert (await settings_of(running_bot.db, 404))["timezone"] == "UTC"
 
-    await dan.send("asia/kolkata")
-    assert "Asia/Kolkata" in ((await dan.next_message()).text or "")
+    assert "Asia/Kolkata" in ((await dan.ask("asia/kolkata")).text or "")
     wake_step = await dan.next_message()
     await tap(dan, wake_step, "Skip the rest")
     assert "All set" in (wake_step.text or "")
@@ -152,7 +142,6 @@ async def test_command_menu_is_published_at_start_and_help_lists_every_command(
     assert published == list(texts.COMMANDS)
 
     gus = running_bot.user(707)
-    await gus.send("/help")
-    help_text = (await gus.next_message()).text or ""
+    help_text = (await gus.ask("/help")).text or ""
     for command, _ in texts.COMMANDS:
         assert f"/{command} " in help_text

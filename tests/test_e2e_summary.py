@@ -11,16 +11,10 @@ from bot import texts
 from db.base import Base
 from db.models import ReminderSchedule
 from tests.conftest import RunningBot
-from tests.e2e import tap
+from tests.e2e import set_up, tap
 from tests.fake_bot_api import FakeUser, SentMessage
 
 SATURDAY = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)  # the FakeClock's start
-
-
-async def set_up(user: FakeUser) -> None:
-    await user.send("/start")
-    await user.next_message()
-    await tap(user, await user.next_message(), "Skip the rest")
 
 
 async def ask(bot: RunningBot, user: FakeUser, command: str, *expect: str) -> list[SentMessage]:
@@ -63,8 +57,7 @@ async def log_some_days(bot: RunningBot, user: FakeUser) -> None:
 async def test_a_week_without_data_gets_a_short_kind_message(running_bot: RunningBot) -> None:
     ada = running_bot.user(71, "Ada")
     await set_up(ada)
-    await ada.send("/summary")
-    reply = await ada.next_message()
+    reply = await ada.ask("/summary")
     assert len(reply.text or "") < 400
     assert not running_bot.api.calls_to("sendPhoto")
 
@@ -108,8 +101,7 @@ async def test_the_scheduled_summary_arrives_at_its_time(running_bot: RunningBot
 async def test_the_summary_day_and_time_can_be_changed(running_bot: RunningBot) -> None:
     di = running_bot.user(74, "Di")
     await set_up(di)
-    await di.send("/settings")
-    menu = await di.next_message()
+    menu = await di.ask("/settings")
     await tap(di, menu, "Weekly summary")
     await tap(di, menu, "Fri")
     await tap(di, menu, "08:00")

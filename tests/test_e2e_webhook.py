@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from bot.settings import ServerSettings
 from db.models import ReminderSchedule, User
 from tests.conftest import FakeClock, RunningBot
-from tests.e2e import free_port
+from tests.e2e import free_port, start
 from tests.fake_bot_api import FakeBotApi
 
 SECRET = "webhook-secret_0123456789abcdef"
@@ -57,8 +57,7 @@ async def test_updates_arrive_by_webhook_and_get_answers(webhook_bot: RunningBot
     assert not webhook_bot.api.calls_to("getUpdates")
 
     rosa = webhook_bot.user(61, "Rosa")
-    await rosa.send("/start")
-    assert "Cramp Coach" in (await rosa.next_message()).text  # type: ignore[operator]
+    assert "Cramp Coach" in (await rosa.ask("/start")).text  # type: ignore[operator]
     assert webhook_bot.api.webhook_posts[-1][1] == 200
 
 
@@ -187,9 +186,7 @@ async def test_health_in_polling_mode_when_a_port_is_set(
 
 async def test_an_update_posted_twice_is_processed_once(webhook_bot: RunningBot) -> None:
     ines = webhook_bot.user(65, "Ines")
-    await ines.send("/start")
-    await ines.next_message()
-    await ines.next_message()
+    await start(ines)
     update_id = await ines.send("/timezone Asia/Tokyo")
     await ines.next_message()
     await ines.send("/timezone UTC")

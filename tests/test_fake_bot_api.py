@@ -375,8 +375,7 @@ async def test_application_end_to_end(api: FakeBotApi) -> None:
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0, timeout=5)
-        await alice.send("/start")
-        welcome = await alice.next_message()
+        welcome = await alice.ask("/start")
         assert welcome.text == "Welcome"
         assert (await alice.next_message()).text == "Second"
         query_id = await alice.press(welcome, "Log")

@@ -33,7 +33,7 @@ from bot.http import AiohttpRequest
 from bot.outgoing import OversizedRequest
 from db.models import Delivery, ReminderSchedule, WaterLog
 from tests.conftest import TOKEN, RunningBot
-from tests.e2e import load_user, press_data, settings_of, tap
+from tests.e2e import load_user, press_data, set_up, settings_of, tap
 from tests.fake_bot_api import ApiCall, FakeBotApi, FakeUser, SentMessage
 
 HYDRATION = "glass of water"
@@ -71,11 +71,8 @@ def nothing_oversized_reached_telegram(api: FakeBotApi) -> Iterator[None]:
 async def set_up_hydration_only(user: FakeUser) -> None:
     """Setup with the defaults (UTC, 07:00-23:00), then only hydration reminders are left
     on, so a pass at 10:00 (a hydration slot, no cups yet) sends exactly one message."""
-    await user.send("/start")
-    await user.next_message()
-    await tap(user, await user.next_message(), "Skip the rest")
-    await user.send("/reminders")
-    menu = await user.next_message()
+    await set_up(user)
+    menu = await user.ask("/reminders")
     for kind in ("Movement", "Bedtime stretch", "Tips"):
         await tap(user, menu, kind)
 
@@ -349,8 +346,7 @@ async def test_forged_and_stale_button_data_is_answered_and_changes_nothing(
     hal, ivy = running_bot.user(78, "Hal"), running_bot.user(79, "Ivy")
     for user in (hal, ivy):
         await set_up_hydration_only(user)
-    await hal.send("/water")
-    hal_cup = await hal.next_message()
+    hal_cup = await hal.ask("/water")
     at(running_bot, 10)
     await running_bot.dispatch()
     await api.wait_for(lambda: bool(hydration_reminders(hal) and hydration_reminders(ivy)))
@@ -384,7 +380,6 @@ async def test_forged_and_stale_button_data_is_answered_and_changes_nothing(
 
 async def test_a_press_without_data_is_answered_as_stale(running_bot: RunningBot) -> None:
     jo = running_bot.user(80, "Jo")
-    await jo.send("/help")
-    help_message = await jo.next_message()
+    help_message = await jo.ask("/help")
     answer = await jo.wait_answer(await jo.press(help_message, data=""), timeout=2)
     assert answer.params["text"] == texts.STALE_BUTTON

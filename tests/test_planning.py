@@ -55,6 +55,7 @@ BERLIN_NIGHT_SHIFT_HALF = Prefs("Europe/Berlin", wake=time(22, 30), bed=time(6, 
 @pytest.mark.parametrize(
     ("zone", "wall", "expected"),
     [
+        # A wall time in a spring-forward gap goes out at the first valid minute after it.
         # Berlin springs forward 02:00 CET -> 03:00 CEST (01:00 UTC).
         ("Europe/Berlin", datetime(2026, 3, 29, 1, 59), utc(2026, 3, 29, 0, 59)),
         ("Europe/Berlin", datetime(2026, 3, 29, 2, 0), utc(2026, 3, 29, 1, 0)),
@@ -67,17 +68,7 @@ BERLIN_NIGHT_SHIFT_HALF = Prefs("Europe/Berlin", wake=time(22, 30), bed=time(6, 
         ("Pacific/Chatham", datetime(2026, 9, 27, 3, 0), utc(2026, 9, 26, 14, 0)),
         # Lord Howe springs forward only half an hour: 02:00 -> 02:30 (+11:00).
         ("Australia/Lord_Howe", datetime(2026, 10, 4, 2, 15), utc(2026, 10, 3, 15, 30)),
-    ],
-)
-def test_spring_forward_gap_goes_out_at_first_valid_minute(
-    zone: str, wall: datetime, expected: datetime
-) -> None:
-    assert local_to_utc(wall, zone) == expected
-
-
-@pytest.mark.parametrize(
-    ("zone", "wall", "expected"),
-    [
+        # A wall time that happens twice (fall back) goes out at its first occurrence.
         # Berlin falls back 03:00 CEST -> 02:00 CET: 02:30 happens twice, first at 00:30 UTC.
         ("Europe/Berlin", datetime(2026, 10, 25, 2, 30), utc(2026, 10, 25, 0, 30)),
         ("Europe/Berlin", datetime(2026, 10, 25, 3, 0), utc(2026, 10, 25, 2, 0)),
@@ -87,7 +78,7 @@ def test_spring_forward_gap_goes_out_at_first_valid_minute(
         ("Pacific/Chatham", datetime(2026, 4, 5, 3, 0), utc(2026, 4, 4, 13, 15)),
     ],
 )
-def test_fall_back_repeated_time_goes_out_at_first_occurrence(
+def test_a_gap_goes_out_at_the_first_valid_minute_a_repeat_at_its_first_occurrence(
     zone: str, wall: datetime, expected: datetime
 ) -> None:
     assert local_to_utc(wall, zone) == expected

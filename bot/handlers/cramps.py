@@ -307,7 +307,7 @@ async def undo_cramp(update: Update, context: CoachContext) -> None:
 
 def _history_line(user: User, row: CrampReport) -> str:
     summary = texts.report_summary(Report.stored(row))
-    return texts.history_line(_local(user, row.occurred_at), summary)
+    return texts.HISTORY_LINE.format(time=_local(user, row.occurred_at), summary=summary)
 
 
 async def history(update: Update, context: CoachContext) -> None:
@@ -388,7 +388,12 @@ async def _flags_view(session: AsyncSession, user: User) -> View:
     ]  # fmt: skip
     unread = [flag for flag, _ in flags if flag.acknowledged_at is None][:5]
     got_it = [
-        [button(texts.got_it(RULE_TITLES[flag.rule_id]), AcknowledgeFlag(flag.id, in_list=True))]
+        [
+            button(
+                texts.GOT_IT_FOR.format(title=RULE_TITLES[flag.rule_id]),
+                AcknowledgeFlag(flag.id, in_list=True),
+            )
+        ]
         for flag in unread
     ]
     return View(texts.flags_list(lines), InlineKeyboardMarkup(got_it) if got_it else None)

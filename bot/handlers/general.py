@@ -130,7 +130,9 @@ async def error_handler(update: object, context: CoachContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     for admin_id in context.bot_data.admin_user_ids:
         with suppress(TelegramError):
-            await context.bot.send_message(admin_id, texts.admin_error(update_id, summary))
+            await context.bot.send_message(
+                admin_id, texts.ADMIN_ERROR.format(update_id=update_id, summary=summary)
+            )
 
 
 HANDLERS: list[BaseHandler[Any, Any, Any]] = [

@@ -105,7 +105,7 @@ def _choices(
 ) -> InlineKeyboardMarkup:
     """A button per choice, then keep-current, then leave."""
     choices = [button(label, make(flow, value)) for label, value in shown]
-    keep = [[button(texts.keep(current), make(flow, None))]]
+    keep = [[button(texts.KEEP.format(current=current), make(flow, None))]]
     return InlineKeyboardMarkup(rows(choices, width) + keep + _leave(flow))
 
 
@@ -123,13 +123,13 @@ def _time_choices(flow: Flow, choices: Sequence[time], current: time, make: Any)
 
 def _wake_view(user: User, flow: Flow, _now: datetime) -> View:
     wake = format_clock_time(user.wake_time)
-    text = texts.step_wake(wake) if flow is Flow.SETUP else texts.choose_wake(wake)
+    text = texts.step_wake(wake) if flow is Flow.SETUP else texts.CHOOSE_WAKE.format(time=wake)
     return View(text, _time_choices(flow, WAKE_CHOICES, user.wake_time, SetWake))
 
 
 def _bed_view(user: User, flow: Flow, _now: datetime) -> View:
     bed = format_clock_time(user.bed_time)
-    text = texts.step_bed(bed) if flow is Flow.SETUP else texts.choose_bed(bed)
+    text = texts.step_bed(bed) if flow is Flow.SETUP else texts.CHOOSE_BED.format(time=bed)
     return View(text, _time_choices(flow, BED_CHOICES, user.bed_time, SetBed))
 
 
@@ -201,19 +201,19 @@ _TIMEZONE = Answer(
     resolve_timezone,
     texts.BAD_TIMEZONE,
     lambda user, zone: _set_zone(user, zone),
-    lambda user, now: texts.saved_timezone(user.timezone, _local(user, now)),
+    lambda user, now: texts.SAVED_TIMEZONE.format(zone=user.timezone, now=_local(user, now)),
 )
 _WAKE = Answer(
     parse_clock_time,
     texts.BAD_TIME,
     lambda user, wake: _set_day(user, wake, user.bed_time, wake_changed=True),
-    lambda user, _: texts.saved_wake(format_clock_time(user.wake_time)),
+    lambda user, _: texts.SAVED_WAKE.format(time=format_clock_time(user.wake_time)),
 )
 _BED = Answer(
     parse_clock_time,
     texts.BAD_TIME,
     lambda user, bed: _set_day(user, user.wake_time, bed, wake_changed=False),
-    lambda user, _: texts.saved_bed(format_clock_time(user.bed_time)),
+    lambda user, _: texts.SAVED_BED.format(time=format_clock_time(user.bed_time)),
 )
 
 # The conversation, in the order setup asks it.
@@ -308,7 +308,7 @@ async def start(update: Update, context: CoachContext) -> None:
     if question is not None:
         greeting, view = (
             texts.welcome(name),
-            View(f"{texts.setup_intro()}\n\n{view.text}", view.markup),
+            View(f"{texts.SETUP_INTRO}\n\n{view.text}", view.markup),
         )
     else:
         greeting = texts.welcome_back(name)
@@ -367,9 +367,9 @@ async def location(update: Update, context: CoachContext) -> None:
         views = _answer_typed(tx, _BY_STEP[Step.TIMEZONE], zone) if asked else None
     if views is None:
         offer = InlineKeyboardMarkup(
-            [[button(texts.use_zone(zone), SetTimezone(Flow.SETTINGS, zone))]]
+            [[button(texts.USE_ZONE.format(zone=zone), SetTimezone(Flow.SETTINGS, zone))]]
         )
-        views = [View(texts.location_zone_offer(zone), offer)]
+        views = [View(texts.LOCATION_ZONE_OFFER.format(zone=zone), offer)]
     await _reply(message, views)
 
 

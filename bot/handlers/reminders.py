@@ -119,7 +119,9 @@ async def _record_answer(tx: UserTransaction, delivery: Delivery, action: Remind
         )  # fmt: skip
         await tx.session.flush()
     elif action is ReminderAction.SNOOZE:
-        result = texts.snoozed_until(_local(user, await snooze(tx.session, user.id, kind, now)))
+        result = texts.SNOOZED_UNTIL.format(
+            time=_local(user, await snooze(tx.session, user.id, kind, now))
+        )
     elif action is ReminderAction.NO_TIPS:
         switch(user, Kind.TIP, False)
     content = Content(delivery.slot_at)
@@ -141,7 +143,9 @@ async def _raise_goal_from(tx: UserTransaction, delivery: Delivery) -> tuple[str
     _, cups, goal = await hydration_today(tx.session, tx.user, tx.now)
     content = Content(delivery.slot_at, cups, goal)
     text, markup = render(Kind.HYDRATION, delivery.id, content)
-    return texts.goal_raised(goal), View(text, markup if delivery.response is None else None)
+    return texts.GOAL_RAISED.format(goal=goal), View(
+        text, markup if delivery.response is None else None
+    )
 
 
 # --- Water and stretching on demand ----------------------------------------------------------
@@ -191,7 +195,7 @@ async def raise_goal_today(update: Update, context: CoachContext) -> None:
         else:
             tx.reschedule()
             _, _, goal = await hydration_today(tx.session, tx.user, tx.now)
-            answer = texts.goal_raised(goal)
+            answer = texts.GOAL_RAISED.format(goal=goal)
     await query.answer(answer, show_alert=True)
 
 
@@ -220,9 +224,11 @@ async def stretch_now(update: Update, context: CoachContext) -> None:
 
 # What /reminders adds after each kind's next time; a kind not here adds nothing.
 _DETAILS: dict[Kind, Callable[[User, int, int], str]] = {
-    Kind.HYDRATION: lambda _user, cups, goal: texts.cups_today(cups, goal),
+    Kind.HYDRATION: lambda _user, cups, goal: texts.CUPS_TODAY.format(cups=cups, goal=goal),
     Kind.MOVEMENT: lambda user, _cups, _goal: f" · {_day_names(user.movement_days)}",
-    Kind.STRETCH: lambda user, _cups, _goal: texts.stretch_lead(user.stretch_lead_minutes),
+    Kind.STRETCH: lambda user, _cups, _goal: texts.STRETCH_LEAD.format(
+        minutes=user.stretch_lead_minutes
+    ),
     Kind.TIP: lambda _user, _cups, _goal: texts.TIPS_DETAIL,
 }
 
@@ -278,7 +284,7 @@ def _movement_days_view(user: User) -> View:
         for day, name in enumerate(texts.WEEKDAYS)
     ]
     markup = InlineKeyboardMarkup([*rows(days, 4), _back_to_reminders()])
-    return View(texts.movement_days_screen(_day_names(mask)), markup)
+    return View(texts.MOVEMENT_DAYS_SCREEN.format(days=_day_names(mask)), markup)
 
 
 def _stretch_lead_view(user: User) -> View:
@@ -288,7 +294,7 @@ def _stretch_lead_view(user: User) -> View:
         for minutes in STRETCH_LEADS
     ]
     markup = InlineKeyboardMarkup([options, _back_to_reminders()])
-    return View(texts.stretch_lead_screen(current), markup)
+    return View(texts.STRETCH_LEAD_SCREEN.format(minutes=current), markup)
 
 
 def _pause_options() -> InlineKeyboardMarkup:
@@ -330,7 +336,7 @@ async def set_stretch_lead(update: Update, context: CoachContext) -> None:
         tx.user.stretch_lead_minutes = data.minutes
         await tx.sync_schedule()  # the screen shows the next times
         view = await reminders_view(tx)
-    await query.answer(texts.stretch_lead_set(data.minutes))
+    await query.answer(texts.STRETCH_LEAD_SET.format(minutes=data.minutes))
     await edit_screen(query, view.text, view.markup)
 
 
@@ -374,7 +380,7 @@ async def choose_pause(update: Update, context: CoachContext) -> None:
             text = texts.RESUMED
         else:
             user.paused_until = pause_until(PauseOption(data.choice), prefs_of(user), tx.now)
-            text = texts.paused(_when(user, user.paused_until, tx.now))
+            text = texts.PAUSED.format(until=_when(user, user.paused_until, tx.now))
     await answer_and_edit(query, text)
 
 

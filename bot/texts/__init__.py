@@ -100,8 +100,7 @@ def welcome_back(first_name: str) -> str:
     )
 
 
-def setup_intro() -> str:
-    return f"Let's set you up: {SETUP_STEPS} quick taps, each with a default you can keep."
+SETUP_INTRO = f"Let's set you up: {SETUP_STEPS} quick taps, each with a default you can keep."
 
 
 def step_timezone(current: str) -> str:
@@ -187,32 +186,22 @@ def choose_timezone(current: str) -> str:
     )
 
 
-def choose_wake(current: str) -> str:
-    return f"☀️ You wake up at {current}. Tap a new time or type one (like 06:45)."
+CHOOSE_WAKE = "☀️ You wake up at {time}. Tap a new time or type one (like 06:45)."
 
-
-def choose_bed(current: str) -> str:
-    return f"🌙 Your bedtime is {current}. Tap a new time or type one (like 00:30)."
+CHOOSE_BED = "🌙 Your bedtime is {time}. Tap a new time or type one (like 00:30)."
 
 
 def choose_reminders(switches: Switches) -> str:
     return f"🔔 Reminders: {reminders_line(switches)}.\nTap to switch one on or off."
 
 
-def saved_timezone(zone: str, local_now: datetime) -> str:
-    return f"🌍 Time zone set to {escape(zone)} (it's {local_now:%H:%M} there now)."
+SAVED_TIMEZONE = "🌍 Time zone set to {zone} (it's {now:%H:%M} there now)."
 
+SAVED_WAKE = "☀️ Wake-up time set to {time}."
 
-def saved_wake(value: str) -> str:
-    return f"☀️ Wake-up time set to {value}."
+SAVED_BED = "🌙 Bedtime set to {time}."
 
-
-def saved_bed(value: str) -> str:
-    return f"🌙 Bedtime set to {value}."
-
-
-def location_zone_offer(zone: str) -> str:
-    return f"📍 That location is in the {escape(zone)} time zone. Use it?"
+LOCATION_ZONE_OFFER = "📍 That location is in the {zone} time zone. Use it?"
 
 
 def help_text() -> str:
@@ -266,8 +255,7 @@ def hydration_reminder(cups: int, goal: int) -> str:
     )
 
 
-def movement_reminder() -> str:
-    return f"🚶 <b>Time to move for a couple of minutes.</b>\n<i>{MOVEMENT_WHY}</i>"
+MOVEMENT_REMINDER = f"🚶 <b>Time to move for a couple of minutes.</b>\n<i>{MOVEMENT_WHY}</i>"
 
 
 def stretch_routine() -> str:
@@ -293,9 +281,7 @@ def water_progress(cups: int, goal: int) -> str:
     return f"💧 {cups}/{goal} cups today."
 
 
-def goal_raised(goal: int) -> str:
-    return f"🔥 Hot day or exercise: today's goal is now {goal} cups."
-
+GOAL_RAISED = "🔥 Hot day or exercise: today's goal is now {goal} cups."
 
 GOAL_ALREADY_RAISED = "Today's goal is already raised."
 DAY_IS_OVER = "That day is over; this button no longer applies."
@@ -311,8 +297,7 @@ ANSWER_DONE = "✅ Stretch done. Sleep well."
 ANSWER_NO_TIPS = "💡 Tips are off; switch them back on in /reminders."
 
 
-def snoozed_until(local: datetime) -> str:
-    return f"⏰ Snoozed: I'll remind you again at {local:%H:%M}."
+SNOOZED_UNTIL = "⏰ Snoozed: I'll remind you again at {time:%H:%M}."
 
 
 def when(local: datetime, today: date) -> str:
@@ -340,37 +325,25 @@ def reminder_line(kind: Kind, on: bool, next_time: str | None, detail: str) -> s
     return f"{head}: on{f' · next {next_time}' if next_time else ''}{detail}"
 
 
-def cups_today(cups: int, goal: int) -> str:
-    return f" · {cups}/{goal} cups today"
+CUPS_TODAY = " · {cups}/{goal} cups today"
 
-
-def stretch_lead(minutes: int) -> str:
-    return f" · {minutes} min before bed"
-
+STRETCH_LEAD = " · {minutes} min before bed"
 
 TIPS_DETAIL = " · at most twice a week"
 EVERY_DAY = "every day"
 NO_DAYS = "no days"
 
 
-def stretch_lead_set(minutes: int) -> str:
-    return f"Stretch reminder: {minutes} min before bed"
+STRETCH_LEAD_SET = "Stretch reminder: {minutes} min before bed"
 
+MOVEMENT_DAYS_SCREEN = "🗓 Movement reminders on: {days}. Tap a day to switch it."
 
-def movement_days_screen(days: str) -> str:
-    return f"🗓 Movement reminders on: {days}. Tap a day to switch it."
-
-
-def stretch_lead_screen(minutes: int) -> str:
-    return f"⏱ The stretch reminder comes {minutes} minutes before bedtime. Change it:"
-
+STRETCH_LEAD_SCREEN = "⏱ The stretch reminder comes {minutes} minutes before bedtime. Change it:"
 
 PAUSE_QUESTION = "⏸ Pause reminders for how long? Cramp logging keeps working."
 
 
-def paused(until: str) -> str:
-    return f"⏸ Reminders paused until {until}. /resume starts them again."
-
+PAUSED = "⏸ Reminders paused until {until}. /resume starts them again."
 
 NOT_PAUSED = "▶️ Reminders aren't paused."
 RESUMED = "▶️ Reminders are back on."
@@ -553,8 +526,7 @@ def history(lines: list[str]) -> str:
     return "<b>Your last reports</b>\n" + "\n".join(lines)
 
 
-def history_line(local: datetime, summary: str) -> str:
-    return f"{local:%a %d %b %H:%M} · {summary}"
+HISTORY_LINE = "{time:%a %d %b %H:%M} · {summary}"
 
 
 def undo_question(summary: str, local: datetime) -> str:
@@ -676,24 +648,18 @@ DELETE_EVERYTHING = "Delete everything"
 KEEP_DATA = "Keep my data"
 
 
-def keep(current: str) -> str:
-    return f"Keep {current}"
+KEEP = "Keep {current}"
 
+USE_ZONE = "Use {zone}"
 
-def use_zone(zone: str) -> str:
-    return f"Use {zone}"
-
-
-def snooze(minutes: int) -> str:
-    return f"Snooze {minutes} min"
+SNOOZE = "Snooze {minutes} min"
 
 
 def lead_choice(minutes: int, current: bool) -> str:
     return f"{'• ' if current else ''}{minutes} min"
 
 
-def got_it(title: str) -> str:
-    return f"✓ Got it: {title}"
+GOT_IT_FOR = "✓ Got it: {title}"
 
 
 def tick(on: bool, label: str) -> str:
@@ -709,6 +675,5 @@ def switch(on: bool, label: str) -> str:
 # --- Operators ----------------------------------------------------------------------------
 
 
-def admin_error(update_id: int | None, summary: str) -> str:
-    """To ADMIN_USER_IDS when an update fails; `summary` is already escaped and redacted."""
-    return f"⚠️ Error handling update {update_id}:\n<code>{summary}</code>"
+# To ADMIN_USER_IDS when an update fails; {summary} is already escaped and redacted.
+ADMIN_ERROR = "⚠️ Error handling update {update_id}:\n<code>{summary}</code>"
