@@ -41,9 +41,10 @@ from bot.app import build_application
 from bot.callbacks import ReminderAction
 from bot.sender import make_sender
 from bot.summaries import Summary, make_preparer
+from core.delivery import DeliveryStatus, SendResult
 from db.models import Delivery, User, WaterLog
 from db.session import create_session_factory
-from scheduler.dispatcher import Dispatcher, Outgoing, Preparer, SendResult
+from scheduler.dispatcher import Dispatcher, Outgoing, Preparer
 from scheduler.planning import (
     DEFAULT_CUPS,
     Kind,
@@ -292,7 +293,7 @@ async def simulate(url: str, base_url: str, people: list[SimUser], paced: bool) 
     async with sessions() as session:
         sent = await session.execute(
             select(Delivery.user_id, Delivery.day, Delivery.kind, func.count())
-            .where(Delivery.status == "sent")
+            .where(Delivery.status == DeliveryStatus.SENT)
             .group_by(Delivery.user_id, Delivery.day, Delivery.kind)
         )
         drunk_by_day = await session.execute(

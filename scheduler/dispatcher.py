@@ -7,13 +7,14 @@ per (user, kind, slot). Only the transaction that inserted that delivery sends i
 slot goes out at most once however many dispatchers run or crash.
 
 Sending happens outside the claim: messages are marked "sending" just before they go
-out and "sent" after. After a crash, "pending" deliveries (never tried) are sent by a
-later pass while still within their grace; "sending" ones may or may not have reached
-Telegram, which offers no way to ask, so they are never sent again (at most once). So
-that a crash writes off little, only a small window is marked ahead of the send limiter
-(chunk_size; about half a second of sending, see bot/app.py), and a chat's second
-message of a pass comes after every chat's first, by when Telegram's one-second gap
-between a chat's messages has mostly passed and it holds up nobody in the window.
+out and "sent" after (core/delivery.py has every status and the moves between them).
+After a crash, "pending" deliveries (never tried) are sent by a later pass while still
+within their grace; "sending" ones may or may not have reached Telegram, which offers no
+way to ask, so they are never sent again (at most once). So that a crash writes off
+little, only a small window is marked ahead of the send limiter (chunk_size; about half
+a second of sending, see bot/app.py), and a chat's second message of a pass comes after
+every chat's first, by when Telegram's one-second gap between a chat's messages has
+mostly passed and it holds up nobody in the window.
 
 While the database is unreachable a pass fails and the next wake-up tries again: what
 was claimed stays claimed and goes out late, within its grace. Marking and recording
@@ -30,7 +31,6 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import Enum
 from functools import partial
 from typing import TypeVar, cast
 
@@ -39,6 +39,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
+from core.delivery import DeliveryStatus, SendResult, after_send
 from db.base import UTCDateTime
 from db.dialect import is_postgres, upsert
 from db.models import Delivery, HydrationDay, ReminderSchedule, User, WaterLog
@@ -80,16 +81,6 @@ _RECORD_OUTCOME = (
         ),
     )
 )
-
-
-class SendResult(Enum):
-    """What became of one message."""
-
-    SENT = "sent"
-    BLOCKED = "blocked"  # the user blocked the bot or deleted the chat
-    FAILED = "failed"  # refused for good (a bad request); sending again would not help
-    RETRY = "retry"  # not sent (Telegram unreachable); try again while within grace
-    UNKNOWN = "unknown"  # timed out after sending: Telegram may have it; never resend
 
 
 T = TypeVar("T")
@@ -229,7 +220,7 @@ class Dispatcher:
                 if self._should_send(user, prefs, kind, slot, row.is_snooze, now, hydration):
                     to_send.append(
                         {"user_id": user.id, "kind": kind.value, "slot_at": slot,
-                         "day": day_of(prefs, slot), "status": "pending",
+                         "day": day_of(prefs, slot), "status": DeliveryStatus.PENDING,
                          "claimed_at": now}
                     )  # fmt: skip
                 else:
@@ -285,12 +276,18 @@ class Dispatcher:
         async with self.sessions.begin() as session:
             await session.execute(
                 update(Delivery)
-                .where(Delivery.status == "sending", Delivery.claimed_at < now - LOST_AFTER)
-                .values(status="unknown")
+                .where(
+                    Delivery.status == DeliveryStatus.SENDING,
+                    Delivery.claimed_at < now - LOST_AFTER,
+                )
+                .values(status=DeliveryStatus.UNKNOWN)
             )
             query = (
                 select(Delivery)
-                .where(Delivery.status == "pending", Delivery.claimed_at < now - ORPHAN_AFTER)
+                .where(
+                    Delivery.status == DeliveryStatus.PENDING,
+                    Delivery.claimed_at < now - ORPHAN_AFTER,
+                )
                 .limit(self.batch_size)
             )
             if is_postgres(session):
@@ -308,7 +305,7 @@ class Dispatcher:
                     or not user.is_active
                     or not due_is_fresh(kind, delivery.slot_at, now)
                 ):
-                    delivery.status = "expired"
+                    delivery.status = DeliveryStatus.EXPIRED
                     continue
                 delivery.claimed_at = now  # tried again now; not an orphan for a while
                 recovered.append(delivery)
@@ -380,8 +377,8 @@ class Dispatcher:
         async with self.sessions.begin() as session:
             taken = await session.execute(
                 update(Delivery)
-                .where(Delivery.id.in_(list(by_id)), Delivery.status == "pending")
-                .values(status="sending")
+                .where(Delivery.id.in_(list(by_id)), Delivery.status == DeliveryStatus.PENDING)
+                .values(status=DeliveryStatus.SENDING)
                 .returning(Delivery.id)
             )
             return [by_id[delivery_id] for delivery_id in taken.scalars()]
@@ -425,7 +422,7 @@ class Dispatcher:
             rows.append(
                 {
                     "delivery_id": outgoing.delivery_id,
-                    "new_status": "pending" if retry else result.value,
+                    "new_status": after_send(result),
                     "new_sent_at": now if result is SendResult.SENT else None,
                     "new_message_id": message_id,
                     "new_claimed_at": now if retry else None,  # retried after ORPHAN_AFTER
