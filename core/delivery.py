@@ -1,7 +1,8 @@
 """A delivery's life: its statuses, the moves between them, and what a send makes of it.
 
 Pure: no Telegram, no database. The statuses' strings are what the deliveries table
-stores (db/models.py), so they never change. Who makes each move is in MOVES below.
+stores (db/models.py), so they never change. Who makes each move is in MOVES below;
+scheduler/dispatcher.py (Dispatcher.deliver) draws the whole picture.
 """
 
 from collections.abc import Mapping

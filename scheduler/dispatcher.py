@@ -9,7 +9,7 @@ Only the transaction that inserted that delivery sends it, so a slot goes out at
 once however many dispatchers run or crash.
 
 Sending happens outside the claim: messages are marked "sending" just before they go
-out and "sent" after (core/delivery.py has every status and the moves between them).
+out and "sent" after (core/delivery.py has every status; Dispatcher.deliver draws them).
 After a crash, "pending" deliveries (never tried) are sent by a later pass while still
 within their grace; "sending" ones may or may not have reached Telegram, which offers no
 way to ask, so they are never sent again (at most once). So that a crash writes off
@@ -279,9 +279,23 @@ class Dispatcher:
     async def deliver(self, outgoing: Sequence[Outgoing], stats: PassStats) -> None:
         """Send: mark messages sending, send them, record what happened.
 
-        At most chunk_size messages are marked and not yet recorded at any time: as half
-        of that window finishes it is recorded and as many more marked, so the limiter
-        always has messages waiting and a crash writes off at most one window.
+        A delivery's statuses, and the steps that move it (core/delivery.py has them all):
+
+                 claim            mark             send             record
+            row -------> pending -------> sending ------> answered -------> sent, failed,
+                            |  ^             |               |              blocked, unknown
+                            |  +-------------|---------------+ record: retry
+                            |                |                 (Telegram was unreachable)
+                            | recover: past  | recover: still sending after
+                            | its grace      | LOST_AFTER (a crash cut it off)
+                            v                v
+                         expired          unknown
+
+        The window is what is marked and not yet recorded: on its way, or answered (which
+        only this process knows). It holds at most chunk_size messages, all that a crash
+        can write off. Once half of it is free it is filled up again, and answers are
+        recorded once half the window has them (or nothing else is on its way), so the
+        limiter always has messages waiting.
         Once `stop` is set nothing more is marked; what is on its way is finished.
         """
         waiting = deque(_spread_chats(outgoing))
