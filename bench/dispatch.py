@@ -10,6 +10,7 @@ from bench.common import Row, bench_settings, database_urls, fake_bot_api, fresh
 from bench.seed import seed_due
 from bot.app import build_application, send_window
 from bot.sender import make_sender
+from core.delivery import DeliveryStatus
 from db.models import Delivery
 from db.session import create_session_factory
 from scheduler.dispatcher import Dispatcher
@@ -35,7 +36,9 @@ async def dispatch_throughput(url: str, users: int, base_url: str) -> dict[str, 
         pass
     elapsed = time.perf_counter() - started
     async with engine.connect() as connection:
-        sent = await connection.scalar(select(func.count()).where(Delivery.status == "sent"))
+        sent = await connection.scalar(
+            select(func.count()).where(Delivery.status == DeliveryStatus.SENT)
+        )
     await application.shutdown()
     await engine.dispose()
     return {"messages": float(sent or 0), "seconds": elapsed, "per_second": (sent or 0) / elapsed}

@@ -25,6 +25,7 @@ from sqlalchemy import func, select, update
 from bench.common import FakeApi, Row, database_urls, fake_bot_api, fresh_database, percentile
 from bench.seed import seed_due
 from bench.startup import bot_env
+from core.delivery import DeliveryStatus
 from db.models import Delivery, ReminderSchedule
 from db.session import create_engine
 
@@ -158,7 +159,7 @@ async def run(quick: bool, folder: Path) -> list[Row]:
             # A fresh fake per backend: its call record and buckets start empty.
             with fake_bot_api(users=users, rate=RATE, per_chat=PER_CHAT) as api:
                 result = await deliver_all(url, users, api, folder)
-            sent_in_db = result["db_statuses"].get("sent", 0)
+            sent_in_db = result["db_statuses"].get(DeliveryStatus.SENT, 0)
             rate = result["rate"]
             rows += [
                 Row(

@@ -12,11 +12,11 @@ little on their own; after a hydration reminder each may tap "Drank a cup" a few
 later (less likely within an hour of their last cup). All randomness is seeded per user
 and day and per reminder slot, so both runs see the same behaviour.
 
-The baseline is the same dispatcher with hydration pacing turned off (a subclass: every
-planned drink slot goes out whatever the user drank, as a naive reminder bot would);
-movement, stretch, tips and summaries are unchanged. Messages are counted per user and
-day from the deliveries table, by kind, and checked against what the fake received. The
-weekly summary's chart photo counts as a message but is not drawn (see
+The baseline is the same dispatcher with hydration pacing turned off (its claims decided
+by fixed_interval: every planned drink slot goes out whatever the user drank, as a naive
+reminder bot would); movement, stretch, tips and summaries are unchanged. Messages are
+counted per user and day from the deliveries table, by kind, and checked against what the
+fake received. The weekly summary's chart photo counts as a message but is not drawn (see
 _chart_counted_not_drawn). SQLite only: the figures are counts of messages, which do not
 depend on the database.
 """
@@ -41,9 +41,11 @@ from bot.app import build_application
 from bot.callbacks import ReminderAction
 from bot.sender import make_sender
 from bot.summaries import Summary, make_preparer
+from core.delivery import DeliveryStatus, SendResult
 from db.models import Delivery, User, WaterLog
 from db.session import create_session_factory
-from scheduler.dispatcher import Dispatcher, Outgoing, Preparer, SendResult
+from scheduler.claims import ClaimDecision, Recipient, Water, decide_claim
+from scheduler.dispatcher import Dispatcher, Outgoing, Preparer
 from scheduler.planning import (
     DEFAULT_CUPS,
     Kind,
@@ -178,23 +180,16 @@ def answer_to(user: SimUser, outgoing: Outgoing, last_cup: datetime | None) -> C
     return Cup(at, user.id, outgoing.delivery_id)
 
 
-class FixedIntervalDispatcher(Dispatcher):
-    """The real dispatcher without hydration pacing: every planned drink slot goes out
-    (within its grace, unless paused), whatever the user drank."""
-
-    def _should_send(
-        self,
-        user: User,
-        prefs: Prefs,
-        kind: Kind,
-        slot: datetime,
-        is_snooze: bool,
-        now: datetime,
-        hydration: Any,
-    ) -> bool:
-        if kind is Kind.HYDRATION and not is_snooze:
-            return due_is_fresh(kind, slot, now) and not is_paused(user.paused_until, now)
-        return super()._should_send(user, prefs, kind, slot, is_snooze, now, hydration)
+def fixed_interval(
+    kind: Kind, slot: datetime, user: Recipient | None, now: datetime, snooze: bool, water: Water
+) -> ClaimDecision:
+    """The real claim without hydration pacing: every planned drink slot goes out (within
+    its grace, unless paused), whatever the user drank."""
+    decision = decide_claim(kind, slot, user, now, snooze, water)
+    if kind is Kind.HYDRATION and not snooze and user is not None and decision.wanted:
+        fresh = due_is_fresh(kind, slot, now) and not is_paused(user.paused_until, now)
+        return replace(decision, send=fresh)
+    return decision
 
 
 async def _log_cups(
@@ -262,10 +257,10 @@ async def simulate(url: str, base_url: str, people: list[SimUser], paced: bool) 
             charts[outgoing.user_id, day_of(users[outgoing.user_id].prefs, outgoing.slot_at)] += 1
         return result
 
-    kind = Dispatcher if paced else FixedIntervalDispatcher
     with_chart: set[int] = set()
     prepare = _chart_counted_not_drawn(make_preparer(sessions), with_chart)
-    dispatcher = kind(sessions, send, lambda: now, prepare=prepare)
+    decide = decide_claim if paced else fixed_interval
+    dispatcher = Dispatcher(sessions, send, lambda: now, prepare=prepare, decide=decide)
     started, steps, skipped = timer.perf_counter(), 0, 0
     while True:
         due = await dispatcher.next_due_at()
@@ -292,7 +287,7 @@ async def simulate(url: str, base_url: str, people: list[SimUser], paced: bool) 
     async with sessions() as session:
         sent = await session.execute(
             select(Delivery.user_id, Delivery.day, Delivery.kind, func.count())
-            .where(Delivery.status == "sent")
+            .where(Delivery.status == DeliveryStatus.SENT)
             .group_by(Delivery.user_id, Delivery.day, Delivery.kind)
         )
         drunk_by_day = await session.execute(

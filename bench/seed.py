@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from core.delivery import DeliveryStatus
 from db.models import ReminderSchedule, User
 from scheduler.planning import Kind, Prefs, next_slot
 
@@ -111,6 +112,7 @@ def _fill_weeks(path: str, user_ids: range, today: date, days: int) -> dict[str,
         connection.execute(sql)
     counts = {"cramp_reports": 0, "water_logs": 0, "deliveries": 0}
     stamp = "%Y-%m-%d %H:%M:%S.000000"
+    sent = DeliveryStatus.SENT.value  # a plain str: sqlite3 binds those fastest
     message_id = 0
     for user_id in user_ids:
         cramps, cups, deliveries = [], [], []
@@ -138,10 +140,10 @@ def _fill_weeks(path: str, user_ids: range, today: date, days: int) -> dict[str,
                 slot = (noon + timedelta(hours=hour)).strftime(stamp)
                 answer = "m" if rng.random() < 0.6 else None
                 deliveries.append(
-                    (user_id, "movement", slot, day.isoformat(), "sent", slot, slot, answer)
+                    (user_id, "movement", slot, day.isoformat(), sent, slot, slot, answer)
                 )
             slot = (noon + timedelta(hours=10)).strftime(stamp)
-            deliveries.append((user_id, "stretch", slot, day.isoformat(), "sent", slot, slot,
+            deliveries.append((user_id, "stretch", slot, day.isoformat(), sent, slot, slot,
                                "d" if rng.random() < 0.5 else None))  # fmt: skip
         connection.executemany(
             "INSERT INTO cramp_reports (user_id, occurred_at, reported_at, source,"

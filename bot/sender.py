@@ -1,6 +1,6 @@
 """Sending what the dispatcher claimed (reminders, weekly summaries) through Telegram.
 
-What a failed send becomes (see SendResult in scheduler/dispatcher.py):
+What a failed send becomes (see SendResult in core/delivery.py):
 
 * 429: the SendLimiter waits out retry_after and sends the same request again;
 * 5xx, connection refused, a connect timeout: Telegram did not take the message; retried
@@ -36,7 +36,8 @@ from bot.ratelimit import BACKGROUND, RateLimitArgs
 from bot.reminder_messages import Content, render
 from bot.summaries import Summary, chart_png
 from bot.texts.weekly_message import CHART_CAPTION
-from scheduler.dispatcher import Outgoing, Sender, SendResult
+from core.delivery import SendResult
+from scheduler.dispatcher import Outgoing, Sender
 from scheduler.planning import Kind
 
 logger = logging.getLogger(__name__)

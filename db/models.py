@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.delivery import DeliveryStatus
 from core.timezones import DEFAULT_TIMEZONE
 from db.base import AutoId, Base, UTCDateTime
 
@@ -125,8 +126,8 @@ class Delivery(Base):
     """One reminder slot handed to Telegram (or deliberately not), and the user's answer.
 
     Unique per (user, kind, slot): whatever crashes or how many dispatchers run, a slot
-    is claimed once. Status: pending (claimed) -> sending -> sent; or failed, expired
-    (claimed but too late to send), unknown (a send whose outcome was lost in a crash).
+    is claimed once. Its status is a DeliveryStatus (core/delivery.py: what each means
+    and the moves between them).
     """
 
     __tablename__ = "deliveries"
@@ -142,7 +143,7 @@ class Delivery(Base):
     slot_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The user's day of the slot, for weekly sums (None for rows from before it was kept).
     day: Mapped[date | None] = mapped_column(Date, default=None)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)

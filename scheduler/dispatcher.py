@@ -1,19 +1,22 @@
 """The dispatcher: claims due reminder slots from the database and hands them to a sender.
 
-A pass claims a batch of due schedule rows in one transaction (FOR UPDATE SKIP LOCKED
-on PostgreSQL; SQLite transactions are serial), decides per row whether to send,
-advances the row to its next slot, and records each slot to send as a delivery, unique
-per (user, kind, slot). Only the transaction that inserted that delivery sends it, so a
-slot goes out at most once however many dispatchers run or crash.
+A pass claims a batch of due schedule rows in one transaction, in three steps: select
+the rows (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite transactions are serial) with
+their users and hydration counts; decide per row, without the database, whether to send
+and when the row is due next (scheduler/claims.py); persist that, advancing or deleting
+each row and recording each slot to send as a delivery, unique per (user, kind, slot).
+Only the transaction that inserted that delivery sends it, so a slot goes out at most
+once however many dispatchers run or crash.
 
 Sending happens outside the claim: messages are marked "sending" just before they go
-out and "sent" after. After a crash, "pending" deliveries (never tried) are sent by a
-later pass while still within their grace; "sending" ones may or may not have reached
-Telegram, which offers no way to ask, so they are never sent again (at most once). So
-that a crash writes off little, only a small window is marked ahead of the send limiter
-(chunk_size; about half a second of sending, see bot/app.py), and a chat's second
-message of a pass comes after every chat's first, by when Telegram's one-second gap
-between a chat's messages has mostly passed and it holds up nobody in the window.
+out and "sent" after (core/delivery.py has every status; Dispatcher.deliver draws them).
+After a crash, "pending" deliveries (never tried) are sent by a later pass while still
+within their grace; "sending" ones may or may not have reached Telegram, which offers no
+way to ask, so they are never sent again (at most once). So that a crash writes off
+little, only a small window is marked ahead of the send limiter (chunk_size; about half
+a second of sending, see bot/app.py), and a chat's second message of a pass comes after
+every chat's first, by when Telegram's one-second gap between a chat's messages has
+mostly passed and it holds up nobody in the window.
 
 While the database is unreachable a pass fails and the next wake-up tries again: what
 was claimed stays claimed and goes out late, within its grace. Marking and recording
@@ -26,34 +29,24 @@ import contextlib
 import itertools
 import logging
 import time
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import Enum
 from functools import partial
 from typing import TypeVar, cast
 
-from sqlalchemy import Table, bindparam, delete, func, select, update
+from sqlalchemy import Row, Table, bindparam, delete, func, select, update
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
+from core.delivery import DeliveryStatus, SendResult, after_send
 from db.base import UTCDateTime
 from db.dialect import is_postgres, upsert
 from db.models import Delivery, HydrationDay, ReminderSchedule, User, WaterLog
-from scheduler.planning import (
-    DEFAULT_CUPS,
-    GRACE,
-    Kind,
-    Prefs,
-    day_of,
-    due_is_fresh,
-    hydration_reminder_needed,
-    hydration_slot_index,
-    is_paused,
-    next_slot,
-)
+from scheduler.claims import NO_WATER, ClaimDecision, Decide, Recipient, Water, decide_claim
+from scheduler.planning import DEFAULT_CUPS, Kind, day_of, due_is_fresh
 from scheduler.schedules import prefs_of, wanted_kinds
 
 logger = logging.getLogger(__name__)
@@ -80,16 +73,6 @@ _RECORD_OUTCOME = (
         ),
     )
 )
-
-
-class SendResult(Enum):
-    """What became of one message."""
-
-    SENT = "sent"
-    BLOCKED = "blocked"  # the user blocked the bot or deleted the chat
-    FAILED = "failed"  # refused for good (a bad request); sending again would not help
-    RETRY = "retry"  # not sent (Telegram unreachable); try again while within grace
-    UNKNOWN = "unknown"  # timed out after sending: Telegram may have it; never resend
 
 
 T = TypeVar("T")
@@ -122,6 +105,8 @@ Sender = Callable[[Outgoing], Awaitable[tuple[SendResult, int | None]]]
 _Outcome = tuple[Outgoing, tuple[SendResult, int | None]]
 # Work for a batch before sending (one set of queries for many summaries).
 Preparer = Callable[[Sequence[Outgoing]], Awaitable[Sequence[Outgoing]]]
+# A claimed delivery, as the claim's insert returns it: id, user id, kind, slot.
+_Claimed = Row[int, int, str, datetime]
 
 
 @dataclass
@@ -149,6 +134,7 @@ class Dispatcher:
         idle_seconds: float = 60.0,
         on_idle: Callable[[datetime | None], None] | None = None,
         prepare: Preparer | None = None,
+        decide: Decide = decide_claim,
     ) -> None:
         self.sessions = sessions
         self.send = send
@@ -158,6 +144,7 @@ class Dispatcher:
         self.idle_seconds = idle_seconds
         self.on_idle = on_idle
         self.prepare = prepare
+        self.decide = decide  # another only for a comparison (bench/messages.py)
         self._wake = asyncio.Event()
         self._stop: asyncio.Event | None = None
 
@@ -205,79 +192,40 @@ class Dispatcher:
         stats = stats if stats is not None else PassStats()
         now = self.clock()
         async with self.sessions.begin() as session:
-            query = (
-                select(ReminderSchedule)
-                .where(ReminderSchedule.next_due_at <= now)
-                .order_by(ReminderSchedule.next_due_at)
-                .limit(self.batch_size)
-            )
-            if is_postgres(session):
-                query = query.with_for_update(skip_locked=True)
-            rows = list((await session.scalars(query)).all())
-            stats.rows += len(rows)
-            if not rows:
-                return []
-            users = await self._users(session, {row.user_id for row in rows})
-            hydration = await _HydrationState.load(session, users, rows)
-            to_send: list[dict[str, object]] = []
-            for row in rows:
-                user, kind, slot = users.get(row.user_id), Kind(row.kind), row.next_due_at
-                if user is None or kind not in wanted_kinds(user):
-                    await session.delete(row)
-                    continue
-                prefs = prefs_of(user)
-                if self._should_send(user, prefs, kind, slot, row.is_snooze, now, hydration):
-                    to_send.append(
-                        {"user_id": user.id, "kind": kind.value, "slot_at": slot,
-                         "day": day_of(prefs, slot), "status": "pending",
-                         "claimed_at": now}
-                    )  # fmt: skip
-                else:
-                    stats.skipped += 1
-                if row.is_snooze:
-                    await session.delete(row)
-                    continue
-                after = max(slot, now - GRACE[kind])  # missed slots past their grace: skip
-                due = next_slot(kind, prefs, after, hydration.goal_for(user.id))
-                if due is None:
-                    await session.delete(row)
-                else:
-                    row.next_due_at = due
-            if not to_send:
-                return []
-            inserted = await session.execute(
-                upsert(session, Delivery)
-                .values(to_send)
-                .on_conflict_do_nothing(index_elements=["user_id", "kind", "slot_at"])
-                .returning(Delivery.id, Delivery.user_id, Delivery.kind, Delivery.slot_at)
-            )
-            claimed = inserted.all()
-        return [hydration.outgoing(users[u], d, Kind(k), s) for d, u, k, s in claimed]
+            due = await self._select_due(session, now)
+            decisions = _decide_each(due, self.decide, now)
+            claimed = await _persist(session, due, decisions, now)
+        stats.rows += len(due.rows)
+        stats.skipped += sum(decision.skipped for decision in decisions)
+        return [
+            _outgoing(due.users[user_id], due.water.get(user_id, NO_WATER), delivery_id, kind, slot)
+            for delivery_id, user_id, kind, slot in claimed
+        ]
 
-    def _should_send(
-        self,
-        user: User,
-        prefs: Prefs,
-        kind: Kind,
-        slot: datetime,
-        is_snooze: bool,
-        now: datetime,
-        hydration: "_HydrationState",
-    ) -> bool:
-        if not due_is_fresh(kind, slot, now):
-            return False
-        if kind is Kind.SUMMARY:
-            return True  # a pause is for reminders; the summary still comes
-        if is_paused(user.paused_until, now):
-            return False
-        if kind is not Kind.HYDRATION:
-            return True
-        day = day_of(prefs, slot)
-        cups, goal = hydration.cups(user.id, day), hydration.goal(user.id, day)
-        if is_snooze:
-            return cups < goal
-        index = hydration_slot_index(prefs, slot, goal)
-        return index is not None and hydration_reminder_needed(cups, index, goal)
+    async def _select_due(self, session: AsyncSession, now: datetime) -> "_Due":
+        """The claim's batch of due rows, locked, with their users and hydration counts."""
+        query = (
+            select(ReminderSchedule)
+            .where(ReminderSchedule.next_due_at <= now)
+            .order_by(ReminderSchedule.next_due_at)
+            .limit(self.batch_size)
+        )
+        if is_postgres(session):
+            query = query.with_for_update(skip_locked=True)
+        rows = list((await session.scalars(query)).all())
+        if not rows:
+            return _Due(rows, {}, {}, {})
+        users = await self._users(session, {row.user_id for row in rows})
+        recipients = {
+            user.id: Recipient(prefs_of(user), wanted_kinds(user), user.paused_until)
+            for user in users.values()
+        }
+        days = {
+            (row.user_id, day_of(recipients[row.user_id].prefs, row.next_due_at))
+            for row in rows
+            if row.kind == Kind.HYDRATION and row.user_id in recipients
+        }
+        return _Due(rows, users, recipients, await _load_water(session, days))
 
     async def recover(self) -> list[Outgoing]:
         """Deliveries a dead pass left behind: resend the untried, write off the unknown."""
@@ -285,12 +233,18 @@ class Dispatcher:
         async with self.sessions.begin() as session:
             await session.execute(
                 update(Delivery)
-                .where(Delivery.status == "sending", Delivery.claimed_at < now - LOST_AFTER)
-                .values(status="unknown")
+                .where(
+                    Delivery.status == DeliveryStatus.SENDING,
+                    Delivery.claimed_at < now - LOST_AFTER,
+                )
+                .values(status=DeliveryStatus.UNKNOWN)
             )
             query = (
                 select(Delivery)
-                .where(Delivery.status == "pending", Delivery.claimed_at < now - ORPHAN_AFTER)
+                .where(
+                    Delivery.status == DeliveryStatus.PENDING,
+                    Delivery.claimed_at < now - ORPHAN_AFTER,
+                )
                 .limit(self.batch_size)
             )
             if is_postgres(session):
@@ -299,7 +253,6 @@ class Dispatcher:
             if not orphans:
                 return []
             users = await self._users(session, {d.user_id for d in orphans})
-            hydration = await _HydrationState.load(session, users, [])
             recovered = []
             for delivery in orphans:
                 kind, user = Kind(delivery.kind), users.get(delivery.user_id)
@@ -308,22 +261,41 @@ class Dispatcher:
                     or not user.is_active
                     or not due_is_fresh(kind, delivery.slot_at, now)
                 ):
-                    delivery.status = "expired"
+                    delivery.status = DeliveryStatus.EXPIRED
                     continue
                 delivery.claimed_at = now  # tried again now; not an orphan for a while
                 recovered.append(delivery)
-            await hydration.add_days(session, users, recovered)
+            days = {
+                (d.user_id, day_of(prefs_of(users[d.user_id]), d.slot_at))
+                for d in recovered
+                if d.kind == Kind.HYDRATION
+            }
+            water = await _load_water(session, days)
             return [
-                hydration.outgoing(users[d.user_id], d.id, Kind(d.kind), d.slot_at)
+                _outgoing(users[d.user_id], water.get(d.user_id, NO_WATER), d.id, d.kind, d.slot_at)
                 for d in recovered
             ]
 
     async def deliver(self, outgoing: Sequence[Outgoing], stats: PassStats) -> None:
         """Send: mark messages sending, send them, record what happened.
 
-        At most chunk_size messages are marked and not yet recorded at any time: as half
-        of that window finishes it is recorded and as many more marked, so the limiter
-        always has messages waiting and a crash writes off at most one window.
+        A delivery's statuses, and the steps that move it (core/delivery.py has them all):
+
+                 claim            mark             send             record
+            row -------> pending -------> sending ------> answered -------> sent, failed,
+                            |  ^             |               |              blocked, unknown
+                            |  +-------------|---------------+ record: retry
+                            |                |                 (Telegram was unreachable)
+                            | recover: past  | recover: still sending after
+                            | its grace      | LOST_AFTER (a crash cut it off)
+                            v                v
+                         expired          unknown
+
+        The window is what is marked and not yet recorded: on its way, or answered (which
+        only this process knows). It holds at most chunk_size messages, all that a crash
+        can write off. Once half of it is free it is filled up again, and answers are
+        recorded once half the window has them (or nothing else is on its way), so the
+        limiter always has messages waiting.
         Once `stop` is set nothing more is marked; what is on its way is finished.
         """
         waiting = deque(_spread_chats(outgoing))
@@ -380,8 +352,8 @@ class Dispatcher:
         async with self.sessions.begin() as session:
             taken = await session.execute(
                 update(Delivery)
-                .where(Delivery.id.in_(list(by_id)), Delivery.status == "pending")
-                .values(status="sending")
+                .where(Delivery.id.in_(list(by_id)), Delivery.status == DeliveryStatus.PENDING)
+                .values(status=DeliveryStatus.SENDING)
                 .returning(Delivery.id)
             )
             return [by_id[delivery_id] for delivery_id in taken.scalars()]
@@ -425,7 +397,7 @@ class Dispatcher:
             rows.append(
                 {
                     "delivery_id": outgoing.delivery_id,
-                    "new_status": "pending" if retry else result.value,
+                    "new_status": after_send(result),
                     "new_sent_at": now if result is SendResult.SENT else None,
                     "new_message_id": message_id,
                     "new_claimed_at": now if retry else None,  # retried after ORPHAN_AFTER
@@ -465,68 +437,89 @@ def _spread_chats(outgoing: Sequence[Outgoing]) -> list[Outgoing]:
     return [message for round_ in rounds for message in round_]
 
 
-class _HydrationState:
-    """Cups logged and goals for the (user, day) pairs one pass looks at, loaded at once."""
+@dataclass(frozen=True)
+class _Due:
+    """A claim's due rows, with what deciding on them needs, by user id."""
 
-    def __init__(self) -> None:
-        self._cups: dict[tuple[int, date], int] = {}
-        self._goals: dict[tuple[int, date], int] = {}
+    rows: list[ReminderSchedule]
+    users: dict[int, User]
+    recipients: dict[int, Recipient]
+    water: dict[int, Water]
 
-    @classmethod
-    async def load(
-        cls, session: AsyncSession, users: dict[int, User], rows: Sequence[ReminderSchedule]
-    ) -> "_HydrationState":
-        state = cls()
-        pairs = {
-            (row.user_id, day_of(prefs_of(users[row.user_id]), row.next_due_at))
-            for row in rows
-            if row.kind == Kind.HYDRATION and row.user_id in users
-        }
-        await state._fetch(session, pairs)
-        return state
 
-    async def add_days(
-        self, session: AsyncSession, users: dict[int, User], deliveries: Sequence[Delivery]
-    ) -> None:
-        pairs = {
-            (d.user_id, day_of(prefs_of(users[d.user_id]), d.slot_at))
-            for d in deliveries
-            if d.kind == Kind.HYDRATION
-        }
-        await self._fetch(session, pairs)
-
-    async def _fetch(self, session: AsyncSession, pairs: set[tuple[int, date]]) -> None:
-        if not pairs:
-            return
-        user_ids = {user_id for user_id, _ in pairs}
-        days = {day for _, day in pairs}
-        cups = await session.execute(
-            select(WaterLog.user_id, WaterLog.day, func.count())
-            .where(WaterLog.user_id.in_(user_ids), WaterLog.day.in_(days))
-            .group_by(WaterLog.user_id, WaterLog.day)
+def _decide_each(due: _Due, decide: Decide, now: datetime) -> list[ClaimDecision]:
+    """The claim's decision for each due row, in order."""
+    return [
+        decide(
+            Kind(row.kind),
+            row.next_due_at,
+            due.recipients.get(row.user_id),
+            now,
+            row.is_snooze,
+            due.water.get(row.user_id, NO_WATER),
         )
-        self._cups |= {(u, d): int(n) for u, d, n in cups}
-        goals = await session.execute(
-            select(HydrationDay.user_id, HydrationDay.day, HydrationDay.extra_cups).where(
-                HydrationDay.user_id.in_(user_ids), HydrationDay.day.in_(days)
-            )
+        for row in due.rows
+    ]
+
+
+async def _persist(
+    session: AsyncSession, due: _Due, decisions: Sequence[ClaimDecision], now: datetime
+) -> Sequence[_Claimed]:
+    """Delete or advance the rows as decided; record each slot to send, unless it already is."""
+    to_send: list[dict[str, object]] = []
+    for row, decision in zip(due.rows, decisions, strict=True):
+        if decision.send:
+            slot, prefs = row.next_due_at, due.recipients[row.user_id].prefs
+            to_send.append(
+                {"user_id": row.user_id, "kind": row.kind, "slot_at": slot,
+                 "day": day_of(prefs, slot), "status": DeliveryStatus.PENDING,
+                 "claimed_at": now}
+            )  # fmt: skip
+        if decision.next_due_at is None:
+            await session.delete(row)
+        else:
+            row.next_due_at = decision.next_due_at
+    if not to_send:
+        return []
+    # Only the transaction that inserts a slot's delivery sends it: at most once.
+    inserted = await session.execute(
+        upsert(session, Delivery)
+        .values(to_send)
+        .on_conflict_do_nothing(index_elements=["user_id", "kind", "slot_at"])
+        .returning(Delivery.id, Delivery.user_id, Delivery.kind, Delivery.slot_at)
+    )
+    return inserted.all()
+
+
+async def _load_water(session: AsyncSession, days: set[tuple[int, date]]) -> dict[int, Water]:
+    """Cups logged and hydration goals for these (user id, day) pairs, by user id."""
+    if not days:
+        return {}
+    user_ids = {user_id for user_id, _ in days}
+    dates = {day for _, day in days}
+    cups: defaultdict[int, dict[date, int]] = defaultdict(dict)
+    for user_id, day, count in await session.execute(
+        select(WaterLog.user_id, WaterLog.day, func.count())
+        .where(WaterLog.user_id.in_(user_ids), WaterLog.day.in_(dates))
+        .group_by(WaterLog.user_id, WaterLog.day)
+    ):
+        cups[user_id][day] = int(count)
+    goals: defaultdict[int, dict[date, int]] = defaultdict(dict)
+    for user_id, day, extra in await session.execute(
+        select(HydrationDay.user_id, HydrationDay.day, HydrationDay.extra_cups).where(
+            HydrationDay.user_id.in_(user_ids), HydrationDay.day.in_(dates)
         )
-        self._goals |= {(u, d): DEFAULT_CUPS + extra for u, d, extra in goals}
+    ):
+        goals[user_id][day] = DEFAULT_CUPS + extra
+    return {user_id: Water(cups[user_id], goals[user_id]) for user_id in cups.keys() | goals}
 
-    def cups(self, user_id: int, day: date) -> int:
-        return self._cups.get((user_id, day), 0)
 
-    def goal(self, user_id: int, day: date) -> int:
-        return self._goals.get((user_id, day), DEFAULT_CUPS)
-
-    def goal_for(self, user_id: int) -> Callable[[date], int]:
-        return lambda day: self.goal(user_id, day)
-
-    def outgoing(self, user: User, delivery_id: int, kind: Kind, slot: datetime) -> Outgoing:
-        if kind is not Kind.HYDRATION:
-            return Outgoing(delivery_id, user.id, user.chat_id, kind, slot)
-        day = day_of(prefs_of(user), slot)
-        return Outgoing(
-            delivery_id, user.id, user.chat_id, kind, slot,
-            cups=self.cups(user.id, day), goal=self.goal(user.id, day), day=day,
-        )  # fmt: skip
+def _outgoing(user: User, water: Water, delivery_id: int, kind: str, slot: datetime) -> Outgoing:
+    """A claimed slot as the sender gets it; a drink reminder says how the day is going."""
+    if kind != Kind.HYDRATION:
+        return Outgoing(delivery_id, user.id, user.chat_id, Kind(kind), slot)
+    day = day_of(prefs_of(user), slot)
+    return Outgoing(
+        delivery_id, user.id, user.chat_id, Kind.HYDRATION, slot,
+        cups=water.cups_on(day), goal=water.goal_on(day), day=day,
+    )  # fmt: skip

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import TableClause
 
+from core.delivery import DeliveryStatus
 from core.diary import Context, Duration, Place, SpasmKind
 from core.weekly import DayRecord
 from db.migrate import alembic_config, upgrade_database
@@ -107,7 +108,8 @@ async def reference(
     answers = await rows(
         select(
             Delivery.user_id, cast(Delivery.day, String),
-            _count_if(and_(Delivery.kind == Kind.MOVEMENT.value, Delivery.status == "sent")),
+            _count_if(and_(Delivery.kind == Kind.MOVEMENT.value,
+                           Delivery.status == DeliveryStatus.SENT)),
             _count_if(and_(Delivery.kind == Kind.MOVEMENT.value, Delivery.response == "m")),
             _count_if(and_(Delivery.kind == Kind.STRETCH.value, Delivery.response == "d")),
         )
@@ -175,7 +177,10 @@ reports = st.fixed_dictionaries(
 )
 kinds = st.sampled_from(list(Kind))
 answers = st.sampled_from([None, "m", "d", "c", "s", "k"])
-outcomes = st.sampled_from(["sent", "sent", "failed", "unknown", "pending"])
+outcomes = st.sampled_from(
+    [DeliveryStatus.SENT, DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN,
+     DeliveryStatus.PENDING]
+)  # fmt: skip
 operations = st.one_of(
     st.tuples(st.just("report"), users, reports),
     st.tuples(st.just("unreport"), users, picks),
@@ -215,18 +220,18 @@ async def apply(session: AsyncSession, op: tuple[Any, ...], serial: int) -> None
             await session.delete(delivery)
         elif name == "answer":  # _record_answer, or a response cleared by hand
             delivery.response, delivery.responded_at = op[2], NOW
-        elif delivery.status == "pending":  # Dispatcher.deliver
+        elif delivery.status == DeliveryStatus.PENDING:  # Dispatcher.deliver
             await session.execute(
                 update(Delivery)
-                .where(Delivery.id == delivery.id, Delivery.status == "pending")
-                .values(status="sending")
+                .where(Delivery.id == delivery.id, Delivery.status == DeliveryStatus.PENDING)
+                .values(status=DeliveryStatus.SENDING)
             )
         else:  # Dispatcher._record: one executemany per chunk
             await session.execute(
                 _RECORD_OUTCOME,
                 [{"delivery_id": delivery.id, "new_status": op[2], "new_message_id": serial,
-                  "new_sent_at": NOW if op[2] == "sent" else None,
-                  "new_claimed_at": NOW if op[2] == "pending" else None}],
+                  "new_sent_at": NOW if op[2] == DeliveryStatus.SENT else None,
+                  "new_claimed_at": NOW if op[2] == DeliveryStatus.PENDING else None}],
             )  # fmt: skip
         return
     user_id = op[1]
@@ -261,7 +266,7 @@ async def apply(session: AsyncSession, op: tuple[Any, ...], serial: int) -> None
         await session.execute(
             insert(Delivery).values(
                 user_id=user_id, kind=op[3].value, slot_at=NOW + timedelta(minutes=serial),
-                day=op[2], status="pending", claimed_at=NOW,
+                day=op[2], status=DeliveryStatus.PENDING, claimed_at=NOW,
             )
         )  # fmt: skip
     elif name == "raw delivery":
@@ -274,7 +279,7 @@ async def apply(session: AsyncSession, op: tuple[Any, ...], serial: int) -> None
     elif name == "stretch now":  # /stretch
         session.add(
             Delivery(
-                user_id=user_id, kind=Kind.STRETCH.value, status="sent", day=op[2],
+                user_id=user_id, kind=Kind.STRETCH.value, status=DeliveryStatus.SENT, day=op[2],
                 slot_at=NOW - timedelta(seconds=serial), claimed_at=NOW, sent_at=NOW,
             )
         )  # fmt: skip
@@ -329,8 +334,8 @@ async def test_a_known_sequence_keeps_day_stats_right(
             ("hot day", 1, DAYS[0]),  # already raised: nothing happens
             ("set extra", 1, 0, 5),
             ("claim", 2, DAYS[1], Kind.MOVEMENT),
-            ("advance", 0, "sent"),  # pending -> sending
-            ("advance", 0, "sent"),  # sending -> sent
+            ("advance", 0, DeliveryStatus.SENT),  # pending -> sending
+            ("advance", 0, DeliveryStatus.SENT),  # sending -> sent
             ("answer", 0, "m"),
             ("answer", 0, None),
             ("stretch now", 2, DAYS[2]),
@@ -441,20 +446,20 @@ async def test_migration_fills_day_stats_from_existing_rows_and_downgrades(
             await session.execute(
                 insert(HydrationDay), [{"user_id": 2, "day": DAYS[0], "extra_cups": 2}]
             )
-            delivery = {"claimed_at": NOW, "status": "sent", "response": None}
+            delivery = {"claimed_at": NOW, "status": DeliveryStatus.SENT, "response": None}
             await session.execute(
                 insert(Delivery),
                 [
                     delivery | {"user_id": u, "kind": k, "slot_at": NOW + timedelta(hours=i),
                                 "day": d, "status": s, "response": r}
                     for i, (u, k, d, s, r) in enumerate([
-                        (1, "movement", DAYS[0], "sent", "m"),
-                        (1, "movement", DAYS[0], "sent", None),
-                        (1, "movement", DAYS[0], "failed", None),
-                        (1, "movement", None, "sent", "m"),
-                        (1, "stretch", DAYS[1], "sent", "d"),
-                        (2, "hydration", DAYS[2], "sent", "c"),
-                        (2, "stretch", DAYS[2], "pending", None),
+                        (1, "movement", DAYS[0], DeliveryStatus.SENT, "m"),
+                        (1, "movement", DAYS[0], DeliveryStatus.SENT, None),
+                        (1, "movement", DAYS[0], DeliveryStatus.FAILED, None),
+                        (1, "movement", None, DeliveryStatus.SENT, "m"),
+                        (1, "stretch", DAYS[1], DeliveryStatus.SENT, "d"),
+                        (2, "hydration", DAYS[2], DeliveryStatus.SENT, "c"),
+                        (2, "stretch", DAYS[2], DeliveryStatus.PENDING, None),
                     ])
                 ],
             )  # fmt: skip

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.delivery import DeliveryStatus, SendResult
 from db.models import Delivery, ReminderSchedule, User, WaterLog
 from db.users import get_or_create_user
-from scheduler.dispatcher import LOST_AFTER, ORPHAN_AFTER, Dispatcher, Outgoing, SendResult
+from scheduler.dispatcher import LOST_AFTER, ORPHAN_AFTER, Dispatcher, Outgoing
 from scheduler.planning import Kind
 from scheduler.schedules import snooze, sync_user_schedule
 from tests.conftest import FakeClock
@@ -175,7 +176,7 @@ async def test_a_crash_mid_send_never_sends_that_slot_again(
     clock.now = MONDAY_7AM.replace(hour=8)
     await Dispatcher(sessions, sender, clock).claim()
     async with sessions.begin() as session:  # marked "sending", then the process died
-        await session.execute(update(Delivery).values(status="sending"))
+        await session.execute(update(Delivery).values(status=DeliveryStatus.SENDING))
     restarted = Dispatcher(sessions, sender, clock)
     clock.advance(minutes=2)
     await restarted.run_once()

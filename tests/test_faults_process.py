@@ -37,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bench.seed import seed_due
 from bot import texts
 from bot.callbacks import UndoCramp, parse_callback_data
+from core.delivery import DeliveryStatus
 from db.migrate import upgrade_database
 from db.models import CrampReport, Delivery, ReminderSchedule
 from db.session import create_engine, create_session_factory
@@ -343,7 +344,9 @@ async def unsettled(engine: AsyncEngine) -> int:
             .where(ReminderSchedule.next_due_at <= datetime.now(UTC))
         )
         pending = await connection.scalar(
-            select(func.count()).select_from(Delivery).where(Delivery.status == "pending")
+            select(func.count())
+            .select_from(Delivery)
+            .where(Delivery.status == DeliveryStatus.PENDING)
         )
     return int(due or 0) + int(pending or 0)
 

@@ -37,6 +37,7 @@ from bot.handlers.common import (
 )
 from bot.keyboards import button, rows
 from bot.reminder_messages import REMINDERS, Content, render
+from core.delivery import DeliveryStatus
 from db.models import Delivery, User, WaterLog
 from scheduler.planning import (
     ALL_DAYS,
@@ -206,7 +207,7 @@ async def stretch_now(update: Update, context: CoachContext) -> None:
     async with user_transaction(update, context) as tx:
         now = tx.now
         delivery = Delivery(
-            user_id=tx.user.id, kind=Kind.STRETCH.value, slot_at=now, status="sent",
+            user_id=tx.user.id, kind=Kind.STRETCH.value, slot_at=now, status=DeliveryStatus.SENT,
             day=day_of(prefs_of(tx.user), now), claimed_at=now, sent_at=now,
         )  # fmt: skip
         tx.session.add(delivery)
