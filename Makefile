@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench bench-quick clean
+.PHONY: run test lint readme bench bench-quick clean
 
 $(VENV)/.run-deps: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ lint: $(VENV)/.test-deps
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+
+## Rewrite the README's tables that are made from the code (the red-flag rules).
+readme: $(VENV)/.run-deps
+	$(PY) -m bot.readme
 
 ## Benchmarks (figures, not tests): full sizes, median of 3 runs; JSON in bench/results/.
 bench: $(VENV)/.test-deps
