@@ -121,6 +121,15 @@ async def database_urls(folder: Path, name: str, *, postgres: bool = True) -> An
             await _postgres_admin(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
 
 
+@asynccontextmanager
+async def api_and_databases(folder: Path, name: str, users: int) -> Any:
+    """(the fake Bot API knowing `users` chats, [(backend, url)]): what most scenarios
+    run against, on each database."""
+    with fake_bot_api(users=users) as api:
+        async with database_urls(folder, name) as urls:
+            yield api, urls
+
+
 async def fresh_database(url: str) -> AsyncEngine:
     """Engine on an empty, migrated database."""
     engine = create_engine(url)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bench.common import Row, bench_settings, database_urls, fake_bot_api, fresh_database, repeat
+from bench.common import Row, api_and_databases, bench_settings, fresh_database, repeat
 from bench.seed import seed_due
 from bot.app import build_application, send_window
 from bot.sender import make_sender
@@ -47,20 +47,19 @@ async def dispatch_throughput(url: str, users: int, base_url: str) -> dict[str, 
 async def run(quick: bool, folder: Path) -> list[Row]:
     users, runs = (500, 1) if quick else (10_000, 3)
     rows = []
-    with fake_bot_api(users=users) as api:
-        async with database_urls(folder, "dispatch") as urls:
-            for backend, url in urls:
-                result = await repeat(
-                    runs,
-                    lambda url=url: dispatch_throughput(url, users, api.base_url),  # type: ignore[misc]
+    async with api_and_databases(folder, "dispatch", users) as (api, urls):
+        for backend, url in urls:
+            result = await repeat(
+                runs,
+                lambda url=url: dispatch_throughput(url, users, api.base_url),  # type: ignore[misc]
+            )
+            rows.append(
+                Row(
+                    f"1. dispatch, limiter off, {users:,} due, {backend}",
+                    f"{result['per_second']:,.0f} msg/s",
+                    f">= {GOAL:,.0f} msg/s",
+                    result["per_second"] >= GOAL,
+                    result | {"runs": runs},
                 )
-                rows.append(
-                    Row(
-                        f"1. dispatch, limiter off, {users:,} due, {backend}",
-                        f"{result['per_second']:,.0f} msg/s",
-                        f">= {GOAL:,.0f} msg/s",
-                        result["per_second"] >= GOAL,
-                        result | {"runs": runs},
-                    )
-                )
+            )
     return rows

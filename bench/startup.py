@@ -11,7 +11,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.common import REPO, TOKEN, Row, database_urls, fake_bot_api, fresh_database, median_of
+from bench.common import REPO, TOKEN, Row, api_and_databases, fresh_database, median_of
 from bench.seed import seed_users
 
 GOAL_SECONDS, GOAL_MB = 3.0, 150.0
@@ -79,40 +79,39 @@ async def run(quick: bool, folder: Path) -> list[Row]:
     rows = []
     # The fake knows every chat: reminders falling due during a run are delivered, so no
     # user is deactivated between runs and both sides keep seeing the same users.
-    with fake_bot_api(users=users) as api:
-        async with database_urls(folder, "startup") as urls:
-            for backend, url in urls:
-                engine = await fresh_database(url)
-                await seed_users(engine, users, datetime.now(UTC))
-                await engine.dispose()
-                ours_runs, base_runs = [], []
-                for _ in range(runs):
-                    ours_runs.append(startup(url, api.base_url, folder, OURS))
-                    base_runs.append(startup(url, api.base_url, folder, BASELINE))
-                ours, base = median_of(ours_runs), median_of(base_runs)
-                time_ratio = base["ready_seconds"] / ours["ready_seconds"]
-                rss_ratio = base["peak_rss_mb"] / ours["peak_rss_mb"]
-                rows += [
-                    Row(
-                        f"3. start-up, {users:,} users, every reminder on, {backend}",
-                        f"{ours['ready_seconds']:.2f} s",
-                        f"<= {GOAL_SECONDS:.0f} s",
-                        ours["ready_seconds"] <= GOAL_SECONDS,
-                        ours | {"users": users, "runs": runs},
-                    ),
-                    Row(
-                        "   peak RSS",
-                        f"{ours['peak_rss_mb']:.0f} MB",
-                        f"<= {GOAL_MB:.0f} MB",
-                        ours["peak_rss_mb"] <= GOAL_MB,
-                    ),
-                    Row(
-                        "   baseline: one JobQueue job per user and kind, ready",
-                        f"{base['ready_seconds']:.2f} s",
-                        details=base | {"users": users, "runs": runs},
-                    ),
-                    Row("   baseline peak RSS", f"{base['peak_rss_mb']:.0f} MB"),
-                    Row("   baseline / ours, time to ready", f"{time_ratio:.1f}x"),
-                    Row("   baseline / ours, peak RSS", f"{rss_ratio:.1f}x"),
-                ]
+    async with api_and_databases(folder, "startup", users) as (api, urls):
+        for backend, url in urls:
+            engine = await fresh_database(url)
+            await seed_users(engine, users, datetime.now(UTC))
+            await engine.dispose()
+            ours_runs, base_runs = [], []
+            for _ in range(runs):
+                ours_runs.append(startup(url, api.base_url, folder, OURS))
+                base_runs.append(startup(url, api.base_url, folder, BASELINE))
+            ours, base = median_of(ours_runs), median_of(base_runs)
+            time_ratio = base["ready_seconds"] / ours["ready_seconds"]
+            rss_ratio = base["peak_rss_mb"] / ours["peak_rss_mb"]
+            rows += [
+                Row(
+                    f"3. start-up, {users:,} users, every reminder on, {backend}",
+                    f"{ours['ready_seconds']:.2f} s",
+                    f"<= {GOAL_SECONDS:.0f} s",
+                    ours["ready_seconds"] <= GOAL_SECONDS,
+                    ours | {"users": users, "runs": runs},
+                ),
+                Row(
+                    "   peak RSS",
+                    f"{ours['peak_rss_mb']:.0f} MB",
+                    f"<= {GOAL_MB:.0f} MB",
+                    ours["peak_rss_mb"] <= GOAL_MB,
+                ),
+                Row(
+                    "   baseline: one JobQueue job per user and kind, ready",
+                    f"{base['ready_seconds']:.2f} s",
+                    details=base | {"users": users, "runs": runs},
+                ),
+                Row("   baseline peak RSS", f"{base['peak_rss_mb']:.0f} MB"),
+                Row("   baseline / ours, time to ready", f"{time_ratio:.1f}x"),
+                Row("   baseline / ours, peak RSS", f"{rss_ratio:.1f}x"),
+            ]
     return rows

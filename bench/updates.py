@@ -19,7 +19,7 @@ from typing import Any
 import aiohttp
 from sqlalchemy import func, select
 
-from bench.common import FakeApi, Row, database_urls, fake_bot_api, fresh_database, percentile
+from bench.common import FakeApi, Row, api_and_databases, fresh_database, percentile
 from bench.seed import seed_users
 from bench.startup import bot_env
 from db.models import CrampReport
@@ -139,50 +139,47 @@ async def run(quick: bool, folder: Path) -> list[Row]:
     # Each user sends one update per `think` seconds: USERS / think = 200 updates/s.
     users, think, seconds, runs = (50, 0.25, 2.0, 1) if quick else (USERS, 1.0, 12.0, 3)
     rows = []
-    with fake_bot_api(users=users + WARM_UP_USERS) as api:
-        async with database_urls(folder, "updates") as urls:
-            for backend, url in urls:
-                all_runs = [
-                    await measure(url, api, folder, users, think, seconds) for _ in range(runs)
-                ]
-                r = _median_run(all_runs)
-                saves = sum(run["saves"] for run in all_runs)
-                reports = sum(run["reports"] for run in all_runs)
-                at_rate = r["per_second"] >= 0.95 * r["offered_per_second"]
-                stored_ok = saves > 0 and all(
-                    run["users_mismatched"] == 0 and not run["timeouts"] for run in all_runs
-                )
-                goal = f"<= {GOAL_MS:.0f} ms" if backend == "SQLite" else ""
-                of_runs = " / ".join(f"{p99:.0f}" for p99 in r["p99_ms_of_runs"])
-                rows += [
-                    Row(
-                        f"4. updates, {users} users at {r['offered_per_second']:.0f}/s, "
-                        f"round trip p99 (median of {runs}), {backend}",
-                        f"{r['p99_ms']:.1f} ms",
-                        goal,
-                        (r["p99_ms"] <= GOAL_MS and at_rate) if goal else None,
-                        r | {"users": users, "think_seconds": think, "seconds": seconds},
-                    ),
-                    Row("   p99 of each run", f"{of_runs} ms"),
-                    Row(
-                        "   p50 / p90 / max",
-                        f"{r['p50_ms']:.1f} / {r['p90_ms']:.1f} / {r['max_ms']:.0f} ms",
-                    ),
-                    Row(
-                        f"   achieved, {r['updates']:,} updates",
-                        f"{r['per_second']:.0f} upd/s",
-                        f">= {0.95 * r['offered_per_second']:.0f} upd/s",
-                        at_rate,
-                    ),
-                    Row(
-                        "   CPU per update: bot / fake and its users",
-                        f"{r['bot_cpu_ms_per_update']:.2f} / {r['fake_cpu_ms_per_update']:.2f} ms",
-                    ),
-                    Row(
-                        f"   reports stored, {saves:,} saves in {runs} runs",
-                        f"{reports:,} rows",
-                        "one per Save",
-                        stored_ok,
-                    ),
-                ]
+    async with api_and_databases(folder, "updates", users + WARM_UP_USERS) as (api, urls):
+        for backend, url in urls:
+            all_runs = [await measure(url, api, folder, users, think, seconds) for _ in range(runs)]
+            r = _median_run(all_runs)
+            saves = sum(run["saves"] for run in all_runs)
+            reports = sum(run["reports"] for run in all_runs)
+            at_rate = r["per_second"] >= 0.95 * r["offered_per_second"]
+            stored_ok = saves > 0 and all(
+                run["users_mismatched"] == 0 and not run["timeouts"] for run in all_runs
+            )
+            goal = f"<= {GOAL_MS:.0f} ms" if backend == "SQLite" else ""
+            of_runs = " / ".join(f"{p99:.0f}" for p99 in r["p99_ms_of_runs"])
+            rows += [
+                Row(
+                    f"4. updates, {users} users at {r['offered_per_second']:.0f}/s, "
+                    f"round trip p99 (median of {runs}), {backend}",
+                    f"{r['p99_ms']:.1f} ms",
+                    goal,
+                    (r["p99_ms"] <= GOAL_MS and at_rate) if goal else None,
+                    r | {"users": users, "think_seconds": think, "seconds": seconds},
+                ),
+                Row("   p99 of each run", f"{of_runs} ms"),
+                Row(
+                    "   p50 / p90 / max",
+                    f"{r['p50_ms']:.1f} / {r['p90_ms']:.1f} / {r['max_ms']:.0f} ms",
+                ),
+                Row(
+                    f"   achieved, {r['updates']:,} updates",
+                    f"{r['per_second']:.0f} upd/s",
+                    f">= {0.95 * r['offered_per_second']:.0f} upd/s",
+                    at_rate,
+                ),
+                Row(
+                    "   CPU per update: bot / fake and its users",
+                    f"{r['bot_cpu_ms_per_update']:.2f} / {r['fake_cpu_ms_per_update']:.2f} ms",
+                ),
+                Row(
+                    f"   reports stored, {saves:,} saves in {runs} runs",
+                    f"{reports:,} rows",
+                    "one per Save",
+                    stored_ok,
+                ),
+            ]
     return rows

@@ -71,10 +71,11 @@ async def start(user: FakeUser) -> tuple[SentMessage, SentMessage]:
     return await user.next_message(), await user.next_message()
 
 
-async def set_up(user: FakeUser) -> None:
+async def set_up(user: FakeUser) -> FakeUser:
     """Finish setup with the defaults: UTC, 07:00-23:00, every reminder on."""
     _, setup = await start(user)
     await tap(user, setup, "Skip the rest")
+    return user
 
 
 async def press_data(

@@ -54,6 +54,11 @@ async def add_user(
         await sync_user_schedule(session, user, now)
 
 
+async def add_water_only_user(sessions: async_sessionmaker[AsyncSession], now: datetime) -> None:
+    """User 1, set up, with hydration reminders only."""
+    await add_user(sessions, 1, now, movement_on=False, stretch_on=False)
+
+
 async def due_times(
     sessions: async_sessionmaker[AsyncSession], user_id: int
 ) -> dict[str, datetime]:
@@ -126,7 +131,7 @@ async def test_no_hydration_reminder_while_on_pace(
     sender: RecordingSender,
     clock: FakeClock,
 ) -> None:
-    await add_user(sessions, 1, clock.now, movement_on=False, stretch_on=False)
+    await add_water_only_user(sessions, clock.now)
     async with sessions.begin() as session:
         session.add(WaterLog(user_id=1, logged_at=clock.now, day=clock.now.date(), source="button"))
     clock.now = MONDAY_7AM.replace(hour=8)
@@ -140,10 +145,7 @@ async def test_no_hydration_reminder_while_on_pace(
 async def test_a_crash_after_claiming_sends_the_untried_slot_once_within_grace(
     sessions: async_sessionmaker[AsyncSession], sender: RecordingSender, clock: FakeClock
 ) -> None:
-    await add_user(sessions, 1, clock.now, movement_on=False, stretch_on=False)
-    clock.now = MONDAY_7AM.replace(hour=8)
-    crashed = Dispatcher(sessions, sender, clock)
-    claimed = await crashed.claim()  # committed... and the process dies before sending
+    claimed = await claim_8am_water(sessions, sender, clock)  # then the process dies
     assert len(claimed) == 1 and sender.sent == []
 
     restarted = Dispatcher(sessions, sender, clock)
@@ -157,12 +159,20 @@ async def test_a_crash_after_claiming_sends_the_untried_slot_once_within_grace(
     assert await statuses(sessions) == Counter({"sent": 1})
 
 
+async def claim_8am_water(
+    sessions: async_sessionmaker[AsyncSession], sender: RecordingSender, clock: FakeClock
+) -> list[Outgoing]:
+    """A user with hydration reminders only; a pass claims their 08:00 slot (committed)
+    and sends nothing yet."""
+    await add_water_only_user(sessions, clock.now)
+    clock.now = MONDAY_7AM.replace(hour=8)
+    return await Dispatcher(sessions, sender, clock).claim()
+
+
 async def test_an_untried_slot_found_after_its_grace_expires_is_not_sent(
     sessions: async_sessionmaker[AsyncSession], sender: RecordingSender, clock: FakeClock
 ) -> None:
-    await add_user(sessions, 1, clock.now, movement_on=False, stretch_on=False)
-    clock.now = MONDAY_7AM.replace(hour=8)
-    await Dispatcher(sessions, sender, clock).claim()
+    await claim_8am_water(sessions, sender, clock)
     clock.advance(minutes=15)
     await Dispatcher(sessions, sender, clock).run_once()
     assert sender.sent == []
@@ -172,9 +182,7 @@ async def test_an_untried_slot_found_after_its_grace_expires_is_not_sent(
 async def test_a_crash_mid_send_never_sends_that_slot_again(
     sessions: async_sessionmaker[AsyncSession], sender: RecordingSender, clock: FakeClock
 ) -> None:
-    await add_user(sessions, 1, clock.now, movement_on=False, stretch_on=False)
-    clock.now = MONDAY_7AM.replace(hour=8)
-    await Dispatcher(sessions, sender, clock).claim()
+    await claim_8am_water(sessions, sender, clock)
     async with sessions.begin() as session:  # marked "sending", then the process died
         await session.execute(update(Delivery).values(status=DeliveryStatus.SENDING))
     restarted = Dispatcher(sessions, sender, clock)
@@ -237,8 +245,8 @@ async def test_a_blocked_user_is_marked_inactive_and_their_reminders_stop(
     sender: RecordingSender,
     clock: FakeClock,
 ) -> None:
-    await add_user(sessions, 1, clock.now)
-    await add_user(sessions, 2, clock.now)
+    for user_id in (1, 2):
+        await add_user(sessions, user_id, clock.now)
     sender.results[1] = [SendResult.BLOCKED, SendResult.BLOCKED]
     clock.now = MONDAY_7AM.replace(hour=8)
     await dispatcher.run_once()
@@ -255,7 +263,7 @@ async def test_a_slot_telegram_could_not_take_is_retried_later(
     sender: RecordingSender,
     clock: FakeClock,
 ) -> None:
-    await add_user(sessions, 1, clock.now, movement_on=False, stretch_on=False)
+    await add_water_only_user(sessions, clock.now)
     sender.results[1] = [SendResult.RETRY]
     clock.now = MONDAY_7AM.replace(hour=8)
     await dispatcher.run_once()

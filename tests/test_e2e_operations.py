@@ -22,8 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 async def test_no_log_line_holds_the_token(
     captured_logs: io.StringIO, running_bot: RunningBot
 ) -> None:
-    ona = running_bot.user(41, "Ona")
-    await set_up(ona)
+    ona = await set_up(running_bot.user(41, "Ona"))
     running_bot.api.fail("sendMessage", error_code=400, description="Bad Request: chat not found")
     await ona.send("/help")  # an error with a traceback in the log
     await ona.next_message()

@@ -34,8 +34,7 @@ async def count(bot: RunningBot, model: type, **where: object) -> int:
 async def test_a_hydration_reminder_arrives_and_its_buttons_are_recorded(
     running_bot: RunningBot,
 ) -> None:
-    ann = running_bot.user(51, "Ann")
-    await set_up(ann)
+    ann = await set_up(running_bot.user(51, "Ann"))
     hydration = await reminder_at(running_bot, ann, 10)
     movement = ann.messages[-1]
     assert "glass of water" in (hydration.text or "") and "0/8" in (hydration.text or "")
@@ -79,8 +78,7 @@ async def test_a_press_on_another_users_reminder_changes_nothing(running_bot: Ru
 
 
 async def test_snooze_repeats_once_without_moving_the_series(running_bot: RunningBot) -> None:
-    dov = running_bot.user(54, "Dov")
-    await set_up(dov)
+    dov = await set_up(running_bot.user(54, "Dov"))
     await reminder_at(running_bot, dov, 10)
     movement = dov.messages[-1]
     await tap(dov, movement, "Snooze 15 min")
@@ -100,8 +98,7 @@ async def test_snooze_repeats_once_without_moving_the_series(running_bot: Runnin
 async def test_water_can_be_logged_any_time_undone_and_the_goal_raised(
     running_bot: RunningBot,
 ) -> None:
-    eli = running_bot.user(55, "Eli")
-    await set_up(eli)
+    eli = await set_up(running_bot.user(55, "Eli"))
     logged = await eli.ask(texts.BUTTON_WATER)
     assert logged.text == "💧 1/8 cups today."
     second = await eli.ask("/water")
@@ -118,8 +115,7 @@ async def test_water_can_be_logged_any_time_undone_and_the_goal_raised(
 
 
 async def test_no_reminder_while_on_pace(running_bot: RunningBot) -> None:
-    fil = running_bot.user(56, "Fil")
-    await set_up(fil)
+    fil = await set_up(running_bot.user(56, "Fil"))
     for _ in range(2):  # the 10:00 reminder is the day's second: two cups is on pace
         await fil.send("/water")
         await fil.next_message()
@@ -130,8 +126,7 @@ async def test_no_reminder_while_on_pace(running_bot: RunningBot) -> None:
 
 
 async def test_bedtime_stretch_and_stretch_now(running_bot: RunningBot) -> None:
-    gus = running_bot.user(57, "Gus")
-    await set_up(gus)
+    gus = await set_up(running_bot.user(57, "Gus"))
     routine = await gus.ask("/stretch")
     for name in ("Calf", "Hamstring", "Quadriceps", "don't bounce"):
         assert name in (routine.text or "")
@@ -148,8 +143,7 @@ async def test_bedtime_stretch_and_stretch_now(running_bot: RunningBot) -> None:
 async def test_a_flood_limit_on_a_reminder_delays_it_without_loss_or_duplicate(
     running_bot: RunningBot,
 ) -> None:
-    hal = running_bot.user(58, "Hal")
-    await set_up(hal)
+    hal = await set_up(running_bot.user(58, "Hal"))
     await hal.send("/reminders")  # hydration only, to count one message
     menu = await hal.next_message()
     for kind in ("Movement", "Bedtime stretch", "Tips"):
@@ -164,8 +158,7 @@ async def test_a_flood_limit_on_a_reminder_delays_it_without_loss_or_duplicate(
 
 
 async def test_server_errors_are_retried_with_backoff(running_bot: RunningBot) -> None:
-    ida = running_bot.user(59, "Ida")
-    await set_up(ida)
+    ida = await set_up(running_bot.user(59, "Ida"))
     running_bot.api.fail("sendMessage", error_code=502, description="Bad Gateway", times=2)
     running_bot.api.fail("sendMessage", error_code=500, description="Internal Server Error")
     running_bot.clock.now = running_bot.clock.now.replace(hour=10)
@@ -178,8 +171,7 @@ async def test_server_errors_are_retried_with_backoff(running_bot: RunningBot) -
 
 
 async def test_a_user_who_blocked_the_bot_gets_no_more_until_start(running_bot: RunningBot) -> None:
-    joy = running_bot.user(60, "Joy")
-    await set_up(joy)
+    joy = await set_up(running_bot.user(60, "Joy"))
     joy.block()
     running_bot.clock.now = running_bot.clock.now.replace(hour=10)
     await running_bot.dispatch()
@@ -197,8 +189,7 @@ async def test_a_user_who_blocked_the_bot_gets_no_more_until_start(running_bot: 
 async def test_blocking_the_bot_stops_reminders_and_unblocking_brings_them_back(
     running_bot: RunningBot,
 ) -> None:
-    lia = running_bot.user(65, "Lia")
-    await set_up(lia)
+    lia = await set_up(running_bot.user(65, "Lia"))
     await lia.change_membership(blocked=True)
     await running_bot.api.wait_for(lambda: bool(running_bot.api.calls_to("getUpdates")))
 
@@ -221,8 +212,7 @@ async def test_blocking_the_bot_stops_reminders_and_unblocking_brings_them_back(
 
 
 async def test_reminder_buttons_keep_working_after_a_restart(running_bot: RunningBot) -> None:
-    kit = running_bot.user(61, "Kit")
-    await set_up(kit)
+    kit = await set_up(running_bot.user(61, "Kit"))
     hydration = await reminder_at(running_bot, kit, 10)
     await running_bot.restart()
     await tap(kit, hydration, "Skip")
@@ -232,8 +222,7 @@ async def test_reminder_buttons_keep_working_after_a_restart(running_bot: Runnin
 async def test_reminders_lists_next_times_and_pause_skips_reminders(
     running_bot: RunningBot,
 ) -> None:
-    lou = running_bot.user(62, "Lou")
-    await set_up(lou)
+    lou = await set_up(running_bot.user(62, "Lou"))
     menu = await lou.ask("/reminders")
     text = menu.text or ""
     assert "Hydration: on · next 10:00" in text
@@ -250,8 +239,7 @@ async def test_reminders_lists_next_times_and_pause_skips_reminders(
 
 
 async def test_movement_days_and_stretch_timing_move_the_schedule(running_bot: RunningBot) -> None:
-    max_ = running_bot.user(63, "Max")
-    await set_up(max_)
+    max_ = await set_up(running_bot.user(63, "Max"))
     menu = await max_.ask("/reminders")
     await tap(max_, menu, "Movement days")
     await tap(max_, menu, "Sat")  # the clock is on a Saturday: weekends off
@@ -266,8 +254,7 @@ async def test_movement_days_and_stretch_timing_move_the_schedule(running_bot: R
 
 
 async def test_tips_can_be_turned_off_from_the_tip(running_bot: RunningBot) -> None:
-    ned = running_bot.user(64, "Ned")
-    await set_up(ned)
+    ned = await set_up(running_bot.user(64, "Ned"))
     running_bot.clock.now += timedelta(days=3)  # Tuesday
     tip = await reminder_at(running_bot, ned, 15)
     assert "Tip" in (tip.text or "")

@@ -16,8 +16,7 @@ async def open_settings(user: FakeUser) -> SentMessage:
 
 
 async def test_settings_buttons_change_each_setting(running_bot: RunningBot) -> None:
-    amy = running_bot.user(11, "Amy")
-    await set_up(amy)
+    amy = await set_up(running_bot.user(11, "Amy"))
     menu = await open_settings(amy)
     assert "Your settings" in (menu.text or "") and "UTC" in (menu.text or "")
 
@@ -45,8 +44,7 @@ async def test_settings_buttons_change_each_setting(running_bot: RunningBot) -> 
 
 
 async def test_setting_commands_with_arguments(running_bot: RunningBot) -> None:
-    ben = running_bot.user(12, "Ben")
-    await set_up(ben)
+    ben = await set_up(running_bot.user(12, "Ben"))
     assert "America/New_York" in ((await ben.ask("/timezone America/New_York")).text or "")
     assert "06:15" in ((await ben.ask("/waketime 6:15")).text or "")
     await ben.send("/bedtime 00:30")  # after midnight is a valid bedtime
@@ -63,8 +61,7 @@ async def test_setting_commands_with_arguments(running_bot: RunningBot) -> None:
 async def test_a_command_without_argument_opens_the_chooser_and_reads_typed_text(
     running_bot: RunningBot,
 ) -> None:
-    cat = running_bot.user(13, "Cat")
-    await set_up(cat)
+    cat = await set_up(running_bot.user(13, "Cat"))
     chooser = await cat.ask("/timezone")
     assert "Tap a new one" in (chooser.text or "")
     assert "Pacific/Chatham" in ((await cat.ask("Pacific/Chatham")).text or "")
@@ -86,8 +83,7 @@ async def test_a_command_without_argument_opens_the_chooser_and_reads_typed_text
 async def test_bad_input_gets_a_clear_reply_and_changes_nothing(
     running_bot: RunningBot, message: str, reply: str
 ) -> None:
-    dee = running_bot.user(14, "Dee")
-    await set_up(dee)
+    dee = await set_up(running_bot.user(14, "Dee"))
     before = await settings_of(running_bot.db, 14)
     answer = await dee.ask(message)
     assert reply in (answer.text or "")
@@ -95,8 +91,7 @@ async def test_bad_input_gets_a_clear_reply_and_changes_nothing(
 
 
 async def test_accepted_formats_are_named_in_the_reply(running_bot: RunningBot) -> None:
-    eve = running_bot.user(15, "Eve")
-    await set_up(eve)
+    eve = await set_up(running_bot.user(15, "Eve"))
     assert "07:30" in ((await eve.ask("/waketime 25:99")).text or "")
     assert "Europe/Berlin" in ((await eve.ask("/timezone Mars/Base")).text or "")
 
@@ -105,8 +100,7 @@ async def test_accepted_formats_are_named_in_the_reply(running_bot: RunningBot) 
     "data", ["tz:st:Mars/Base", "wk:st:2599", "garbage", "cr:undo:abc", "st:nowhere"]
 )
 async def test_forged_or_unknown_buttons_are_refused(running_bot: RunningBot, data: str) -> None:
-    fox = running_bot.user(16, "Fox")
-    await set_up(fox)
+    fox = await set_up(running_bot.user(16, "Fox"))
     menu = await open_settings(fox)
     before = await settings_of(running_bot.db, 16)
     answer = await press_data(running_bot.api, fox, menu, data)
@@ -130,8 +124,7 @@ async def test_a_press_on_another_users_message_changes_nothing(running_bot: Run
 
 
 async def test_buttons_keep_working_after_a_restart(running_bot: RunningBot) -> None:
-    ivy = running_bot.user(19, "Ivy")
-    await set_up(ivy)
+    ivy = await set_up(running_bot.user(19, "Ivy"))
     menu = await open_settings(ivy)
     await tap(ivy, menu, "Wake-up")
 

@@ -55,16 +55,14 @@ async def log_some_days(bot: RunningBot, user: FakeUser) -> None:
 
 
 async def test_a_week_without_data_gets_a_short_kind_message(running_bot: RunningBot) -> None:
-    ada = running_bot.user(71, "Ada")
-    await set_up(ada)
+    ada = await set_up(running_bot.user(71, "Ada"))
     reply = await ada.ask("/summary")
     assert len(reply.text or "") < 400
     assert not running_bot.api.calls_to("sendPhoto")
 
 
 async def test_summary_has_the_numbers_and_a_chart(running_bot: RunningBot) -> None:
-    bo = running_bot.user(72, "Bo")
-    await set_up(bo)
+    bo = await set_up(running_bot.user(72, "Bo"))
     await log_some_days(running_bot, bo)
     summary, chart = await ask(running_bot, bo, "/summary", "Your week", "photo")
     text = summary.text or ""
@@ -81,8 +79,7 @@ async def test_summary_has_the_numbers_and_a_chart(running_bot: RunningBot) -> N
 
 
 async def test_the_scheduled_summary_arrives_at_its_time(running_bot: RunningBot) -> None:
-    cy = running_bot.user(73, "Cy")
-    await set_up(cy)
+    cy = await set_up(running_bot.user(73, "Cy"))
     await log_some_days(running_bot, cy)
     async with running_bot.db() as session:
         due = await session.scalar(
@@ -99,8 +96,7 @@ async def test_the_scheduled_summary_arrives_at_its_time(running_bot: RunningBot
 
 
 async def test_the_summary_day_and_time_can_be_changed(running_bot: RunningBot) -> None:
-    di = running_bot.user(74, "Di")
-    await set_up(di)
+    di = await set_up(running_bot.user(74, "Di"))
     menu = await di.ask("/settings")
     await tap(di, menu, "Weekly summary")
     await tap(di, menu, "Fri")
@@ -113,8 +109,7 @@ async def test_the_summary_day_and_time_can_be_changed(running_bot: RunningBot) 
 
 
 async def test_export_sends_a_csv_and_a_pdf_with_the_users_numbers(running_bot: RunningBot) -> None:
-    ed = running_bot.user(75, "Ed")
-    await set_up(ed)
+    ed = await set_up(running_bot.user(75, "Ed"))
     await log_some_days(running_bot, ed)
     csv_message, pdf_message = await ask(
         running_bot, ed, "/export", "document:.csv", "document:.pdf"
@@ -134,8 +129,7 @@ async def test_export_sends_a_csv_and_a_pdf_with_the_users_numbers(running_bot: 
 
 
 async def test_forget_leaves_nothing_behind(running_bot: RunningBot) -> None:
-    fay = running_bot.user(76, "Fay")
-    await set_up(fay)
+    fay = await set_up(running_bot.user(76, "Fay"))
     await log_some_days(running_bot, fay)
     await fay.send("/profile")
     await tap(fay, await fay.next_message(), "Diuretic")

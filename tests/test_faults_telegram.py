@@ -68,17 +68,24 @@ def nothing_oversized_reached_telegram(api: FakeBotApi) -> Iterator[None]:
 # -- steps ----------------------------------------------------------------------------------
 
 
-async def set_up_hydration_only(user: FakeUser) -> None:
+async def set_up_hydration_only(user: FakeUser) -> FakeUser:
     """Setup with the defaults (UTC, 07:00-23:00), then only hydration reminders are left
     on, so a pass at 10:00 (a hydration slot, no cups yet) sends exactly one message."""
     await set_up(user)
     menu = await user.ask("/reminders")
     for kind in ("Movement", "Bedtime stretch", "Tips"):
         await tap(user, menu, kind)
+    return user
 
 
 def at(bot: RunningBot, hour: int, minute: int = 0) -> None:
     bot.clock.now = bot.clock.now.replace(hour=hour, minute=minute, second=0)
+
+
+async def dispatch_at(bot: RunningBot, hour: int) -> None:
+    """A dispatcher pass with the clock at `hour`:00."""
+    at(bot, hour)
+    await bot.dispatch()
 
 
 def flood_once(api: FakeBotApi, method: str, chat_id: int | None = None) -> None:
@@ -129,12 +136,11 @@ def gaps(calls: list[ApiCall]) -> list[float]:
 async def test_429_on_a_reminder_is_waited_out_and_it_is_sent_once(
     running_bot: RunningBot,
 ) -> None:
-    api, ada = running_bot.api, running_bot.user(71, "Ada")
-    await set_up_hydration_only(ada)
+    api = running_bot.api
+    ada = await set_up_hydration_only(running_bot.user(71, "Ada"))
     before = len(sends_to(api, 71))
     flood_once(api, "sendMessage", chat_id=71)
-    at(running_bot, 10)
-    await running_bot.dispatch()
+    await dispatch_at(running_bot, 10)
     await settle(running_bot, 71, ["sent"])
 
     calls = sends_to(api, 71)[before:]
@@ -150,8 +156,8 @@ async def test_429_on_a_reply_and_on_a_button_answer_is_waited_out(
 ) -> None:
     """The reply case of tests/test_e2e_operations.py, plus a 429 on answerCallbackQuery:
     not a message, so not spaced by the limiter, but its 429 must be waited out too."""
-    api, bo = running_bot.api, running_bot.user(72, "Bo")
-    await set_up_hydration_only(bo)
+    api = running_bot.api
+    bo = await set_up_hydration_only(running_bot.user(72, "Bo"))
     flood_once(api, "sendMessage", chat_id=72)
     before = len(sends_to(api, 72))
     await bo.send("/water")
@@ -177,15 +183,14 @@ async def test_429_on_a_reply_and_on_a_button_answer_is_waited_out(
 async def test_a_server_error_on_a_reminder_is_retried_with_backoff_and_delivered_once(
     running_bot: RunningBot, code: int, description: str
 ) -> None:
-    api, cy = running_bot.api, running_bot.user(73, "Cy")
-    await set_up_hydration_only(cy)
+    api = running_bot.api
+    cy = await set_up_hydration_only(running_bot.user(73, "Cy"))
     before = len(sends_to(api, 73))
     api.fail(
         "sendMessage", error_code=code, description=description, times=2,
         when=lambda params: params.get("chat_id") == 73,
     )  # fmt: skip
-    at(running_bot, 10)
-    await running_bot.dispatch()
+    await dispatch_at(running_bot, 10)
     await settle(running_bot, 73, ["sent"])
 
     calls = sends_to(api, 73)[before:]
@@ -210,16 +215,15 @@ async def test_a_read_timeout_after_telegram_took_a_reminder_never_sends_it_agai
     chat's messages; see the docstrings of bot/reminders.py and scheduler/dispatcher.py).
     At most once wins: the delivery ends "unknown" and no pass, before or after a restart,
     sends that slot again."""
-    api, dot = running_bot.api, running_bot.user(74, "Dot")
-    await set_up_hydration_only(dot)
+    api = running_bot.api
+    dot = await set_up_hydration_only(running_bot.user(74, "Dot"))
     assert running_bot.application is not None
     request = running_bot.application.bot.request
     assert isinstance(request, AiohttpRequest)
     request.read_timeout = 0.5  # the default is 10 s; the answer is held back for 3
     before = len(sends_to(api, 74))
     api.delay("sendMessage", 3)
-    at(running_bot, 10)
-    await running_bot.dispatch()
+    await dispatch_at(running_bot, 10)
     await settle(running_bot, 74, ["unknown"])
     assert len(hydration_reminders(dot)) == 1  # Telegram has it, the bot could not know
 
@@ -244,8 +248,8 @@ async def test_a_read_timeout_after_telegram_took_a_reminder_never_sends_it_agai
 async def test_thirty_seconds_of_connection_refused_lose_nothing_and_repeat_nothing(
     running_bot: RunningBot, no_token_in_any_log_line: io.StringIO
 ) -> None:
-    api, eli = running_bot.api, running_bot.user(75, "Eli")
-    await set_up_hydration_only(eli)
+    api = running_bot.api
+    eli = await set_up_hydration_only(running_bot.user(75, "Eli"))
     before = len(eli.messages)
     loop = asyncio.get_running_loop()
     port, down_at = api.port, loop.time()
@@ -281,12 +285,11 @@ async def test_thirty_seconds_of_connection_refused_lose_nothing_and_repeat_noth
 async def test_403_on_a_reminder_marks_the_user_inactive_and_stops_their_schedule(
     running_bot: RunningBot,
 ) -> None:
-    api, fay = running_bot.api, running_bot.user(76, "Fay")
-    await set_up_hydration_only(fay)
+    api = running_bot.api
+    fay = await set_up_hydration_only(running_bot.user(76, "Fay"))
     before = len(sends_to(api, 76))
     fay.block()
-    at(running_bot, 10)
-    await running_bot.dispatch()
+    await dispatch_at(running_bot, 10)
     await settle(running_bot, 76, ["blocked"])
 
     user = await load_user(running_bot.db, 76)
@@ -347,8 +350,7 @@ async def test_forged_and_stale_button_data_is_answered_and_changes_nothing(
     for user in (hal, ivy):
         await set_up_hydration_only(user)
     hal_cup = await hal.ask("/water")
-    at(running_bot, 10)
-    await running_bot.dispatch()
+    await dispatch_at(running_bot, 10)
     await api.wait_for(lambda: bool(hydration_reminders(hal) and hydration_reminders(ivy)))
     [hal_reminder], [ivy_reminder] = hydration_reminders(hal), hydration_reminders(ivy)
     hal_reminder_data, hal_cup_data = hal_reminder.buttons()[0][0][1], hal_cup.buttons()[0][0][1]

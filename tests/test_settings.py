@@ -21,6 +21,12 @@ REPO = Path(__file__).resolve().parent.parent
 GOOD_TOKEN = "123456789:AAHgoodtoken_abcdefghijklmnopqrstuv"
 
 
+def given_env(monkeypatch: pytest.MonkeyPatch, **settings: str) -> None:
+    """These settings in the environment."""
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+
+
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """No settings in the environment and no .env in the working directory."""
@@ -74,12 +80,10 @@ def test_malformed_token_is_refused_without_echoing_it(
 
 
 def test_other_bad_settings_are_named(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", GOOD_TOKEN)
-    monkeypatch.setenv("ADMIN_USER_IDS", "1,bob")
+    given_env(monkeypatch, TELEGRAM_BOT_TOKEN=GOOD_TOKEN, ADMIN_USER_IDS="1,bob")
     with pytest.raises(ConfigError, match="ADMIN_USER_IDS"):
         load_settings()
-    monkeypatch.setenv("ADMIN_USER_IDS", "")
-    monkeypatch.setenv("TELEGRAM_API_BASE_URL", "ftp://example")
+    given_env(monkeypatch, ADMIN_USER_IDS="", TELEGRAM_API_BASE_URL="ftp://example")
     with pytest.raises(ConfigError, match="TELEGRAM_API_BASE_URL"):
         load_settings()
 
@@ -147,9 +151,12 @@ def test_webhook_mode_listens_on_8080_by_default_and_keeps_the_secret_out_of_log
     clean_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     secret = "s3cret-value_0123456789abcdef"
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", GOOD_TOKEN)
-    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/tg/updates")
-    monkeypatch.setenv("WEBHOOK_SECRET", secret)
+    given_env(
+        monkeypatch,
+        TELEGRAM_BOT_TOKEN=GOOD_TOKEN,
+        WEBHOOK_URL="https://bot.example.org/tg/updates",
+        WEBHOOK_SECRET=secret,
+    )
     settings = load_settings()
     assert settings.server.port == 8080
     assert settings.server.listen_address == "127.0.0.1"
@@ -161,8 +168,7 @@ def test_webhook_mode_listens_on_8080_by_default_and_keeps_the_secret_out_of_log
 def test_webhook_without_a_secret_is_refused_in_one_line(
     clean_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", GOOD_TOKEN)
-    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/tg")
+    given_env(monkeypatch, TELEGRAM_BOT_TOKEN=GOOD_TOKEN, WEBHOOK_URL="https://bot.example.org/tg")
     with pytest.raises(ConfigError, match=r"^WEBHOOK_SECRET is required when WEBHOOK_URL is set$"):
         load_settings()
 
@@ -173,9 +179,12 @@ def test_webhook_without_a_secret_is_refused_in_one_line(
 def test_a_malformed_webhook_secret_is_refused_without_echoing_it(
     clean_env: Path, monkeypatch: pytest.MonkeyPatch, secret: str
 ) -> None:
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", GOOD_TOKEN)
-    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/tg")
-    monkeypatch.setenv("WEBHOOK_SECRET", secret)
+    given_env(
+        monkeypatch,
+        TELEGRAM_BOT_TOKEN=GOOD_TOKEN,
+        WEBHOOK_URL="https://bot.example.org/tg",
+        WEBHOOK_SECRET=secret,
+    )
     with pytest.raises(ConfigError, match="WEBHOOK_SECRET must be 16 to 256") as error:
         load_settings()
     assert secret not in str(error.value)
@@ -184,8 +193,11 @@ def test_a_malformed_webhook_secret_is_refused_without_echoing_it(
 def test_a_webhook_url_that_is_not_http_is_refused(
     clean_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", GOOD_TOKEN)
-    monkeypatch.setenv("WEBHOOK_URL", "bot.example.org/tg")
-    monkeypatch.setenv("WEBHOOK_SECRET", "s3cret-value_0123456789abcdef")
+    given_env(
+        monkeypatch,
+        TELEGRAM_BOT_TOKEN=GOOD_TOKEN,
+        WEBHOOK_URL="bot.example.org/tg",
+        WEBHOOK_SECRET="s3cret-value_0123456789abcdef",
+    )
     with pytest.raises(ConfigError, match="WEBHOOK_URL must be an https:// URL"):
         load_settings()
