@@ -4,12 +4,11 @@ tests/test_readme.py fails while the two differ."""
 
 from pathlib import Path
 
-from bot.texts.medical import RULE_TITLES, RULE_WATCHES
-from core.redflags import RULES, Level
+from bot.texts.medical import LEVEL_WORDS, RULE_TITLES, RULE_WATCHES
+from core.redflags import RULES
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START, END = "<!-- red-flag table: made by `make readme` -->\n", "<!-- end of red-flag table -->\n"
-LEVELS = {Level.URGENT: "urgent", Level.SEE_DOCTOR: "see doctor", Level.MONITOR: "monitor"}
 
 
 def red_flag_table() -> str:
@@ -22,7 +21,7 @@ def red_flag_table() -> str:
         days = rule.window.days
         window = f"{days} day{'s' if days != 1 else ''}"
         words = f"{RULE_TITLES[rule.id]} | {RULE_WATCHES[rule.id]}"
-        rows.append(f"| {rule.id} | {words} | {LEVELS[rule.level]} | {window} |")
+        rows.append(f"| {rule.id} | {words} | {LEVEL_WORDS[rule.level]} | {window} |")
     return "\n".join(rows) + "\n"
 
 

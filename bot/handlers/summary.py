@@ -19,9 +19,11 @@ from bot.context import CoachContext
 from bot.handlers.common import answer_and_edit, pressed, user_transaction
 from bot.keyboards import button
 from bot.summaries import build_summaries, chart_png
-from bot.texts.medical import RULE_ACTIONS, RULE_TITLES
+from bot.texts import doctor_report as words
+from bot.texts.medical import LEVEL_WORDS, RULE_ACTIONS, RULE_TITLES
 from bot.texts.weekly_message import CHART_CAPTION
 from core.diary import Condition, Medication, Report, from_mask
+from core.redflags import Level
 from core.weekly import period, totals
 from db.models import CrampReport, Delivery, User, WaterLog
 from db.reports import latest_flags
@@ -126,21 +128,22 @@ async def _doctor_report(
 
     def line(row: CrampReport) -> str:
         when = row.occurred_at.astimezone(zone)
-        return f"{when:%d %b %H:%M}: {texts.report_summary(Report.stored(row))}"
+        return words.REPORT_LINE.format(time=when, summary=texts.report_summary(Report.stored(row)))
 
     flags = []
     for flag, report_ids in reversed(await latest_flags(session, user.id, 200)):
         if flag.raised_at < now - timedelta(days=REPORT_DAYS):
             continue
         flags.append(FlagEntry(
-            raised=f"{flag.raised_at.astimezone(zone):%d %b %Y}", title=RULE_TITLES[flag.rule_id],
-            level=flag.level.replace("_", " "), advice=RULE_ACTIONS[flag.rule_id],
+            raised=words.RAISED_ON.format(raised=flag.raised_at.astimezone(zone)),
+            title=RULE_TITLES[flag.rule_id], level=LEVEL_WORDS[Level(flag.level)],
+            advice=RULE_ACTIONS[flag.rule_id],
             reports=tuple(line(by_id[i]) for i in report_ids if i in by_id),
         ))  # fmt: skip
     return DoctorReport(
         name=name,
-        period=f"{first:%d %b} - {today:%d %b %Y}",
-        generated=f"{now.astimezone(zone):%d %b %Y %H:%M} ({user.timezone})",
+        period=words.PERIOD_SPAN.format(first=first, last=today),
+        generated=words.GENERATED_AT.format(now=now.astimezone(zone), zone=user.timezone),
         weeks=tuple(weeks),
         total_reports=len(recent),
         flags=tuple(flags),

@@ -7,6 +7,7 @@ and Causes"); the sentences are ours. Nothing here may say more, or less, than t
 """
 
 from core.checklist import Stretch, Tip
+from core.redflags import Level
 
 # The welcome and /help: seed 000, "When to Seek Medical Help".
 DISCLAIMER = (
@@ -22,6 +23,8 @@ FLAG_DISCLAIMER = (
 )
 
 # --- Red flags, by rule id (core/redflags.py) -------------------------------------------
+
+LEVEL_WORDS = {Level.URGENT: "urgent", Level.SEE_DOCTOR: "see doctor", Level.MONITOR: "monitor"}
 
 # Seed 000 gives no "may indicate" for its red-flag list, only "see a healthcare provider
 # promptly", so rules 6 to 10 share this wording.
