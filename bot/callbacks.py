@@ -441,6 +441,8 @@ class ReminderAction(StrEnum):
     MOVED = "m"
     DONE = "d"
     NO_TIPS = "t"
+    STOPPED = "p"  # the follow-up: the cramp stopped
+    STILL_GOING = "g"  # the follow-up: still going
 
 
 class AnswerReminder(CallbackData, prefix="rd"):
@@ -530,6 +532,7 @@ _CONTEXT_CODES = {
     Context.EARLIER: "y",
 }
 _SEVERITY_CODES = "0123456789a"  # index = severity; 0 = not given
+_HEX = frozenset("0123456789abcdef")
 
 
 def _decode(codes: dict[Any, str], char: str) -> Any:
@@ -553,8 +556,9 @@ class Draft:
     symptoms: frozenset[Symptom] = frozenset()
 
     def state(self) -> str:
-        """Nine characters: step, kind, places (3 hex), severity, duration, context,
-        symptoms (1 hex)."""
+        """Nine or ten characters: step, kind, places (3 hex), severity, duration, context,
+        symptoms (hex: one digit while only the first four can be set, as buttons sent
+        before more symptoms were added carry)."""
         return (
             f"{self.step}{_KIND_CODES[self.kind]}{to_mask(self.places):03x}"
             f"{_SEVERITY_CODES[self.severity or 0]}{_DURATION_CODES[self.duration]}"
@@ -564,9 +568,9 @@ class Draft:
     @classmethod
     def from_state(cls, state: str) -> "Draft":
         """The draft `state()` wrote; ValueError for anything else."""
-        if len(state) != 9:
+        if len(state) not in (9, 10) or not all(c in _HEX for c in state[2:5] + state[8:]):
             raise ValueError(state)
-        places, symptoms = int(state[2:5], 16), int(state[8], 16)
+        places, symptoms = int(state[2:5], 16), int(state[8:], 16)
         if places >= 1 << len(Place) or symptoms >= 1 << len(Symptom):
             raise ValueError(state)
         return cls(

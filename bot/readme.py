@@ -14,14 +14,15 @@ START, END = "<!-- red-flag table: made by `make readme` -->\n", "<!-- end of re
 def red_flag_table() -> str:
     """One row per rule, in id order."""
     rows = [
-        "| # | Rule | Watches | Level | Fires at most once per |",
-        "|---|---|---|---|---|",
+        "| # | Rule | Watches | Level | Window | Source |",
+        "|---|---|---|---|---|---|",
     ]
     for rule in RULES:
         days = rule.window.days
         window = f"{days} day{'s' if days != 1 else ''}"
         words = f"{RULE_TITLES[rule.id]} | {RULE_WATCHES[rule.id]}"
-        rows.append(f"| {rule.id} | {words} | {LEVEL_WORDS[rule.level]} | {window} |")
+        level = LEVEL_WORDS[rule.level]
+        rows.append(f"| {rule.id} | {words} | {level} | {window} | {rule.source} |")
     return "\n".join(rows) + "\n"
 
 

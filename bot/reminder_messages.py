@@ -60,6 +60,9 @@ REMINDERS: dict[Kind, Reminder] = {
     ),
     Kind.STRETCH: Reminder(lambda _: texts.stretch_routine(), ((ReminderAction.DONE,),), True),
     Kind.TIP: Reminder(_tip, ((ReminderAction.NO_TIPS,),)),
+    Kind.FOLLOW_UP: Reminder(
+        lambda _: texts.FOLLOW_UP_QUESTION, ((ReminderAction.STOPPED, ReminderAction.STILL_GOING),)
+    ),
 }
 SETUP_KINDS = tuple(kind for kind, reminder in REMINDERS.items() if reminder.in_setup)
 
@@ -80,6 +83,10 @@ def _label(kind: Kind, action: ReminderAction) -> str:
             return texts.STRETCH_DONE
         case ReminderAction.NO_TIPS:
             return texts.NO_MORE_TIPS
+        case ReminderAction.STOPPED:
+            return texts.STOPPED
+        case ReminderAction.STILL_GOING:
+            return texts.STILL_GOING
 
 
 def render(

@@ -19,16 +19,12 @@ MAX_DURATION_SECONDS = 24 * 3600
 
 _Word: TypeAlias = SpasmKind | Place | Context | Symptom | Duration
 
+# One word (or a phrase joined with "-", see _PHRASES) per meaning. Activity words are
+# context, never a symptom: "while walking" is when it came, "trouble walking" a red flag.
 _SYNONYMS: dict[_Word, tuple[str, ...]] = {
     SpasmKind.CRAMP: ("cramp", "cramps", "cramping", "spasm", "spasms"),
-    SpasmKind.TWITCH: (
-        "twitch",
-        "twitches",
-        "twitching",
-        "twitchy",
-        "fasciculation",
-        "fasciculations",
-    ),
+    SpasmKind.TWITCH: ("twitch", "twitches", "twitching", "twitchy", "fasciculation",
+                       "fasciculations"),
     SpasmKind.STIFFNESS: ("stiffness", "stiff"),
     Place.CALF: ("calf", "calves"),
     Place.FOOT: ("foot", "feet", "toe", "toes"),
@@ -36,56 +32,70 @@ _SYNONYMS: dict[_Word, tuple[str, ...]] = {
     Place.QUADRICEPS: ("quad", "quads", "quadricep", "quadriceps", "thigh", "thighs"),
     Place.BACK: ("back",),
     Place.NECK: ("neck",),
-    Place.ARM: (
-        "hand",
-        "hands",
-        "arm",
-        "arms",
-        "finger",
-        "fingers",
-        "wrist",
-        "wrists",
-        "forearm",
-        "forearms",
-    ),
+    Place.ARM: ("hand", "hands", "arm", "arms", "finger", "fingers", "wrist", "wrists",
+                "forearm", "forearms"),
     Place.ABDOMEN: ("abdomen", "belly", "stomach", "abs", "tummy", "abdominal", "abdominals"),
     Place.OTHER: ("other",),
     Duration.STILL_GOING: ("ongoing", "still", "still-going"),
     Context.JUST_NOW: ("now", "just-now"),
     Context.NIGHT: ("night", "nocturnal", "bed", "asleep", "sleep", "sleeping", "overnight"),
-    Context.EXERCISE: (
-        "exercise",
-        "exercising",
-        "workout",
-        "running",
-        "run",
-        "sport",
-        "sports",
-        "training",
-        "gym",
-    ),
+    Context.EXERCISE: ("exercise", "exercising", "workout", "running", "run", "jogging",
+                       "sport", "sports", "training", "gym", "hiking", "cycling", "swimming",
+                       "warm-up", "warmup", "warming-up", "while-walking"),
     Context.REST: ("rest", "resting", "sitting", "sofa", "couch"),
     Context.EARLIER: ("earlier", "today", "morning", "afternoon", "evening"),
-    Symptom.SWELLING: ("swelling", "swollen", "red", "redness", "warm", "warmth"),
+    Symptom.SWELLING: ("swelling", "swollen", "red", "redness", "warmth", "inflamed",
+                       "warm-to-the-touch"),
     Symptom.WEAKNESS: ("weak", "weakness"),
-    Symptom.NUMBNESS: (
-        "numb",
-        "numbness",
-        "tingling",
-        "tingle",
-        "tingly",
-        "pins",
-        "needles",
-        "pins-and-needles",
-    ),
-    Symptom.WALKING: ("walking", "walk", "holding", "hold", "grip", "gripping"),
-}
+    Symptom.NUMBNESS: ("numb", "numbness", "tingling", "tingle", "tingly", "pins", "needles",
+                       "pins-and-needles"),
+    Symptom.WALKING: ("trouble-walking", "limping", "limp", "cant-grip"),
+    Symptom.INTERRUPTED: ("interrupted", "stopped-me"),
+    Symptom.NO_REASON: ("unexplained", "no-reason"),
+}  # fmt: skip
 _WORDS: dict[str, _Word] = {word: value for value, words in _SYNONYMS.items() for word in words}
+
+# Phrases read as one word; the longest match wins.
+_PHRASES: dict[tuple[str, ...], str] = {
+    **dict.fromkeys([("just", "now")], "just-now"),
+    **dict.fromkeys([("still", "going")], "still-going"),
+    **dict.fromkeys([(w, "walking") for w in ("while", "when", "during", "after")]
+                    + [("on", "a", "walk"), ("out", "walking")], "while-walking"),
+    **dict.fromkeys([("warming", "up"), ("warm", "up")], "warming-up"),
+    **dict.fromkeys([("trouble", "walking"), ("difficulty", "walking"), ("hard", "to", "walk"),
+                     ("unable", "to", "walk"), ("can't", "walk"), ("cant", "walk"),
+                     ("cannot", "walk"), ("can", "not", "walk")], "trouble-walking"),
+    **dict.fromkeys([("can't", "grip"), ("cant", "grip"), ("cannot", "grip"),
+                     ("can't", "hold"), ("cant", "hold"), ("cannot", "hold"),
+                     ("trouble", "holding"), ("trouble", "gripping")], "cant-grip"),
+    **dict.fromkeys([("warm", "to", "the", "touch"), ("hot", "to", "the", "touch")],
+                    "warm-to-the-touch"),
+    **dict.fromkeys([("stopped", "me"), ("had", "to", "stop")], "stopped-me"),
+    **dict.fromkeys([("no", "reason"), ("no", "clear", "reason"), ("for", "no", "reason")],
+                    "no-reason"),
+}  # fmt: skip
+_LONGEST_PHRASE = max(len(phrase) for phrase in _PHRASES)
+
+
+class Ambiguity(StrEnum):
+    """Two things a word could mean: a symptom, or what someone was doing."""
+
+    WALK = "walk"  # trouble walking, or while walking
+    WARM = "warm"  # warm to the touch, or a warm-up
+    GRIP = "grip"  # trouble holding things, or holding something when it came
+
+
+# Words that could mean a symptom or an activity: asked about, never guessed.
+AMBIGUOUS = {
+    **dict.fromkeys(("walking", "walk"), Ambiguity.WALK),
+    "warm": Ambiguity.WARM,
+    **dict.fromkeys(("hold", "holding", "grip", "gripping"), Ambiguity.GRIP),
+}
 
 _FILLER = frozenset(
     (
         "in", "my", "the", "a", "an", "at", "and", "left", "right", "both", "of", "for", "with",
-        "-", "during", "on", "this", "lower", "upper", "while",
+        "-", "during", "on", "this", "lower", "upper", "while", "after", "when",
     )
 )  # fmt: skip
 
@@ -129,6 +139,7 @@ class Trouble(StrEnum):
     SEVERITY_RANGE = "severity_range"  # not 1 to 10
     ZERO_DURATION = "zero_duration"
     LONG_DURATION = "long_duration"  # over 24 hours
+    AMBIGUOUS = "ambiguous"  # a word that could mean two things (see AMBIGUOUS)
 
 
 @dataclass(frozen=True)
@@ -160,13 +171,16 @@ def parse_cramp_words(text: str) -> ParseResult:
     durations: dict[int, str] = {}
     zero_durations: dict[str, None] = {}
     long_durations: dict[str, None] = {}
+    ambiguous: dict[str, None] = {}
     unknown: dict[str, str] = {}
 
     for key, original in _join_durations(_join_phrases(_tokens(text))):
         word = _WORDS.get(key)
         if key in _FILLER:
             continue
-        if isinstance(word, SpasmKind):
+        if key in AMBIGUOUS:
+            ambiguous[_cut(original)] = None
+        elif isinstance(word, SpasmKind):
             kinds[word] = None
         elif isinstance(word, Place):
             places.add(word)
@@ -204,6 +218,7 @@ def parse_cramp_words(text: str) -> ParseResult:
         (Trouble.SEVERITY_RANGE, bad_severities),
         (Trouble.ZERO_DURATION, zero_durations),
         (Trouble.LONG_DURATION, long_durations),
+        (Trouble.AMBIGUOUS, ambiguous),
     ):
         if wrong:
             problems.append(Problem(trouble, tuple(wrong)))
@@ -236,12 +251,12 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     for piece in raw:
         original = piece.strip(_STRIP)
         if original:
-            tokens.append((original.lower(), original))
+            tokens.append((original.lower().replace("’", "'"), original))
     return tokens
 
 
 def _join_phrases(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Join "3 min", "an hour", "7 out of 10", "just now" and "still going" into one word."""
+    """Join "3 min", "an hour", "7 out of 10" and the phrases of _PHRASES into one word."""
     joined: list[tuple[str, str]] = []
     i = 0
     while i < len(tokens):
@@ -254,8 +269,12 @@ def _join_phrases(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
             span, new_key = 2, "1" + keys[0]
         elif keys == ["out", "of", "10"] and key.isascii() and key.isdecimal():
             span, new_key = 4, key + "/10"
-        elif [key, *keys[:1]] in (["just", "now"], ["still", "going"]):
-            span, new_key = 2, f"{key}-{keys[0]}"
+        else:
+            for length in range(_LONGEST_PHRASE, 1, -1):
+                phrase = tuple(k for k, _ in tokens[i : i + length])
+                if phrase in _PHRASES:
+                    span, new_key = length, _PHRASES[phrase]
+                    break
         joined.append((new_key, " ".join(o for _, o in tokens[i : i + span])))
         i += span
     return joined

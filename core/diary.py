@@ -8,7 +8,7 @@ weakness; numbness or tingling; trouble walking or holding things).
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
 from typing import Any, TypeVar
@@ -54,10 +54,15 @@ class Context(StrEnum):
 
 
 class Symptom(StrEnum):
+    """Anything else a report says: signs that change what to do, and how it hit the day.
+    Append only: a report stores them as bits in this order."""
+
     SWELLING = "swelling"  # swelling, redness or warmth in the area
     WEAKNESS = "weakness"
     NUMBNESS = "numbness"  # numbness or tingling
     WALKING = "walking"  # trouble walking or holding things
+    INTERRUPTED = "interrupted"  # it stopped them doing something (seed 003)
+    NO_REASON = "no_reason"  # no clear reason for it that they know of (seed 003)
 
 
 class Condition(StrEnum):
@@ -107,6 +112,15 @@ class Report:
     duration_seconds: int | None = None
     context: Context | None = None
     symptoms: frozenset[Symptom] = field(default_factory=frozenset)
+    # The user's day it belongs to (wake-up to wake-up), and whether it happened between
+    # their bedtime and wake-up; None for reports kept before these were.
+    day: date | None = None
+    at_night: bool | None = None
+
+    @property
+    def night_time(self) -> bool:
+        """In bed or at night: by the clock, or as the user said."""
+        return bool(self.at_night) or self.context is Context.NIGHT
 
     @classmethod
     def stored(cls, row: Any) -> "Report":
@@ -122,6 +136,8 @@ class Report:
             duration_seconds=row.duration_seconds,
             context=Context(row.context) if row.context else None,
             symptoms=from_mask(Symptom, row.symptoms),
+            day=row.day,
+            at_night=row.at_night,
         )
 
 

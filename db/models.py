@@ -95,6 +95,8 @@ class CrampReport(Base):
     duration_seconds: Mapped[int | None] = mapped_column(Integer, default=None)
     context: Mapped[str | None] = mapped_column(String(16), default=None)
     symptoms: Mapped[int] = mapped_column(Integer, default=0)
+    # Between the user's bedtime and wake-up, by the clock (None: kept before 0008).
+    at_night: Mapped[bool | None] = mapped_column(Boolean, default=None)
     # That day's adherence when the report was made, for later insight.
     cups_today: Mapped[int | None] = mapped_column(SmallInteger, default=None)
     cups_goal: Mapped[int | None] = mapped_column(SmallInteger, default=None)

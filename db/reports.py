@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.diary import Profile, Report
+from core.redflags import PastFlag
 from db.dialect import insert_or_skip
 from db.models import CrampReport, Flag, FlagReport, User
 
@@ -20,6 +21,8 @@ _REPORT_COLUMNS = (
     CrampReport.duration_seconds,
     CrampReport.context,
     CrampReport.symptoms,
+    CrampReport.day,
+    CrampReport.at_night,
 )
 
 # Built once, as columns rather than entities: a report is stored under SQLite's one
@@ -31,8 +34,10 @@ _REPORTS_SINCE = (
     )
     .order_by(CrampReport.occurred_at, CrampReport.id)
 )
-_FLAGS_SINCE = select(Flag.rule_id, Flag.raised_at).where(
-    Flag.user_id == bindparam("user_id"), Flag.raised_at >= bindparam("since")
+_FLAGS_SINCE = (
+    select(Flag.id, Flag.rule_id, Flag.raised_at, FlagReport.report_id)
+    .outerjoin(FlagReport, FlagReport.flag_id == Flag.id)
+    .where(Flag.user_id == bindparam("user_id"), Flag.raised_at >= bindparam("since"))
 )
 
 
@@ -65,12 +70,16 @@ async def latest_reports(session: AsyncSession, user_id: int, limit: int) -> lis
     return list(rows)
 
 
-async def flags_since(
-    session: AsyncSession, user_id: int, since: datetime
-) -> list[tuple[int, datetime]]:
-    """(rule id, raised at) of the user's flags raised since `since`."""
-    rows = await session.execute(_FLAGS_SINCE, {"user_id": user_id, "since": since})
-    return [(rule_id, raised_at) for rule_id, raised_at in rows]
+async def flags_since(session: AsyncSession, user_id: int, since: datetime) -> list[PastFlag]:
+    """The user's flags raised since `since`, with the reports that raised each."""
+    found: dict[int, tuple[int, datetime, set[int]]] = {}
+    for flag_id, rule_id, raised_at, report_id in await session.execute(
+        _FLAGS_SINCE, {"user_id": user_id, "since": since}
+    ):
+        reports = found.setdefault(flag_id, (rule_id, raised_at, set()))[2]
+        if report_id is not None:
+            reports.add(report_id)
+    return [PastFlag(rule_id, at, frozenset(ids)) for rule_id, at, ids in found.values()]
 
 
 async def add_flag(

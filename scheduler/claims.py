@@ -11,6 +11,7 @@ from datetime import date, datetime
 from scheduler.planning import (
     DEFAULT_CUPS,
     GRACE,
+    KINDS,
     Kind,
     Prefs,
     day_of,
@@ -100,8 +101,8 @@ def worth_sending(
     """Whether a slot the user wants is still worth a message at `now`."""
     if not due_is_fresh(kind, slot, now):
         return False
-    if kind is Kind.SUMMARY:
-        return True  # a pause is for reminders; the summary still comes
+    if not KINDS[kind].pausable:
+        return True  # a pause is for reminders; the summary and follow-ups still come
     if is_paused(user.paused_until, now):
         return False
     if kind is not Kind.HYDRATION:

@@ -32,6 +32,7 @@ class Kind(StrEnum):
     STRETCH = "stretch"
     TIP = "tip"
     SUMMARY = "summary"  # the weekly summary
+    FOLLOW_UP = "followup"  # "is it still going?", once, after a report saved as still going
 
 
 DEFAULT_CUPS = 8
@@ -129,6 +130,11 @@ def day_start(prefs: Prefs, day: date) -> datetime:
 def day_end(prefs: Prefs, day: date) -> datetime:
     """The UTC instant of bedtime for the day that started on `day` (maybe the next date)."""
     return _at(prefs, day, _span(prefs))
+
+
+def at_night(prefs: Prefs, instant: datetime) -> bool:
+    """Whether `instant` falls between the user's bedtime and their next wake-up."""
+    return instant >= day_end(prefs, day_of(prefs, instant))
 
 
 def day_of(prefs: Prefs, instant: datetime) -> date:
@@ -229,6 +235,10 @@ def _summary_slots(prefs: Prefs, day: date, _goal: int) -> list[datetime]:
     return [] if summary is None else [summary]
 
 
+def _one_off(_prefs: Prefs, _day: date, _goal: int) -> list[datetime]:
+    return []  # no series: each one is scheduled on its own (schedules.schedule_once)
+
+
 @dataclass(frozen=True)
 class KindPlan:
     """How one kind of reminder is planned."""
@@ -239,6 +249,8 @@ class KindPlan:
     grace: timedelta
     slots: Callable[[Prefs, date, int], list[datetime]]  # a day's slots; the int: cups goal
     switchable: bool = True  # the user can turn it off (/reminders)
+    pausable: bool = True  # /pause holds it back (the summary and follow-ups still come)
+    needs_setup: bool = True  # held back until setup is done
 
 
 # Every kind, in the order /reminders lists them. Append only: a kind's position is its
@@ -248,8 +260,14 @@ KINDS: dict[Kind, KindPlan] = {
     Kind.MOVEMENT: KindPlan("m", timedelta(minutes=10), lambda p, d, _: movement_slots(p, d)),
     Kind.STRETCH: KindPlan("s", timedelta(minutes=60), _stretch_slots),
     Kind.TIP: KindPlan("t", timedelta(hours=6), _tip_slots),
-    Kind.SUMMARY: KindPlan("w", timedelta(hours=12), _summary_slots, switchable=False),
+    Kind.SUMMARY: KindPlan("w", timedelta(hours=12), _summary_slots, False, pausable=False),
+    # About a report someone is waiting on: it comes even before setup is done, and while
+    # paused unless they paused after the report (a pause cancels it).
+    Kind.FOLLOW_UP: KindPlan("f", timedelta(hours=1), _one_off, False, False, needs_setup=False),
 }
+# How long after a report saved as still going the follow-up asks about it (seed 000,
+# "When to Seek Medical Help": a spasm lasting longer than 10 minutes).
+FOLLOW_UP_AFTER = timedelta(minutes=10)
 GRACE: dict[Kind, timedelta] = {kind: plan.grace for kind, plan in KINDS.items()}
 
 

@@ -94,10 +94,14 @@ def switch(user: User, kind: Kind, on: bool) -> None:
 
 
 def wanted_kinds(user: User) -> set[Kind]:
-    """Reminder kinds this user should get: none before setup ends or once they blocked us."""
-    if not user.is_active or user.setup_step is not None:
+    """Reminder kinds this user should get: none once they blocked us, and before setup
+    ends only those that need no setup."""
+    if not user.is_active:
         return set()
-    return {kind for kind in KINDS if is_on(user, kind)}
+    setting_up = user.setup_step is not None
+    return {
+        k for k, plan in KINDS.items() if is_on(user, k) and not (setting_up and plan.needs_setup)
+    }
 
 
 def schedule_inputs(user: User) -> tuple[object, ...]:
@@ -176,6 +180,13 @@ async def sync_user_schedule(session: AsyncSession, user: User, now: datetime) -
 async def snooze(session: AsyncSession, user_id: int, kind: Kind, now: datetime) -> datetime:
     """A one-off repeat of a reminder; the series is untouched. A newer snooze replaces one."""
     due = now + timedelta(minutes=SNOOZE_MINUTES[kind])
+    await schedule_once(session, user_id, kind, due)
+    return due
+
+
+async def schedule_once(session: AsyncSession, user_id: int, kind: Kind, due: datetime) -> None:
+    """One message of `kind` at `due` (a snooze, a follow-up), beside any series; a newer
+    one replaces one still waiting."""
     await session.execute(
         upsert(session, ReminderSchedule)
         .values(user_id=user_id, kind=kind.value, is_snooze=True, next_due_at=due)
@@ -183,7 +194,17 @@ async def snooze(session: AsyncSession, user_id: int, kind: Kind, now: datetime)
             index_elements=["user_id", "kind", "is_snooze"], set_={"next_due_at": due}
         )
     )
-    return due
+
+
+async def cancel_once(session: AsyncSession, user_id: int, kind: Kind) -> None:
+    """Drop a one-off message of `kind` still waiting."""
+    await session.execute(
+        delete(ReminderSchedule).where(
+            ReminderSchedule.user_id == user_id,
+            ReminderSchedule.kind == kind.value,
+            ReminderSchedule.is_snooze,
+        )
+    )
 
 
 async def next_due_times(session: AsyncSession, user_id: int) -> dict[Kind, datetime]:

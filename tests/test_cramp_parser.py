@@ -13,8 +13,8 @@ _PLACE_LABELS = dict(zip(Place, ("calf", "foot or toes", "hamstring", "thigh", "
                                  "hand or arm", "belly", "other"), strict=True))  # fmt: skip
 _CONTEXT_LABELS = dict(zip(Context, ("just now", "at night", "during exercise", "at rest",
                                      "earlier today"), strict=True))  # fmt: skip
-_SYMPTOM_LABELS = dict(zip(Symptom, ("swelling", "weakness", "numbness", "trouble walking"),
-                           strict=True))  # fmt: skip
+_SYMPTOM_LABELS = dict(zip(Symptom, ("swelling", "weakness", "numbness", "trouble walking",
+                                     "stopped me", "no clear reason"), strict=True))  # fmt: skip
 _BUCKET_LABELS = dict(zip(Duration, ("under 1 min", "1 to 10 min", "over 10 min", "still going"),
                           strict=True))  # fmt: skip
 
@@ -73,15 +73,37 @@ PLACE_WORDS = {
 CONTEXT_WORDS = {
     Context.JUST_NOW: ["now", "just-now", "just now"],
     Context.NIGHT: ["night", "nocturnal", "bed", "asleep", "sleep"],
-    Context.EXERCISE: ["exercise", "workout", "running", "run", "sport", "training", "gym"],
+    Context.EXERCISE: [
+        "exercise",
+        "workout",
+        "running",
+        "run",
+        "sport",
+        "training",
+        "gym",
+        "while walking",
+        "warm-up",
+        "after a warm-up",
+        "at the gym",
+    ],
     Context.REST: ["rest", "resting", "sitting", "sofa"],
     Context.EARLIER: ["earlier", "today", "morning", "afternoon"],
 }
 SYMPTOM_WORDS = {
-    Symptom.SWELLING: ["swelling", "swollen", "red", "redness", "warm", "warmth"],
+    Symptom.SWELLING: ["swelling", "swollen", "red", "redness", "warmth", "warm to the touch"],
     Symptom.WEAKNESS: ["weak", "weakness"],
     Symptom.NUMBNESS: ["numb", "numbness", "tingling", "tingle", "pins"],
-    Symptom.WALKING: ["walking", "walk", "holding", "grip", "gripping"],
+    Symptom.WALKING: [
+        "trouble walking",
+        "can't walk",
+        "can’t walk",
+        "hard to walk",
+        "can't grip",
+        "trouble holding",
+        "limping",
+    ],
+    Symptom.INTERRUPTED: ["stopped me", "had to stop", "interrupted"],
+    Symptom.NO_REASON: ["no reason", "no clear reason", "unexplained"],
 }
 DURATION_WORDS: list[tuple[str, int]] = [
     ("30s", 30),
@@ -205,9 +227,11 @@ def test_symptoms(word: str, symptom: Symptom) -> None:
 
 
 def test_several_symptoms() -> None:
-    report = report_of("swollen and red, weak, pins and needles, gripping")
-    assert report.symptoms == set(Symptom)
+    report = report_of("swollen and red, weak, pins and needles, can't grip")
+    assert report.symptoms == set(Symptom) - {Symptom.INTERRUPTED, Symptom.NO_REASON}
     assert describe(report) == "cramp · swelling, weakness, numbness, trouble walking"
+    both = report_of("stopped me, no clear reason")
+    assert describe(both) == "cramp · stopped me, no clear reason"
 
 
 @pytest.mark.parametrize(("text", "severity"), [("1", 1), ("7", 7), ("10", 10), ("7/10", 7)])
@@ -429,3 +453,43 @@ def chosen_reports(draw: st.DrawFn) -> tuple[ParsedCramp, str]:
 def test_round_trip(case: tuple[ParsedCramp, str]) -> None:
     report, text = case
     assert parse_cramp_words(text) == ParseResult(report, (), ())
+
+
+# What someone was doing is context; a symptom needs symptom words (issue 12, item 6).
+
+
+@pytest.mark.parametrize(
+    "line", ["calf 5 1m while walking", "calf after a warm-up", "calf 4 at the gym", "running calf"]
+)
+def test_activity_words_are_context_and_raise_no_symptom(line: str) -> None:
+    report = report_of(line)
+    assert report.context is Context.EXERCISE
+    assert report.symptoms == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("line", "symptom"),
+    [
+        ("calf trouble walking", Symptom.WALKING),
+        ("calf can't walk", Symptom.WALKING),
+        ("hand can't grip", Symptom.WALKING),
+        ("calf swollen", Symptom.SWELLING),
+        ("calf red", Symptom.SWELLING),
+        ("calf warm to the touch", Symptom.SWELLING),
+    ],
+)
+def test_symptoms_need_symptom_phrases(line: str, symptom: Symptom) -> None:
+    assert report_of(line).symptoms == {symptom}
+
+
+@pytest.mark.parametrize(
+    ("line", "word"),
+    [("calf 5 walking", "walking"), ("calf warm", "warm"), ("hand grip 4", "grip")],
+)
+def test_a_word_that_could_mean_either_is_asked_about_and_nothing_is_read(
+    line: str, word: str
+) -> None:
+    result = parse_cramp_words(line)
+    assert result.report is None
+    [asked] = in_words(result)[2]
+    assert asked.startswith(f"“{word}” could mean two things")

@@ -20,6 +20,7 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    or_,
     select,
     table,
     update,
@@ -74,9 +75,13 @@ def _duration_rank() -> ColumnElement[int]:
 
 
 async def reference(
-    session: AsyncSession, user_ids: Sequence[int], first: date, last: date
+    session: AsyncSession, user_ids: Sequence[int], first: date, last: date, by_clock: bool = True
 ) -> dict[int, list[DayRecord]]:
-    """DayRecords straight from the raw rows, without the days that come out empty."""
+    """DayRecords straight from the raw rows, without the days that come out empty
+    (`by_clock`: night cramps by at_night too, from 0008 on)."""
+    night = CrampReport.context == "night"
+    if by_clock:
+        night = or_(night, CrampReport.at_night.is_(True))
     places, kinds = list(Place), list(SpasmKind)
     ids = list(user_ids)
 
@@ -86,7 +91,7 @@ async def reference(
     cramps = await rows(
         select(
             CrampReport.user_id, cast(CrampReport.day, String), func.count(),
-            _count_if(CrampReport.context == "night"),
+            _count_if(night),
             func.coalesce(func.sum(CrampReport.severity), 0), func.count(CrampReport.severity),
             func.max(CrampReport.severity), func.max(_duration_rank()),
             *(_count_if(CrampReport.places.op("&")(1 << bit) != 0) for bit in range(len(places))),
@@ -173,6 +178,7 @@ reports = st.fixed_dictionaries(
         "duration": st.one_of(st.none(), st.sampled_from(Duration)),
         "duration_seconds": st.one_of(st.none(), st.sampled_from([5, 59, 60, 600, 601, 3600])),
         "context": st.one_of(st.none(), st.sampled_from(Context)),
+        "at_night": st.one_of(st.none(), st.booleans()),
     }
 )
 kinds = st.sampled_from(list(Kind))
@@ -401,19 +407,19 @@ def _downgrade(connection: Connection, revision: str) -> None:
     command.downgrade(config, revision)
 
 
-# Columns users gained after 0004: the schema this test starts from has none of them.
-LATER_USER_COLUMNS = {"reminders_on"}
+# Columns gained after 0004: the schema this test starts from has none of them.
+LATER_COLUMNS = {"reminders_on", "at_night"}
 
 
-def users_as_of_0004() -> TableClause:
-    return table("users", *(column(c.key, c.type) for c in User.__table__.columns
-                            if c.key not in LATER_USER_COLUMNS))  # fmt: skip
+def as_of_0004(model: type[User] | type[CrampReport]) -> TableClause:
+    return table(model.__tablename__, *(column(c.key, c.type) for c in model.__table__.columns
+                                        if c.key not in LATER_COLUMNS))  # fmt: skip
 
 
 def user_row(user_id: int) -> dict[str, object]:
     defaults = {c.key: c.default.arg for c in User.__table__.columns if c.default is not None}
     row = defaults | {"id": user_id, "chat_id": user_id, "created_at": NOW, "updated_at": NOW}
-    return {key: value for key, value in row.items() if key not in LATER_USER_COLUMNS}
+    return {key: value for key, value in row.items() if key not in LATER_COLUMNS}
 
 
 async def test_migration_fills_day_stats_from_existing_rows_and_downgrades(
@@ -424,10 +430,12 @@ async def test_migration_fills_day_stats_from_existing_rows_and_downgrades(
         await upgrade_database(engine, "0004")
         sessions = create_session_factory(engine)
         async with sessions.begin() as session:
-            await session.execute(insert(users_as_of_0004()), [user_row(u) for u in USERS])
-            report = {"user_id": 1, "occurred_at": NOW, "reported_at": NOW, "source": "button"}
+            await session.execute(insert(as_of_0004(User)), [user_row(u) for u in USERS])
+            report = {"user_id": 1, "occurred_at": NOW, "reported_at": NOW, "source": "button",
+                      "kind": "cramp", "places": 0, "duration": None, "duration_seconds": None,
+                      "severity": None, "context": None, "symptoms": 0}  # fmt: skip
             await session.execute(
-                insert(CrampReport),
+                insert(as_of_0004(CrampReport)),
                 [
                     report | {"day": DAYS[0], "severity": 4, "places": 5, "context": "night",
                               "duration_seconds": 700},
@@ -464,7 +472,7 @@ async def test_migration_fills_day_stats_from_existing_rows_and_downgrades(
                 ],
             )  # fmt: skip
         async with sessions() as session:
-            before = await reference(session, USERS, FIRST, LAST)
+            before = await reference(session, USERS, FIRST, LAST, by_clock=False)
 
         await upgrade_database(engine)
         async with sessions() as session:

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -20,7 +21,7 @@ from core.diary import (
     SpasmKind,
     Symptom,
 )
-from core.redflags import RULES, Flag, Level, PastFlag, evaluate, rule
+from core.redflags import RULES, Flag, Level, PastFlag, clearly_worse, evaluate, rule
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -39,6 +40,7 @@ def rep(
     seconds: int | None = None,
     context: Context | None = None,
     symptoms: Iterable[Symptom] = (),
+    at_night: bool | None = None,
 ) -> Report:
     """A report that happened `ago` before NOW."""
     return Report(
@@ -51,6 +53,8 @@ def rep(
         duration_seconds=seconds,
         context=context,
         symptoms=frozenset(symptoms),
+        day=(NOW - ago).date(),
+        at_night=at_night,
     )
 
 
@@ -101,9 +105,19 @@ def test_a_night_cramp_just_over_a_week_ago_does_not_count() -> None:
 
 
 def test_cramps_at_other_times_do_not_count_as_night_cramps() -> None:
-    reports = [rep(1, context=Context.NIGHT), rep(2, context=Context.NIGHT)]
-    reports.append(rep(3, context=Context.EXERCISE))
+    reports = [rep(1, DAY, context=Context.NIGHT), rep(2, 2 * DAY, context=Context.NIGHT)]
+    reports.append(rep(3, 3 * DAY, context=Context.EXERCISE, at_night=False))
     assert fires(2, reports) == ()
+
+
+def test_cramps_between_bedtime_and_wake_up_are_night_cramps_whatever_was_tapped() -> None:
+    tapped = (Context.JUST_NOW, None, Context.EXERCISE)
+    reports = [rep(i, i * DAY, context=c, at_night=True) for i, c in enumerate(tapped, 1)]
+    assert fires(2, reports) == (1, 2, 3)
+
+
+def test_three_cramps_in_one_night_are_one_night_not_a_pattern() -> None:
+    assert fires(2, [rep(i, i * HOUR, at_night=True) for i in (1, 2, 3)]) == ()
 
 
 # Rule 3: weakness with a cramp.
@@ -225,9 +239,10 @@ def test_weight_loss_without_a_recent_spasm_or_spasms_without_weight_loss_do_not
 # Rule 10: frequency rising week on week.
 
 
-def weekly(counts: tuple[int, int, int, int]) -> list[Report]:
-    """`counts` reports in each of the four weeks before NOW, oldest week first."""
-    reports: list[Report] = []
+def weekly(counts: tuple[int, int, int, int], *, diary_since: int | None = 40) -> list[Report]:
+    """`counts` reports in each of the four weeks before NOW, oldest week first, after a
+    first report `diary_since` days ago (None: the diary starts with these)."""
+    reports = [] if diary_since is None else [rep(100, diary_since * DAY)]
     for week, count in enumerate(counts):
         weeks_back = 3 - week
         for n in range(count):
@@ -237,13 +252,30 @@ def weekly(counts: tuple[int, int, int, int]) -> list[Report]:
 
 @pytest.mark.parametrize(
     ("counts", "rising"),
-    [((1, 2, 3, 4), True), ((0, 1, 2, 3), True), ((1, 2, 2, 3), False), ((4, 3, 2, 1), False)],
+    [
+        ((1, 2, 3, 4), True),
+        ((2, 3, 4, 5), True),
+        ((3, 4, 5, 6), True),  # twice the first week, and 4 or more: a rise
+        ((4, 5, 6, 7), False),  # more each week, but not twice as many
+        ((0, 1, 2, 3), False),  # fewer than 4 in the latest week
+        ((1, 2, 2, 3), False),
+        ((4, 3, 2, 1), False),
+    ],
 )
-def test_counts_rising_three_weeks_running_fire(
+def test_counts_rising_week_on_week_to_twice_as_many_fire(
     counts: tuple[int, int, int, int], rising: bool
 ) -> None:
     reports = weekly(counts)
-    assert fires(10, reports) == (tuple(r.id for r in reports) if rising else ())
+    expected = tuple(sorted(r.id for r in reports if r.id != 100)) if rising else ()
+    assert fires(10, reports) == expected
+
+
+def test_weeks_before_someone_started_the_diary_do_not_count_as_empty() -> None:
+    # A newcomer logging 1, 2, 3 in their first weeks, or 2, 3, 4 after a first report.
+    assert fires(10, weekly((0, 1, 2, 3), diary_since=None)) == ()
+    assert fires(10, weekly((0, 2, 3, 5), diary_since=None)) == ()
+    # Three weeks of diary are enough to see a rise.
+    assert fires(10, weekly((0, 2, 3, 5), diary_since=22)) != ()
 
 
 def test_a_report_exactly_a_week_ago_belongs_to_the_week_before() -> None:
@@ -258,7 +290,7 @@ def test_a_report_exactly_a_week_ago_belongs_to_the_week_before() -> None:
 def test_reports_four_weeks_ago_or_more_are_left_out() -> None:
     reports = [*weekly((1, 2, 3, 4)), rep(99, 28 * DAY)]
     assert 99 not in fires(10, reports)
-    assert len(fires(10, reports)) == 10
+    assert fires(13, reports) == ()
 
 
 # Rule 11: a medication that can cause cramps.
@@ -330,18 +362,80 @@ def test_twitches_older_than_two_weeks_do_not_count() -> None:
     assert fires(13, reports) == ()
 
 
+# Rule 14: twitches that persist or spread, without weakness; 15: cramps interrupting daily
+# activity; 16: cramps without a clear reason.
+
+
+def test_persistent_or_spreading_twitches_are_worth_a_check_without_weakness_too() -> None:
+    persistent = [rep(1, kind=SpasmKind.TWITCH), rep(2, DAY, kind=SpasmKind.TWITCH)]
+    spreading = [rep(1, kind=SpasmKind.TWITCH, places=[Place.CALF, Place.NECK])]
+    assert fires(14, persistent) == (1, 2) and fires(14, spreading) == (1,)
+    assert fires(14, [rep(1, kind=SpasmKind.TWITCH, places=[Place.CALF])]) == ()
+    with_weakness = [*persistent, rep(3, symptoms=[Symptom.WEAKNESS])]
+    assert fires(14, with_weakness) == ()  # rule 13 says it, with its own words
+    assert fires(13, with_weakness) == (1, 2, 3)
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "symptom", "days"), [(15, Symptom.INTERRUPTED, 7), (16, Symptom.NO_REASON, 14)]
+)
+def test_cramps_that_keep_stopping_you_or_come_without_a_reason_fire_on_the_third(
+    rule_id: int, symptom: Symptom, days: int
+) -> None:
+    two = [rep(i, i * DAY, symptoms=[symptom]) for i in (1, 2)]
+    assert fires(rule_id, two) == ()
+    assert fires(rule_id, [*two, rep(3, days * DAY - SECOND, symptoms=[symptom])]) == (1, 2, 3)
+    assert fires(rule_id, [*two, rep(3, days * DAY, symptoms=[symptom])]) == ()
+
+
 # evaluate()
 
 
 LONG = rep(1, DAY, duration=Duration.OVER_10_MIN)
 
 
-def test_a_flag_raised_within_its_window_is_not_raised_again() -> None:
-    assert ids(evaluate([LONG], Profile(), NOW, [PastFlag(1, NOW - 6 * DAY)])) == []
+def test_the_same_report_does_not_raise_a_per_report_rule_twice_within_its_window() -> None:
+    covered = [PastFlag(1, NOW - 6 * DAY, frozenset({1}))]
+    assert ids(evaluate([LONG], Profile(), NOW, covered)) == []
+    assert ids(evaluate([LONG], Profile(), NOW, [PastFlag(1, NOW - 7 * DAY, frozenset({1}))])) == [
+        1
+    ]
 
 
-def test_a_flag_raised_a_full_window_ago_can_be_raised_again() -> None:
-    assert ids(evaluate([LONG], Profile(), NOW, [PastFlag(1, NOW - 7 * DAY)])) == [1]
+def test_each_new_report_with_the_sign_raises_its_warning_again() -> None:
+    # A spasm over 10 minutes three days after an earlier one: its own warning.
+    later = rep(2, HOUR, duration=Duration.OVER_10_MIN)
+    past = [PastFlag(1, NOW - 3 * DAY, frozenset({1}))]
+    [flag] = evaluate([rep(1, 3 * DAY, duration=Duration.OVER_10_MIN), later], Profile(), NOW, past)
+    assert (flag.rule.id, flag.report_ids) == (1, (2,))
+    for symptom, rule_id in ((Symptom.WEAKNESS, 3), (Symptom.WALKING, 8), (Symptom.SWELLING, 4)):
+        old, new = rep(1, 20 * HOUR, symptoms=[symptom]), rep(2, HOUR, symptoms=[symptom])
+        raised = evaluate(
+            [old, new], Profile(), NOW, [PastFlag(rule_id, NOW - 20 * HOUR, frozenset({1}))]
+        )
+        assert [(f.rule.id, f.report_ids) for f in raised if f.rule.id == rule_id] == [
+            (rule_id, (2,))
+        ]
+
+
+def test_a_clot_sign_still_in_the_diary_the_next_day_is_said_again() -> None:
+    swollen = rep(1, 30 * HOUR, symptoms=[Symptom.SWELLING])
+    raised = evaluate(
+        [swollen, rep(2, HOUR)], Profile(), NOW, [PastFlag(4, NOW - 30 * HOUR, frozenset({1}))]
+    )
+    assert [(f.rule.id, f.report_ids) for f in raised] == [(4, (1,))]
+
+
+FREQUENT = [rep(i, i * HOUR) for i in range(1, 5)]  # 4 in a week: rule 12
+
+
+def test_a_pattern_raised_within_its_window_stays_quiet_until_it_grows_clearly_worse() -> None:
+    past = [PastFlag(12, NOW - 2 * DAY, frozenset({1, 2, 3, 4}))]
+    five = [*FREQUENT, rep(5, 5 * HOUR)]
+    assert ids(evaluate(five, Profile(), NOW, past)) == []  # one more: not clearly worse
+    six = [*five, rep(6, 6 * HOUR)]
+    [flag] = evaluate(six, Profile(), NOW, past)
+    assert (flag.rule.id, flag.earlier) == (12, 4)
 
 
 def test_a_past_flag_of_another_rule_does_not_quiet_this_one() -> None:
@@ -368,8 +462,8 @@ def test_reports_after_now_are_ignored() -> None:
 
 
 def test_report_ids_come_back_sorted() -> None:
-    reports = [rep(i, i * HOUR, context=Context.NIGHT) for i in (9, 3, 7, 1)]
-    assert [f.report_ids for f in evaluate(reports, Profile(), NOW)] == [(1, 3, 7, 9)] * 2
+    reports = [rep(i, i * DAY - HOUR, context=Context.NIGHT) for i in (6, 3, 5, 1)]
+    assert [f.report_ids for f in evaluate(reports, Profile(), NOW)] == [(1, 3, 5, 6)] * 2
 
 
 def test_an_empty_diary_raises_no_flags() -> None:
@@ -379,11 +473,21 @@ def test_an_empty_diary_raises_no_flags() -> None:
 # The rules themselves.
 
 
-def test_rules_are_numbered_one_to_thirteen_in_order() -> None:
-    assert [r.id for r in RULES] == list(range(1, 14))
+def test_rules_are_numbered_one_to_sixteen_in_order() -> None:
+    assert [r.id for r in RULES] == list(range(1, 17))
     assert all(rule(r.id) is r for r in RULES)
     with pytest.raises(KeyError):
-        rule(14)
+        rule(17)
+
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def test_every_rule_names_a_section_its_source_really_has() -> None:
+    for r in RULES:
+        article = (SEEDS / r.source.file).read_text(encoding="utf-8")
+        heading = r.source.section.removeprefix("FAQ: ")
+        assert heading in article, (r.id, r.source)
 
 
 def test_every_rule_explains_itself_and_has_a_window() -> None:
@@ -421,8 +525,9 @@ profiles = st.builds(
 past_flags = st.lists(
     st.builds(
         PastFlag,
-        rule_id=st.integers(0, 15),
+        rule_id=st.integers(0, 18),
         raised_at=st.integers(-86_400, 60 * 86_400).map(lambda s: NOW - timedelta(seconds=s)),
+        report_ids=st.frozensets(st.integers(1, 10_000), max_size=8),
     ),
     max_size=5,
 )
@@ -438,9 +543,14 @@ def test_evaluate_only_points_at_reports_it_was_given(
         assert flag.report_ids
         assert set(flag.report_ids) <= happened
         assert list(flag.report_ids) == sorted(set(flag.report_ids))
-        assert not any(
-            p.rule_id == flag.rule.id and NOW - p.raised_at < flag.rule.window for p in past
-        )
+        within = [
+            p for p in past if p.rule_id == flag.rule.id and NOW - p.raised_at < flag.rule.window
+        ]
+        if flag.rule.per_report:  # only reports no flag within the window covered
+            assert not set(flag.report_ids) & set().union(*(p.report_ids for p in within))
+        elif within:  # a pattern again within its window: only grown clearly worse
+            assert flag.earlier == max(len(p.report_ids) for p in within)
+            assert clearly_worse(len(flag.report_ids), flag.earlier)
     keys = [(f.rule.level != Level.URGENT, f.rule.id) for f in flags]
     assert keys == sorted(keys)
     assert len(set(keys)) == len(keys)

@@ -13,9 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.texts.medical import RULE_ACTIONS, RULE_TITLES
-from bot.texts.weekly_message import (
-    MAX_SUMMARY_CHARS,
+from bot.texts.medical import (
     NUDGE_FOOTWEAR,
     NUDGE_MAGNESIUM,
     NUDGE_MOVEMENT,
@@ -24,6 +22,11 @@ from bot.texts.weekly_message import (
     NUDGE_STRETCH,
     NUDGE_STRETCH_NIGHTS,
     NUDGE_WATER,
+    RULE_ACTIONS,
+    RULE_TITLES,
+)
+from bot.texts.weekly_message import (
+    MAX_SUMMARY_CHARS,
     PATTERN_NOTE,
     insight_text,
     nudge_text,
@@ -674,13 +677,14 @@ def test_a_long_message_gives_up_the_tip_then_insights_then_advice_then_flags() 
         if any(shown) and not all(shown):
             assert f"…and {shown.count(False)} more; /flags lists them all." in html
         if not any(shown) and "Worth raising" in html:
-            assert "13 this week; /flags lists them all." in html
+            assert f"{len(RULES)} this week; /flags lists them all." in html
         stages.add((tip, second, first, advice, sum(shown)))
     # Every step was taken on the way down.
-    assert {(True, True, True, True, 13), (False, True, True, True, 13)} <= stages
-    assert {(False, False, True, True, 13), (False, False, False, True, 13)} <= stages
-    assert (False, False, False, False, 13) in stages
-    assert any(0 < n < 13 for *_, n in stages)
+    n = len(RULES)
+    assert {(True, True, True, True, n), (False, True, True, True, n)} <= stages
+    assert {(False, False, True, True, n), (False, False, False, True, n)} <= stages
+    assert (False, False, False, False, n) in stages
+    assert any(0 < shown < n for *_, shown in stages)
 
 
 def test_absurd_numbers_are_cut_at_whole_lines() -> None:

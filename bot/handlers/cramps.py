@@ -2,7 +2,7 @@
 profile, and the red-flag warnings that reports can raise."""
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ from bot.callbacks import (
     UndoCramp,
 )
 from bot.context import CoachContext
+from bot.flags import RaisedFlag, raise_flags, tell_flags
 from bot.handlers.common import (
     View,
     answer_and_edit,
@@ -47,32 +48,13 @@ from core.diary import (
     from_mask,
     to_mask,
 )
-from core.redflags import Level, PastFlag, evaluate
+from core.redflags import Level
 from db.models import CrampReport, Flag, User
-from db.reports import (
-    add_flag,
-    add_report,
-    flags_since,
-    latest_flags,
-    latest_reports,
-    profile_of,
-    reports_since,
-)
-from scheduler.planning import day_of
-from scheduler.schedules import adherence_at, prefs_of
+from db.reports import add_report, latest_flags, latest_reports
+from scheduler.planning import FOLLOW_UP_AFTER, Kind, at_night, day_of
+from scheduler.schedules import adherence_at, prefs_of, schedule_once
 
-# Long enough for every rule's look-back (the longest is 60 days).
-HISTORY_FOR_RULES = timedelta(days=60)
 HISTORY_LINES = 10
-
-
-@dataclass(frozen=True)
-class RaisedFlag:
-    """A flag stored just now, ready to tell the user about."""
-
-    flag_id: int
-    text: str
-    urgent: bool
 
 
 @dataclass(frozen=True)
@@ -105,10 +87,6 @@ def _report_of(draft: Draft) -> Report:
     )  # fmt: skip
 
 
-def _flag_text(user: User, rule_id: int, reports: list[Report]) -> str:
-    return texts.flag_message(rule_id, [_local(user, r.occurred_at) for r in reports])
-
-
 async def _save(
     session: AsyncSession,
     user: User,
@@ -117,49 +95,33 @@ async def _save(
     message_id: int,
     now: datetime,
 ) -> SavedReport | None:
-    """Store a report with its adherence snapshot and run the red-flag rules on the
-    user's history. None if this message's report was saved before (a repeat)."""
+    """Store a report with its adherence snapshot, run the red-flag rules on the user's
+    history, and word the reply. None if this message's report was saved before (a
+    repeat). A report still going gets its follow-up in 10 minutes."""
+    prefs = prefs_of(user)
     snapshot = await adherence_at(session, user, now)
     report_id = await add_report(
         session,
         {"user_id": user.id, "occurred_at": now, "reported_at": now, "source": source,
-         "day": day_of(prefs_of(user), now),
+         "day": day_of(prefs, now), "at_night": at_night(prefs, now),
          "source_message_id": message_id, **fields, **snapshot},
     )  # fmt: skip
     if report_id is None:
         return None
-    history = await reports_since(session, user.id, now - HISTORY_FOR_RULES)
-    past = [
-        PastFlag(rule_id, raised_at)
-        for rule_id, raised_at in await flags_since(session, user.id, now - HISTORY_FOR_RULES)
-    ]
-    by_id = {report.id: report for report in history}
-    raised = []
-    for flag in evaluate(history, profile_of(user), now, past):
-        flag_id = await add_flag(
-            session, user.id, flag.rule.id, flag.rule.level, now, flag.report_ids
-        )
-        triggering = [by_id[i] for i in flag.report_ids if i in by_id]
-        raised.append(
-            RaisedFlag(
-                flag_id, _flag_text(user, flag.rule.id, triggering), flag.rule.level is Level.URGENT
-            )
-        )
+    raised, by_id = await raise_flags(session, user, now)
     saved = by_id[report_id]
+    if saved.duration is Duration.STILL_GOING:
+        await schedule_once(session, user.id, Kind.FOLLOW_UP, now + FOLLOW_UP_AFTER)
+    urgent = [flag.text for flag in raised if flag.urgent]
+    if Symptom.SWELLING in saved.symptoms and not urgent:
+        urgent = [texts.urgent_message(4, [_local(user, now)])]  # said with every such report
     text = texts.report_confirmation(
         texts.report_summary(saved),
         _local(user, now),
+        urgent=urgent,
         relief=saved.context in (None, Context.JUST_NOW) or saved.duration is Duration.STILL_GOING,
-        # Urgent advice goes in the confirmation itself, whatever flags were raised before.
-        urgent=Symptom.SWELLING in saved.symptoms,
     )
     return SavedReport(report_id, text, raised)
-
-
-async def _tell_flags(message: Message, flags: list[RaisedFlag]) -> None:
-    for flag in flags:
-        got_it = InlineKeyboardMarkup([[button(texts.GOT_IT, AcknowledgeFlag(flag.flag_id))]])
-        await message.reply_text(flag.text, reply_markup=got_it)
 
 
 def _undo_report(report_id: int) -> InlineKeyboardMarkup:
@@ -266,7 +228,7 @@ async def report_cramp(update: Update, context: CoachContext) -> None:
     if saved is None:
         return  # the same message again (a duplicated update): it was answered the first time
     await message.reply_text(saved.text, reply_markup=_undo_report(saved.report_id))
-    await _tell_flags(message, [flag for flag in saved.flags if not flag.urgent])
+    await tell_flags(message, saved.flags)
 
 
 async def show_draft(update: Update, _context: CoachContext) -> None:
@@ -288,7 +250,7 @@ async def save_draft(update: Update, context: CoachContext) -> None:
         await query.answer(texts.REPORT_ALREADY_SAVED)
         return
     await answer_and_edit(query, saved.text, _undo_report(saved.report_id))
-    await _tell_flags(message, [flag for flag in saved.flags if not flag.urgent])
+    await tell_flags(message, saved.flags)
 
 
 async def cancel_draft(update: Update, _context: CoachContext) -> None:

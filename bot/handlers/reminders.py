@@ -5,7 +5,8 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardMarkup, Update
+from sqlalchemy import select
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot import texts
@@ -25,6 +26,7 @@ from bot.callbacks import (
     UndoWater,
 )
 from bot.context import CoachContext
+from bot.flags import RaisedFlag, raise_flags, tell_flags
 from bot.handlers.common import (
     UserGone,
     UserTransaction,
@@ -38,10 +40,13 @@ from bot.handlers.common import (
 from bot.keyboards import button, rows
 from bot.reminder_messages import REMINDERS, Content, render
 from core.delivery import DeliveryStatus
-from db.models import Delivery, User, WaterLog
+from core.diary import Duration
+from db.models import CrampReport, Delivery, User, WaterLog
 from scheduler.planning import (
     ALL_DAYS,
     DEFAULT_CUPS,
+    FOLLOW_UP_AFTER,
+    KINDS,
     Kind,
     PauseOption,
     day_of,
@@ -49,6 +54,7 @@ from scheduler.planning import (
     pause_until,
 )
 from scheduler.schedules import (
+    cancel_once,
     hydration_today,
     is_on,
     next_due_times,
@@ -74,6 +80,7 @@ async def answer_reminder(update: Update, context: CoachContext) -> None:
     """A button under a reminder: record the answer once, for the presser's own reminder."""
     query, data = pressed(update, AnswerReminder)
     view: View | None = None
+    raised: list[RaisedFlag] = []
     try:
         async with user_transaction(update, context, create=False) as tx:
             delivery = await tx.session.get(Delivery, data.delivery_id, with_for_update=True)
@@ -92,12 +99,14 @@ async def answer_reminder(update: Update, context: CoachContext) -> None:
             elif delivery.response is not None:
                 answer = texts.REMINDER_ALREADY_ANSWERED
             else:
-                answer, view = None, await _record_answer(tx, delivery, data.action)
+                answer, view, raised = await _record_answer(tx, delivery, data.action)
     except UserGone:
         answer = texts.REMINDER_GONE
     await query.answer(answer)
     if view is not None:
         await edit_screen(query, view.text, view.markup)
+    if raised and isinstance(query.message, Message):
+        await tell_flags(query.message, raised)
 
 
 _ANSWERED = {
@@ -108,10 +117,15 @@ _ANSWERED = {
 }
 
 
-async def _record_answer(tx: UserTransaction, delivery: Delivery, action: ReminderAction) -> View:
-    """Store the answer (and what it does); the reminder, without buttons, and the result."""
+async def _record_answer(
+    tx: UserTransaction, delivery: Delivery, action: ReminderAction
+) -> tuple[str | None, View, list[RaisedFlag]]:
+    """Store the answer (and what it does): a toast, the reminder without its buttons
+    and the result, and any warning it raised."""
     user, now, kind = tx.user, tx.now, Kind(delivery.kind)
     delivery.response, delivery.responded_at = action.value, now
+    if kind is Kind.FOLLOW_UP:
+        return await _answer_follow_up(tx, delivery, action)
     result = _ANSWERED.get(action, "")
     if action is ReminderAction.CUP:
         tx.session.add(
@@ -132,7 +146,33 @@ async def _record_answer(tx: UserTransaction, delivery: Delivery, action: Remind
         if action is ReminderAction.CUP:
             result = f"{texts.ANSWER_CUP} {texts.water_progress(cups, goal)}"
     text, _ = render(kind, delivery.id, content)
-    return View(f"{text}\n\n{result}")
+    return None, View(f"{text}\n\n{result}"), []
+
+
+async def _answer_follow_up(
+    tx: UserTransaction, delivery: Delivery, action: ReminderAction
+) -> tuple[str | None, View, list[RaisedFlag]]:
+    """Stopped, or still going: then the report lasted over 10 minutes, and says so."""
+    text, _ = render(Kind.FOLLOW_UP, delivery.id, Content(delivery.slot_at))
+    if action is not ReminderAction.STILL_GOING:
+        return None, View(f"{text}\n\n{texts.ANSWER_STOPPED}"), []
+    report = await tx.session.scalar(
+        select(CrampReport)
+        .where(
+            CrampReport.user_id == tx.user.id,
+            CrampReport.duration == Duration.STILL_GOING.value,
+            CrampReport.reported_at <= delivery.slot_at - FOLLOW_UP_AFTER,
+        )
+        .order_by(CrampReport.reported_at.desc())
+        .limit(1)
+    )
+    if report is None:  # undone meanwhile
+        return texts.CRAMP_ALREADY_GONE, View(text), []
+    report.duration = Duration.OVER_10_MIN.value
+    await tx.session.flush()
+    raised, _ = await raise_flags(tx.session, tx.user, tx.now)
+    urgent = [flag.text for flag in raised if flag.urgent]
+    return None, View("\n\n".join([*urgent, text, texts.ANSWER_STILL_GOING])), raised
 
 
 async def _raise_goal_from(tx: UserTransaction, delivery: Delivery) -> tuple[str, View | None]:
@@ -239,6 +279,7 @@ async def reminders_view(tx: UserTransaction) -> View:
     user, now = tx.user, tx.now
     due = await next_due_times(tx.session, user.id)
     _, cups, goal = await hydration_today(tx.session, user, now)
+    shown = [kind for kind in REMINDERS if KINDS[kind].switchable]
     lines = [
         texts.reminder_line(
             kind,
@@ -246,13 +287,13 @@ async def reminders_view(tx: UserTransaction) -> View:
             _when(user, due[kind], now) if kind in due else None,
             _DETAILS[kind](user, cups, goal) if kind in _DETAILS else "",
         )
-        for kind in REMINDERS
+        for kind in shown
     ]
     paused = is_paused(user.paused_until, now)
     until = _when(user, user.paused_until, now) if paused and user.paused_until else None
     toggles = [
         button(texts.switch(is_on(user, kind), texts.KIND_NAMES[kind]), ToggleKind(kind))
-        for kind in REMINDERS
+        for kind in shown
     ]
     pause = (
         button(texts.RESUME, Pause(PauseChoice.RESUME))
@@ -381,6 +422,8 @@ async def choose_pause(update: Update, context: CoachContext) -> None:
             text = texts.RESUMED
         else:
             user.paused_until = pause_until(PauseOption(data.choice), prefs_of(user), tx.now)
+            # Paused after a report: its "still going?" question is not wanted either.
+            await cancel_once(tx.session, user.id, Kind.FOLLOW_UP)
             text = texts.PAUSED.format(until=_when(user, user.paused_until, tx.now))
     await answer_and_edit(query, text)
 

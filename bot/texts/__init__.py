@@ -13,20 +13,21 @@ from bot.callbacks import PauseChoice
 from bot.texts.medical import (
     DISCLAIMER,
     FLAG_DISCLAIMER,
-    HOLD_SECONDS,
     HYDRATION_WHY,
     MOVEMENT_WHY,
     RELIEF,
     RULE_ACTIONS,
     RULE_CONCERNS,
     RULE_TITLES,
+    RULE_URGENT_LEADS,
+    STRETCH_HOLD,
     STRETCH_HOW,
+    STRETCH_INTRO,
     STRETCH_NAMES,
     TIPS,
-    URGENT_SWELLING,
 )
 from core.checklist import Stretch, Tip
-from core.cramp_parser import Problem, Trouble
+from core.cramp_parser import AMBIGUOUS, Ambiguity, Problem, Trouble
 from core.diary import (
     Condition,
     Context,
@@ -263,12 +264,7 @@ def stretch_routine() -> str:
         f"{number}. <b>{STRETCH_NAMES[stretch]}:</b> {STRETCH_HOW[stretch]}"
         for number, stretch in enumerate(Stretch, start=1)
     )
-    return (
-        "🧘 <b>Bedtime stretch</b>: about two minutes that can spare you a night cramp.\n"
-        f"{steps}\n"
-        f"Hold each for about {HOLD_SECONDS} seconds per side. Move slowly: don't bounce or "
-        "force it; a stretch should pull, never hurt."
-    )
+    return f"{STRETCH_INTRO}\n{steps}\n{STRETCH_HOLD}"
 
 
 def tip_message(tip: Tip) -> str:
@@ -295,6 +291,14 @@ ANSWER_SKIP = "Skipped this one."
 ANSWER_MOVED = "✅ Nice, logged. Your muscles thank you."
 ANSWER_DONE = "✅ Stretch done. Sleep well."
 ANSWER_NO_TIPS = "💡 Tips are off; switch them back on in /reminders."
+# The follow-up of a report saved as still going (core: FOLLOW_UP_AFTER later).
+FOLLOW_UP_QUESTION = (
+    "⏱ Ten minutes ago you told me about a cramp that was still going. Is it still going?"
+)
+STOPPED = "It stopped"
+STILL_GOING = "Still going"
+ANSWER_STOPPED = "✅ Good, it stopped. Noted."
+ANSWER_STILL_GOING = "Noted: it has lasted over 10 minutes. See below."
 
 
 SNOOZED_UNTIL = "⏰ Snoozed: I'll remind you again at {time:%H:%M}."
@@ -389,6 +393,8 @@ SYMPTOM_LABELS = {
     Symptom.WEAKNESS: "weakness",
     Symptom.NUMBNESS: "numbness / tingling",
     Symptom.WALKING: "trouble walking or holding things",
+    Symptom.INTERRUPTED: "it stopped me doing something",
+    Symptom.NO_REASON: "no clear reason for it",
 }
 CONDITION_LABELS = {
     Condition.DIABETES: "Diabetes",
@@ -452,15 +458,15 @@ def report_saved(summary: str, local: datetime) -> str:
     return f"✅ Saved: {escape(summary)} ({local:%a %H:%M})."
 
 
-def report_confirmation(summary: str, local: datetime, *, relief: bool, urgent: bool) -> str:
-    """What a saved report is answered with: relief while it may still hurt, and the
-    urgent advice in the confirmation itself when it has to be."""
-    text = report_saved(summary, local)
-    if relief:
-        text += "\n" + RELIEF
+def report_confirmation(
+    summary: str, local: datetime, *, urgent: Sequence[str], relief: bool
+) -> str:
+    """What a saved report is answered with: any urgent warning first, then what was
+    saved, then relief while it may still hurt; never relief beside an urgent warning."""
+    saved = report_saved(summary, local)
     if urgent:
-        text += "\n\n" + URGENT_SWELLING
-    return text
+        return "\n\n".join([*urgent, saved])
+    return f"{saved}\n{RELIEF}" if relief else saved
 
 
 REPORT_CANCELLED = "Report not saved."
@@ -475,9 +481,11 @@ Tell me in one line, words in any order. For example:
 Where: calf, foot or toes, hamstring, thigh (quads), back, neck, hand or arm, belly, other
 How bad: a number from 1 to 10, like 7 or 7/10
 How long: 30s, 3m, 15 min, 1h30m, 10 minutes, or still going
-When: now, night (or bed), exercise (or gym, running), rest (or sitting), earlier (or today)
-Anything else: swelling (or red, warm), weakness, numbness (or tingling), \
-walking or grip (if walking or holding things is hard)
+When: now, night (or bed), exercise (or gym, running, while walking, after a warm-up), \
+rest (or sitting), earlier (or today)
+Anything else: swelling (or red, warm to the touch), weakness, numbness (or tingling), \
+trouble walking or can't grip, stopped me (if it stopped you doing something), \
+no reason (if there was no clear reason)
 Kind: cramp (the usual), twitch, stiffness"""
 
 # What a line of /cramp got wrong; "several" ones read "two kinds (cramp and twitch)".
@@ -503,8 +511,27 @@ def listing(items: Sequence[str]) -> str:
     return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
+# How to say each meaning of a word that could mean two things.
+_CLEARER = {
+    Ambiguity.WALK: "if it came while walking, say “while walking”; if walking is hard, "
+    "“trouble walking”",
+    Ambiguity.WARM: "if the area is warm, say “warm to the touch”; if it came as you warmed "
+    "up, “after a warm-up”",
+    Ambiguity.GRIP: "if holding or gripping things is hard, say “can't grip”; leave it out "
+    "if you were only holding something",
+}
+
+
+def _clearer(word: str) -> str:
+    return _CLEARER[AMBIGUOUS[word.lower()]]
+
+
 def problem_text(problem: Problem) -> str:
     """E.g. "two severities (7 and 9)" or "severity must be 1 to 10 (got 12)" (plain text)."""
+    if problem.trouble is Trouble.AMBIGUOUS:
+        return "\n".join(
+            f"“{word}” could mean two things: {_clearer(word)}." for word in problem.got
+        )
     got = listing([str(value) for value in problem.got])
     if problem.trouble in _SEVERAL:
         count = {2: "two", 3: "three"}.get(len(problem.got), str(len(problem.got)))
@@ -540,22 +567,35 @@ PROFILE_TEXT = (
 )
 
 
-def flag_message(rule_id: int, reports: Sequence[datetime]) -> str:
-    """A warning, with the local times of the reports that raised it."""
+def _noticed(reports: Sequence[datetime]) -> str:
     dates = [f"{local:%a %d %b %H:%M}" for local in reports[:5]]
     more = f" and {len(reports) - 5} more" if len(reports) > 5 else ""
     when = ", ".join(dates) + more if dates else "recent weeks"
+    return f"What I noticed: your reports of {escape(when)}."
+
+
+def flag_message(rule_id: int, reports: Sequence[datetime], earlier: int | None = None) -> str:
+    """A warning, with the local times of the reports that raised it (and, for a pattern
+    raised again because it grew, how many reports it had then)."""
+    grown = f"\nIt has grown since I last raised it: {earlier} reports then." if earlier else ""
     return (
         f"🚩 <b>{escape(RULE_TITLES[rule_id])}</b>\n"
-        f"What I noticed: your reports of {escape(when)}.\n"
+        f"{_noticed(reports)}{grown}\n"
         f"Why it matters: it can point to {escape(RULE_CONCERNS[rule_id])}.\n"
         f"What the guidance says: {escape(RULE_ACTIONS[rule_id])}\n"
         f"<i>{escape(FLAG_DISCLAIMER)}</i>"
     )
 
 
+def urgent_message(rule_id: int, reports: Sequence[datetime]) -> str:
+    """An urgent warning: what to do first, then what raised it, and what the bot is not."""
+    lead = RULE_URGENT_LEADS.get(rule_id) or f"🚨 <b>{escape(RULE_ACTIONS[rule_id])}</b>"
+    return f"{lead}\n{_noticed(reports)}\n<i>{escape(FLAG_DISCLAIMER)}</i>"
+
+
 def flags_list(lines: list[str]) -> str:
-    return "<b>Warnings from your reports</b>\n" + "\n".join(lines)
+    warnings = "\n".join(lines)
+    return f"<b>Warnings from your reports</b>\n{warnings}\n<i>{escape(FLAG_DISCLAIMER)}</i>"
 
 
 def flags_line(local: datetime, rule_id: int, *, urgent: bool, new: bool) -> str:

@@ -14,17 +14,23 @@ DISCLAIMER = (
     "Kept by the patient with the Cramp Coach Telegram bot; self-reported, not a diagnosis."
 )
 
-# Our own questions, drawn from the seed articles' "when to seek help" advice.
+# Our own questions, each drawn from a section of the source articles (../shared/seeds/).
 QUESTIONS = (
+    # 000 · When to Seek Medical Help (blood tests) and 1. Dehydration and Electrolyte Imbalance.
     "Would blood tests for electrolytes (potassium, magnesium, calcium, sodium) make sense?",
+    # 000 · 5. Medications and Medical Conditions ("should prompt a review of medication use").
     "Could any of my current medicines (for example diuretics, statins or asthma "
-    "medication) cause the cramps, and could the timing or dose be changed?",
+    "medication) cause the cramps, and should they be reviewed?",
+    # 000 · 3. Poor Circulation.
     "Should my circulation be checked, for example for peripheral artery disease?",
+    # 000 · 4. Nerve Compression.
     "Could a trapped nerve in the spine (herniated disc, spinal stenosis) play a part, "
     "and should it be checked?",
+    # 000 · When to Seek Medical Help (swelling, redness or warmth: DVT).
     "If swelling, redness or warmth appears in the area, what should I do and how "
     "quickly (possible deep vein thrombosis)?",
-    "If weakness appears or the spasms spread to other muscles, do I need a neurology referral?",
+    # 000 · When to Seek Medical Help (weakness or loss of function: neurology referral).
+    "If weakness appears, do I need a neurology referral?",
 )
 
 # --- charts -------------------------------------------------------------------------------

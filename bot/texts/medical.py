@@ -1,35 +1,42 @@
 """Every medical sentence the bot says: red-flag warnings, relief advice, the checklist's
-reasons, the stretches and the tips.
+reasons, the stretches and the tips. Each names its source.
 
-The facts come from the two source articles in ../shared/seeds/ (000: "Muscle Spasms
-Common Causes And When To Seek Help"; 003: "Muscle Spasms and Cramps: Common Triggers
-and Causes"); the sentences are ours. Nothing here may say more, or less, than they do.
+The facts come from the two articles in ../shared/seeds/; the sentences are ours, and
+none may say more, or less, than its source does:
+  000: 000_b7912700f50def44.txt, "Muscle Spasms Common Causes And When To Seek Help";
+  003: 003_af87dcd8d3c20c92.txt, "Muscle Spasms and Cramps: Common Triggers and Causes".
+A comment "000 · <section>" names the section a sentence restates.
 """
 
 from core.checklist import Stretch, Tip
 from core.redflags import Level
 
-# The welcome and /help: seed 000, "When to Seek Medical Help".
+# The welcome and /help. 000 · When to Seek Medical Help (swelling, redness or warmth:
+# immediate medical attention; spasms lasting longer than 10 minutes: consult a physician).
 DISCLAIMER = (
     "I'm not a doctor and this is not medical advice. A cramp with swelling, redness or "
     "warmth in the area needs medical attention straight away, and one that lasts longer "
-    "than 10 minutes is worth a call to your doctor."
+    "than 10 minutes is a reason to see a doctor."
 )
 
-# Under every warning.
+# Under every warning, in /flags and with every urgent word: what the bot is not.
 FLAG_DISCLAIMER = (
     "This is not a diagnosis. Cramp Coach only spots patterns in your diary; "
     "a healthcare professional can tell you what is really going on."
 )
 
-# --- Red flags, by rule id (core/redflags.py) -------------------------------------------
+# --- Red flags, by rule id (core/redflags.py names each rule's source) --------------------
 
 LEVEL_WORDS = {Level.URGENT: "urgent", Level.SEE_DOCTOR: "see doctor", Level.MONITOR: "monitor"}
 
-# Seed 000 gives no "may indicate" for its red-flag list, only "see a healthcare provider
-# promptly", so rules 6 to 10 share this wording.
+# 000 · Red Flags Not to Ignore gives no "may indicate" for its list, only "see a
+# healthcare provider promptly, especially if they develop gradually over weeks or months".
 _RED_FLAG = "a problem worth having checked, especially when it builds up over weeks"
-_SEE_PROVIDER = "Please see a healthcare provider soon."
+_SEE_PROVIDER = "Please see a healthcare provider promptly."
+# 003 · When to See a Healthcare Provider: "a sign of an underlying condition such as
+# nerve compression, circulation issues, or mineral deficiencies".
+_UNDERLYING = "an underlying cause, such as a pinched nerve, a circulation problem or low minerals"
+_SPEAK_TO_PROVIDER = "It's time to talk it over with your healthcare provider."
 
 RULE_TITLES = {
     1: "A spasm lasting over 10 minutes",
@@ -45,25 +52,34 @@ RULE_TITLES = {
     11: "Cramps while taking a medication that can cause them",
     12: "Frequent or severe cramps",
     13: "Twitches that persist or spread, with weakness",
+    14: "Twitches that persist or spread",
+    15: "Cramps interrupting your daily activity",
+    16: "Cramps without a clear reason",
 }
 # What each rule watches, in plain words (the README's table).
 RULE_WATCHES = {
-    1: "a report lasting more than 10 minutes, in the last 7 days",
-    2: "3 or more night-time reports in 7 days",
-    3: "a report with weakness or loss of function, in the last 7 days",
-    4: "a report with swelling, redness or warmth in the area, in the last 2 days",
+    1: "each report lasting more than 10 minutes, or still going 10 minutes after it was reported",
+    2: "cramps on 3 or more nights in 7 days (between your bedtime and wake-up, or tapped "
+    "as at night)",
+    3: "each report with weakness or loss of function",
+    4: "each report with swelling, redness or warmth in the area; said again the next day",
     5: "any report in the last 7 days, when your profile lists kidney or liver disease",
     6: "3 or more different muscle groups in 14 days",
     7: "weakness in reports at least 7 days apart, within 60 days",
-    8: "a report with trouble walking or holding things, in the last 7 days",
+    8: "each report with trouble walking or holding things",
     9: "any report in the last 30 days, when your profile notes unexplained weight loss",
-    10: "more reports each week than the week before, 3 weeks in a row",
+    10: "more reports each week than the week before over the weeks your diary covers (3 at "
+    "least), the latest with 4 or more and twice the first",
     11: "2 or more reports in 7 days, when your profile lists a diuretic, "
     "a statin or an asthma medication",
     12: "4 or more reports in 7 days, or 2 with severity 8 or more",
     13: "2 or more twitches, or twitches in 2 or more places, in 14 days, with weakness",
+    14: "2 or more twitches, or twitches in 2 or more places, in 14 days, without weakness",
+    15: "3 or more reports in 7 days that stopped you doing something",
+    16: "3 or more reports in 14 days with no clear reason",
 }
-# What it can point to.
+# What it can point to. 1-5: 000 · When to Seek Medical Help, "May Indicate"; 11: 000 ·
+# 5. Medications and Medical Conditions; 13-14: 000 · FAQ, on twitches.
 RULE_CONCERNS = {
     1: "nerve damage or a severe deficiency",
     2: "an electrolyte imbalance or a circulation problem",
@@ -76,10 +92,15 @@ RULE_CONCERNS = {
     9: _RED_FLAG,
     10: _RED_FLAG,
     11: "a side effect of the medication",
-    12: "an underlying cause, such as a pinched nerve, a circulation problem or low minerals",
+    12: _UNDERLYING,
     13: "a nerve condition",
+    14: "a nerve condition",
+    15: _UNDERLYING,
+    16: _UNDERLYING,
 }
-# What the guidance advises.
+# What the guidance advises. 1-5: 000 · When to Seek Medical Help, "Action"; 11: the
+# quote in 000 · 5. Medications ("recurrent episodes should prompt a review of medication
+# use"); 12, 15, 16: 003 · When to See a Healthcare Provider; 13-14: 000 · FAQ.
 RULE_ACTIONS = {
     1: "Please see a doctor and tell them how long it lasted.",
     2: "Ask your doctor about blood tests.",
@@ -91,38 +112,55 @@ RULE_ACTIONS = {
     8: _SEE_PROVIDER,
     9: _SEE_PROVIDER,
     10: _SEE_PROVIDER,
-    11: "Ask your doctor whether the dose or timing should change. "
-    "Please don't stop taking it on your own.",
-    12: "Talk it over with your healthcare provider.",
-    13: "Ask your doctor for a neurological check-up.",
+    11: "Ask your doctor to review your medicines with you.",
+    12: _SPEAK_TO_PROVIDER,
+    13: "Ask your doctor whether they should be checked for a nerve condition.",
+    14: "Ask your doctor whether they should be checked for a nerve condition.",
+    15: _SPEAK_TO_PROVIDER,
+    16: _SPEAK_TO_PROVIDER,
 }
+# The first words of an urgent warning. 000 · When to Seek Medical Help: swelling,
+# redness, or warmth in the area may indicate deep vein thrombosis (DVT); immediate
+# medical attention.
+RULE_URGENT_LEADS = {
+    4: "🚨 <b>Swelling, redness or warmth with a cramp can mean a blood clot (deep vein "
+    "thrombosis). Please get medical attention now</b>, even if the cramp has eased.",
+}
+URGENT_SWELLING = RULE_URGENT_LEADS[4]
 
-# --- After a report ------------------------------------------------------------------------
+# --- After a report --------------------------------------------------------------------------
 
+# 003 · How to Treat and Prevent Muscle Cramps (stop the activity; stretch and massage;
+# hold a stretch until the cramp eases, don't bounce or force it) and 000 · Immediate
+# Relief Techniques (calf: straighten the leg, toes toward the shin; firm, circular
+# pressure; a warm towel, or an ice pack if there's inflammation; walk it off). Never
+# said with an urgent warning: a possible clot is not to be massaged, warmed or walked on.
 RELIEF = (
-    "While it lasts: stretch the muscle gently and hold (for a calf, straighten the leg and "
-    "pull your toes toward your shin; don't bounce), massage it firmly, warm it, then walk "
-    "a little."
-)
-URGENT_SWELLING = (
-    "🚨 <b>Swelling, redness or warmth with a cramp can mean a blood clot (deep vein "
-    "thrombosis). Please get medical attention now</b>, even if the cramp has eased."
+    "While it lasts: stop what you were doing and stretch the muscle gently, holding it "
+    "until the cramp eases (for a calf, straighten the leg and pull your toes toward your "
+    "shin); don't bounce or force it. Massage it with firm, circular pressure. A warm towel "
+    "can loosen it (an ice pack instead if it is inflamed). Then walk a little."
 )
 
-# --- The checklist's reminders ---------------------------------------------------------------
+# --- The checklist's reminders -----------------------------------------------------------------
 
+# 000 · FAQ ("Even mild dehydration affects electrolyte concentration in the blood,
+# impairing nerve signaling to muscles") and 000 · 1. Dehydration ("Drink water
+# consistently throughout the day, not just when thirsty").
 HYDRATION_WHY = (
-    "Even mild dehydration upsets the electrolytes your nerves and muscles rely on, "
-    "and sipping through the day works better than drinking only when thirsty."
+    "Even mild dehydration upsets the electrolytes your nerves and muscles rely on; "
+    "drink through the day, not just when you're thirsty."
 )
+# 000 · 3. Poor Circulation (sitting or standing in one position too long) and the Daily
+# Prevention Checklist, item 4 (stand and move every hour).
 MOVEMENT_WHY = (
     "Sitting still for long slows blood flow to your muscles, one of the causes of "
-    "cramps. Stand up, walk a little, roll your ankles."
+    "cramps. Stand up and walk a little."
 )
 
-# Seed 003's stretches for cramp-prone muscles. The seeds say to hold a stretch gently,
-# without bouncing or forcing it; they give no duration, so we use a common 30 seconds.
-HOLD_SECONDS = 30
+# 003 · How to Treat and Prevent Muscle Cramps: the stretches for cramp-prone muscles;
+# 003 · "Regular stretching ... may help reduce their frequency" (night leg cramps).
+STRETCH_INTRO = "🧘 <b>Bedtime stretch</b>: stretching regularly may help make night cramps rarer."
 STRETCH_NAMES = {
     Stretch.CALF: "Calf",
     Stretch.HAMSTRING: "Hamstring",
@@ -135,13 +173,60 @@ STRETCH_HOW = {
     Stretch.QUADRICEPS: "Standing, hold on to something steady and pull one foot toward your "
     "buttocks with the opposite hand.",
 }
+# 003: "Hold a stretch ... don't bounce or force it" (the seeds give no hold time).
+STRETCH_HOLD = "Hold each one gently; don't bounce or force it."
 
-# Checklist items 3 and 5, and the potassium tip from the dehydration section of seed 000.
+# 000 · Daily Prevention Checklist items 3 and 5, and the potassium tip in 000 · 1.
+# Dehydration and Electrolyte Imbalance.
 TIPS = {
     Tip.MAGNESIUM: "🥑 Magnesium matters for muscles. Almonds, avocados and dark leafy greens "
     "are easy ways to get more of it.",
     Tip.POTASSIUM: "🍌 Potassium helps nerves and muscles talk. Bananas, spinach and sweet "
     "potatoes are rich in it.",
-    Tip.FOOTWEAR: "👟 On your feet a lot today? Supportive footwear eases the load on your "
-    "calves and feet.",
+    Tip.FOOTWEAR: "👟 On your feet a lot today? Wear supportive footwear.",
 }
+
+# --- The weekly summary's one line for next week ------------------------------------------
+# Each restates an item of 000 · Daily Prevention Checklist (the potassium one, 000 · 1.
+# Dehydration and Electrolyte Imbalance), and the stretching ones also 003 ("Regular
+# stretching ... may help reduce their frequency").
+
+# Checklist 1: at least 8 cups of water daily, more in heat or exercise.
+NUDGE_WATER = (
+    "💧 Most of your cramp days fell short of your water goal. Sip through the day: "
+    "at least 8 cups, more in heat or after exercise."
+)
+# Checklist 2: stretch major muscle groups before bed and after workouts.
+NUDGE_STRETCH_NIGHTS = (
+    "🧘 Night cramps, and few evenings with a stretch. Stretching your calves, hamstrings "
+    "and thighs before bed, regularly, may help make night cramps rarer; /stretch shows how."
+)
+NUDGE_STRETCH = (
+    "🧘 The bedtime stretch happened on few evenings. Stretching your calves, hamstrings and "
+    "thighs before bed, regularly, may help make night cramps rarer; /stretch shows how."
+)
+# Checklist 4, and 000 · 3. Poor Circulation: sitting in one position too long.
+NUDGE_MOVEMENT = (
+    "🚶 Most movement reminders went by without a move. Standing up and moving every hour "
+    "keeps blood flowing to your muscles."
+)
+# Checklist 2.
+NUDGE_NIGHT = (
+    "🌙 Night cramps even with your evening stretches: keep them up, and stretch after "
+    "workouts too."
+)
+# Checklist 5: supportive footwear, especially if on your feet all day.
+NUDGE_FOOTWEAR = (
+    "👟 Cramps in your calves or feet? Wear supportive footwear, especially if you're on "
+    "your feet all day."
+)
+# Checklist 3: magnesium-rich foods.
+NUDGE_MAGNESIUM = (
+    "🥑 Magnesium matters for muscles: almonds, avocados and dark leafy greens are easy "
+    "ways to get more."
+)
+# 000 · 1. Dehydration and Electrolyte Imbalance: potassium-rich foods.
+NUDGE_POTASSIUM = (
+    "🍌 Potassium helps nerves and muscles talk: bananas, spinach and sweet potatoes are "
+    "rich in it."
+)

@@ -10,7 +10,19 @@ from html import escape
 from typing import TypeVar
 
 from bot.texts import DURATION_LABELS, KIND_WORDS, PLACE_WORDS
-from bot.texts.medical import FLAG_DISCLAIMER, RULE_ACTIONS, RULE_TITLES
+from bot.texts.medical import (
+    FLAG_DISCLAIMER,
+    NUDGE_FOOTWEAR,
+    NUDGE_MAGNESIUM,
+    NUDGE_MOVEMENT,
+    NUDGE_NIGHT,
+    NUDGE_POTASSIUM,
+    NUDGE_STRETCH,
+    NUDGE_STRETCH_NIGHTS,
+    NUDGE_WATER,
+    RULE_ACTIONS,
+    RULE_TITLES,
+)
 from core.diary import Duration, Place, SpasmKind
 from core.weekly import (
     LOW_CUPS,
@@ -27,55 +39,10 @@ from core.weekly import (
 MAX_SUMMARY_CHARS = 3500
 _MAX_INSIGHTS = 3
 
-# bot/handlers/summary.py still reads the copy in bot.texts until its rewrite moves here.
 CHART_CAPTION = "Daily cramps (bars) and cups of water (line), with your goal (dashed)."
 
 PATTERN_NOTE = "These are patterns in your own diary, not proof of cause."
 
-# Each tip restates the source article (../shared/seeds/000_b7912700f50def44.txt); the
-# comment names the item of its "Daily Prevention Checklist".
-
-# Checklist 1: stay hydrated, at least 8 cups a day, more in heat or exercise.
-NUDGE_WATER = (
-    "💧 Most of your cramp days fell short of your water goal. Sip through the day: "
-    "at least 8 cups, more in heat or after exercise."
-)
-# Checklist 2: stretch major muscle groups before bed and after workouts.
-NUDGE_STRETCH_NIGHTS = (
-    "🧘 Night cramps, and few evenings with a stretch. Two minutes of calf, hamstring and "
-    "thigh stretches before bed may spare you some; /stretch shows how."
-)
-# Checklist 2: stretch major muscle groups before bed and after workouts.
-NUDGE_STRETCH = (
-    "🧘 The bedtime stretch happened on few evenings. Two minutes of calf, hamstring and "
-    "thigh stretches before bed can spare you a night cramp; /stretch shows how."
-)
-# Checklist 4: avoid prolonged sitting; stand and move every hour.
-NUDGE_MOVEMENT = (
-    "🚶 Most movement reminders went by without a move. Standing up and moving every hour "
-    "keeps blood flowing to your muscles."
-)
-# Checklist 2: stretch major muscle groups before bed and after workouts.
-NUDGE_NIGHT = (
-    "🌙 Night cramps even with your evening stretches: keep them up, and stretch after "
-    "workouts too."
-)
-# Checklist 5: wear supportive footwear, especially if on your feet all day.
-NUDGE_FOOTWEAR = (
-    "👟 Cramps in your calves or feet? Supportive footwear eases the load on them, "
-    "especially if you're on your feet all day."
-)
-# Checklist 3: include magnesium-rich foods: almonds, avocados, dark leafy greens.
-NUDGE_MAGNESIUM = (
-    "🥑 Magnesium matters for muscles: almonds, avocados and dark leafy greens are easy "
-    "ways to get more."
-)
-# No checklist item: the tip under "1. Dehydration and Electrolyte Imbalance" (potassium-
-# rich foods like bananas, spinach and sweet potatoes), which pairs with checklist 1.
-NUDGE_POTASSIUM = (
-    "🍌 Potassium helps nerves and muscles talk: bananas, spinach and sweet potatoes are "
-    "rich in it."
-)
 _NUDGES = {
     Nudge.WATER: NUDGE_WATER,
     Nudge.STRETCH_NIGHTS: NUDGE_STRETCH_NIGHTS,
