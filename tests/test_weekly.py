@@ -599,6 +599,8 @@ def test_summary_lists_each_red_flag_once_with_its_advice() -> None:
     for rule_id in (4, 12):
         assert f"{RULE_TITLES[rule_id]}: {RULE_ACTIONS[rule_id]}" in text
     assert text.count(RULE_TITLES[4]) == 1
+    assert f"{RULE_ACTIONS[4]} (2 times this week)" in text  # each clot sign counted
+    assert f"{RULE_ACTIONS[12]} (" not in text
     assert "Worth raising with a doctor" in text
     assert "Worth raising" not in visible(message(flags=(99,)))  # a retired id says nothing
 

@@ -209,13 +209,22 @@ def _flag_rules(flag_rule_ids: Sequence[int]) -> list[int]:
     return [rule_id for rule_id in dict.fromkeys(flag_rule_ids) if rule_id in RULE_TITLES]
 
 
-def _flag_lines(rules: Sequence[int], shown: int, detailed: bool) -> list[str]:
+def _times(count: int) -> str:
+    return f" ({count} times this week)" if count > 1 else ""
+
+
+def _flag_lines(
+    rules: Sequence[int], shown: int, detailed: bool, raised: Sequence[int] = ()
+) -> list[str]:
+    """The warnings of the week, each once, with how often it was raised (`raised`: every
+    flag's rule id)."""
     if not rules:
         return []
     lines = ["🚩 <b>Worth raising with a doctor</b>"]
     for rule_id in rules[:shown]:
         advice = f": {escape(RULE_ACTIONS[rule_id])}" if detailed else ""
-        lines.append(f"• <b>{escape(RULE_TITLES[rule_id])}</b>{advice}")
+        times = _times(list(raised).count(rule_id))
+        lines.append(f"• <b>{escape(RULE_TITLES[rule_id])}</b>{advice}{times}")
     if shown <= 0:
         lines.append(f"{len(rules)} this week; /flags lists them all.")
     elif len(rules) > shown:
@@ -278,7 +287,7 @@ def summary_text(
         text = _join(
             [
                 *core,
-                _flag_lines(rules, n_flags, detailed),
+                _flag_lines(rules, n_flags, detailed, flag_rule_ids),
                 _pattern_lines(shown_patterns[:n_patterns]),
                 tip_lines if with_tip else [],
             ]
