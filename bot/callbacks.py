@@ -191,9 +191,11 @@ class Word:
 
 @dataclass(frozen=True)
 class Maybe:
-    """A value or None, written as nothing."""
+    """A value or None, written as nothing; `omitted` lets a last field's None leave out
+    its colon too."""
 
     inner: Codec
+    omitted: bool = False
 
     def encode(self, value: Any) -> str:
         return "" if value is None else self.inner.encode(value)
@@ -203,6 +205,23 @@ class Maybe:
 
 
 ID = Number(1, 2**63 - 1)  # a row id (BIGINT, positive)
+# What a switch is set to by a press: on or off, as the screen showed it when drawn, so that
+# a second press on a screen drawn before the first changes nothing more. Buttons sent
+# before switches carried it have none: they toggle.
+TO = Maybe(Switch("1", "0"), omitted=True)
+
+
+def switched(to: bool | None, current: bool) -> bool:
+    """What a switch press leaves the switch at: `to` when the button carries it, else
+    the other way from now."""
+    return not current if to is None else to
+
+
+def switched_bit(mask: int, bit: int, to: bool | None) -> int:
+    """A bit mask after a switch press on one of its bits (see `switched`)."""
+    return mask | bit if switched(to, bool(mask & bit)) else mask & ~bit
+
+
 WEEKDAY = Number(0, 6)  # 0 = Monday
 
 
@@ -271,7 +290,7 @@ class CallbackData:
 
 
 def _omitted(field: tuple[str, Codec]) -> bool:
-    return isinstance(field[1], Switch) and field[1].omitted
+    return isinstance(field[1], Switch | Maybe) and field[1].omitted
 
 
 def _codec_for(hint: Any) -> Codec:
@@ -398,6 +417,7 @@ class ToggleReminder(CallbackData, prefix="rm"):
 
     flow: Flow
     kind: Kind
+    to: Annotated[bool | None, TO] = None
 
 
 class FinishReminders(CallbackData, prefix="ok"):
@@ -468,12 +488,14 @@ class ToggleKind(CallbackData, prefix="rk"):
     """Switch a reminder kind on or off from /reminders."""
 
     kind: Kind
+    to: Annotated[bool | None, TO] = None
 
 
 class ToggleMovementDay(CallbackData, prefix="md"):
     """Switch movement reminders on or off for one weekday (0 = Monday)."""
 
     weekday: Annotated[int, WEEKDAY]
+    to: Annotated[bool | None, TO] = None
 
 
 STRETCH_LEADS = (15, 30, 45, 60)
@@ -594,8 +616,54 @@ class DraftState:
         return Draft.from_state(text)
 
 
+class FormAction(StrEnum):
+    """What a tap on the report form does."""
+
+    KIND = "k"  # choose the kind
+    PLACE = "p"  # add a place (or, with `on` off, take it away)
+    SEVERITY = "s"
+    DURATION = "d"
+    WHEN = "w"
+    SYMPTOM = "x"  # add a symptom (or take it away)
+    GO = "g"  # show a step (back, next, skip)
+    SAVE = "v"  # save what is filled in; value "none": without symptoms
+    CANCEL = "c"
+
+
+# Each action's possible values.
+_FORM_VALUES: dict[FormAction, frozenset[str | None]] = {
+    FormAction.KIND: frozenset(SpasmKind),
+    FormAction.PLACE: frozenset(Place),
+    FormAction.SEVERITY: frozenset(str(n) for n in range(1, 11)),
+    FormAction.DURATION: frozenset(Duration),
+    FormAction.WHEN: frozenset(Context),
+    FormAction.SYMPTOM: frozenset(Symptom),
+    FormAction.GO: frozenset(DraftStep),
+    FormAction.SAVE: frozenset((None, "none")),
+    FormAction.CANCEL: frozenset((None,)),
+}
+_SWITCHES = frozenset((FormAction.PLACE, FormAction.SYMPTOM))
+
+
+class FormTap(CallbackData, prefix="ft"):
+    """A tap on the report form. The form's state is kept on the server, by its message
+    (report_drafts), so a tap on a screen drawn before the last one still counts them
+    all; a place or symptom carries whether it is added or taken away."""
+
+    action: FormAction
+    value: Annotated[str | None, Maybe(Word(), omitted=True)] = None
+    on: Annotated[bool, Switch("1", "", omitted=True)] = False
+
+    def __post_init__(self) -> None:
+        if self.value not in _FORM_VALUES[self.action] or (
+            self.on and self.action not in _SWITCHES
+        ):
+            raise ValueError(self.value)
+
+
 class ShowDraft(CallbackData, prefix="cd"):
-    """Show a report screen for this draft (every tap but Save and Cancel)."""
+    """Show a report screen for this draft (buttons drawn before the form was kept on the
+    server carry the whole draft)."""
 
     draft: Draft
 
@@ -636,6 +704,7 @@ class ToggleProfile(CallbackData, prefix="pf"):
 
     item: ProfileItem
     value: Annotated[str, Word()] = ""  # the Condition or Medication value; "" for weight loss
+    to: Annotated[bool | None, TO] = None
 
     def __post_init__(self) -> None:
         if self.value not in _PROFILE_VALUES[self.item]:

@@ -104,6 +104,23 @@ class CrampReport(Base):
     stretched_last_night: Mapped[bool | None] = mapped_column(Boolean, default=None)
 
 
+class ReportDraft(Base):
+    """A report form being filled in, by its message: its state (bot.callbacks.Draft's
+    state string), changed by each tap in the user's order, so a tap on a screen drawn
+    before the last one still counts them all. Gone once saved or cancelled; pruned after
+    a week untouched."""
+
+    __tablename__ = "report_drafts"
+    __table_args__ = (Index("ix_report_drafts_updated_at", "updated_at"),)
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    state: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class ReminderSchedule(Base):
     """When a user's next reminder of one kind is due: the schedule, kept as data.
 

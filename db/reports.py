@@ -2,14 +2,18 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
+from typing import cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Insert, Table, bindparam, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.diary import Profile, Report
 from core.redflags import PastFlag
-from db.dialect import insert_or_skip
-from db.models import CrampReport, Flag, FlagReport, User
+from db.dialect import insert_or_skip, is_postgres
+from db.models import CrampReport, Flag, FlagReport, ReportDraft, User
 
 _REPORT_COLUMNS = (
     CrampReport.id,
@@ -119,3 +123,63 @@ async def latest_flags(
     for flag_id, report_id in links:
         by_flag.setdefault(flag_id, []).append(report_id)
     return [(flag, sorted(by_flag.get(flag.id, []))) for flag in flags]
+
+
+# --- Report forms (report_drafts) -------------------------------------------------------
+# Built once, on the table: a tap's transaction is two statements, and on SQLite every
+# transaction takes the one connection, which building and the ORM would hold longer.
+_FORMS = cast(Table, ReportDraft.__table__)
+_THIS_FORM = (_FORMS.c.user_id == bindparam("form_user")) & (
+    _FORMS.c.message_id == bindparam("form_message")
+)
+# Locked on PostgreSQL: taps on one form go one at a time, whichever instance takes them.
+_FORM_STATE = select(_FORMS.c.state).where(_THIS_FORM).with_for_update()
+_SET_FORM_STATE = (
+    update(_FORMS).where(_THIS_FORM).values(state=bindparam("state"), updated_at=bindparam("now"))
+)
+_CLOSE_FORM = delete(_FORMS).where(_THIS_FORM).returning(_FORMS.c.state)
+
+
+@cache
+def _open_form(postgres: bool) -> Insert:
+    insert = pg_insert(_FORMS) if postgres else sqlite_insert(_FORMS)
+    return insert.on_conflict_do_update(
+        index_elements=["user_id", "message_id"],
+        set_={"state": insert.excluded.state, "updated_at": insert.excluded.updated_at},
+    )
+
+
+async def open_form(
+    session: AsyncSession, user_id: int, message_id: int, state: str, now: datetime
+) -> None:
+    """Keep a report form's state by its message (a form drawn again starts over)."""
+    values = {"user_id": user_id, "message_id": message_id, "state": state, "updated_at": now}
+    await session.execute(_open_form(is_postgres(session)), values)
+
+
+async def form_state(session: AsyncSession, user_id: int, message_id: int) -> str | None:
+    """The state of the form of this message, locked for this transaction; None once
+    saved, cancelled or pruned."""
+    key = {"form_user": user_id, "form_message": message_id}
+    state: str | None = await session.scalar(_FORM_STATE, key)
+    return state
+
+
+async def set_form_state(
+    session: AsyncSession, user_id: int, message_id: int, state: str, now: datetime
+) -> None:
+    """Store the form's state after a tap."""
+    key = {"form_user": user_id, "form_message": message_id}
+    await session.execute(_SET_FORM_STATE, {**key, "state": state, "now": now})
+
+
+async def close_form(session: AsyncSession, user_id: int, message_id: int) -> str | None:
+    """Remove the form (saved or cancelled); the state it had, or None if it was gone."""
+    key = {"form_user": user_id, "form_message": message_id}
+    state: str | None = await session.scalar(_CLOSE_FORM, key)
+    return state
+
+
+async def forget_forms_before(session: AsyncSession, cutoff: datetime) -> None:
+    """Drop forms left untouched since before `cutoff`."""
+    await session.execute(delete(ReportDraft).where(ReportDraft.updated_at < cutoff))

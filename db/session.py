@@ -34,7 +34,11 @@ def _begin_immediate(connection: Any) -> None:
     # A deferred transaction that reads, then writes after another connection committed,
     # fails at once with SQLITE_BUSY (the busy timeout does not apply). Taking the write
     # lock at BEGIN makes concurrent transactions queue instead; SQLite has one writer anyway.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    dbapi_connection = connection.connection.dbapi_connection
+    if isinstance(dbapi_connection, sqlite_driver.OneTripConnection):
+        dbapi_connection.begin_pending = "BEGIN IMMEDIATE"  # sent with the first statement
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_engine(url: str) -> AsyncEngine:

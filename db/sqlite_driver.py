@@ -7,8 +7,10 @@ a primary-key SELECT took 400 µs of CPU through SQLAlchemy against 80 µs throu
 aiosqlite's own execute_fetchall (py-spy, bench scenario 4). Every SQLite write takes the
 one write lock, so that time is also the time all other writers wait.
 
-The cursor here does all four in one call on the thread. Everything else (the pool,
-transactions, the events in db.session) is SQLAlchemy's aiosqlite dialect unchanged.
+The cursor here does all four in one call on the thread, and a transaction's BEGIN goes
+with its first statement: a transaction of one statement is two trips (the statement,
+COMMIT), not three. Everything else (the pool, transactions, the events in db.session) is
+SQLAlchemy's aiosqlite dialect unchanged.
 It uses aiosqlite's Connection._execute (run a function on the connection's thread), in
 aiosqlite since 0.17; pyproject pins the versions this was tested with (0.22, SQLAlchemy 2.1).
 """
@@ -31,9 +33,13 @@ DRIVER = "aiosqlite_onetrip"
 _Outcome = tuple[Any, int, int | None, list[Any] | None, bool]
 
 
-def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
-    """On the driver's thread: execute, fetch and close; what the cursor then reports,
-    and whether a transaction is open."""
+def _run(
+    connection: sqlite3.Connection, begin: str | None, operation: str, parameters: Any, many: bool
+) -> _Outcome:
+    """On the driver's thread: begin (if asked), execute, fetch and close; what the cursor
+    then reports, and whether a transaction is open."""
+    if begin is not None:
+        connection.execute(begin)
     cursor = connection.cursor()
     try:
         if many:
@@ -81,10 +87,12 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         return self._lastrowid  # type: ignore[return-value]
 
     async def _trip(self, operation: Any, parameters: Any, many: bool) -> None:
-        async with self._adapt_connection._execute_mutex:
-            driver = self._connection
+        connection = self._adapt_connection
+        async with connection._execute_mutex:
+            driver, begin = self._connection, connection.begin_pending  # type: ignore[attr-defined]
+            connection.begin_pending = None  # type: ignore[attr-defined]
             outcome: _Outcome = await driver._execute(
-                _run, driver._conn, operation, parameters, many
+                _run, driver._conn, begin, operation, parameters, many
             )
         self._description, self._rowcount, self._lastrowid, rows, open_ = outcome
         self._rows = collections.deque(rows or ())
@@ -105,20 +113,26 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     """Knows whether a transaction is open (each statement's trip reports it), so the
-    pool's rollback of every connection handed back costs no trip when none is."""
+    pool's rollback of every connection handed back costs no trip when none is; and
+    holds the BEGIN of a transaction until its first statement (`begin_pending`)."""
 
-    __slots__ = ("_in_transaction",)
+    __slots__ = ("_in_transaction", "begin_pending")
     _cursor_cls = OneTripCursor
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
         self._in_transaction = True  # unknown until the first statement: assume open
+        self.begin_pending: str | None = None  # set by db.session's begin event
 
     def commit(self) -> None:
+        if self.begin_pending is not None:  # nothing ran: nothing began
+            self.begin_pending = None
+            return
         super().commit()
         self._in_transaction = False
 
     def rollback(self) -> None:
+        self.begin_pending = None
         if self._in_transaction:
             super().rollback()
             self._in_transaction = False

@@ -93,12 +93,17 @@ def switch(user: User, kind: Kind, on: bool) -> None:
         user.reminders_on &= ~_bit(kind)
 
 
+# The setup steps (users.setup_step) whose answers reminder times depend on. Once they
+# are answered, reminders run even while the last step (which ones to get) is open.
+STEPS_TIMES_NEED = frozenset({"timezone", "wake", "bed"})
+
+
 def wanted_kinds(user: User) -> set[Kind]:
-    """Reminder kinds this user should get: none once they blocked us, and before setup
-    ends only those that need no setup."""
+    """Reminder kinds this user should get: none once they blocked us, and while setup
+    still asks when their day is, only those that need no setup."""
     if not user.is_active:
         return set()
-    setting_up = user.setup_step is not None
+    setting_up = user.setup_step in STEPS_TIMES_NEED
     return {
         k for k, plan in KINDS.items() if is_on(user, k) and not (setting_up and plan.needs_setup)
     }

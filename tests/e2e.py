@@ -78,6 +78,15 @@ async def set_up(user: FakeUser) -> FakeUser:
     return user
 
 
+async def press_together(user: FakeUser, message: SentMessage, *labels: str) -> list[ApiCall]:
+    """Press buttons of one drawing of `message` back to back, each carrying its data as
+    drawn before the bot handled any of them (a fast thumb on a slow network); return the
+    bot's answers once every press is handled."""
+    drawn = [message.data_of(label) for label in labels]
+    queries = [await user.press(message, data=data) for data in drawn]
+    return [await user.wait_answer(query) for query in queries]
+
+
 async def press_data(
     api: FakeBotApi, user: FakeUser, message: SentMessage | int, data: str
 ) -> ApiCall:

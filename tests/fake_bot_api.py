@@ -140,6 +140,10 @@ class SentMessage:
         """All inline button texts, row by row."""
         return [text for row in self.buttons() for text, _ in row]
 
+    def data_of(self, button_text: str) -> str:
+        """The callback data of a button as the message shows it now."""
+        return _pick_button(self, button_text)
+
 
 @dataclass
 class _Rule:

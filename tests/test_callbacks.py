@@ -14,6 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.callbacks import (
+    _FORM_VALUES,
+    _SWITCHES,
     MAX_CALLBACK_BYTES,
     AcknowledgeFlag,
     AnswerReminder,
@@ -28,6 +30,7 @@ from bot.callbacks import (
     FinishReminders,
     Flow,
     Forget,
+    FormTap,
     KindCode,
     Maybe,
     Members,
@@ -198,12 +201,23 @@ DRAFTS = st.builds(
     symptoms=st.frozensets(st.sampled_from(list(Symptom))),
 )
 # Formats whose fields depend on each other.
+PROFILE_ITEMS = [(ProfileItem.CONDITION, c.value) for c in Condition]
+PROFILE_ITEMS += [(ProfileItem.MEDICATION, m.value) for m in Medication]
+PROFILE_ITEMS += [(ProfileItem.WEIGHT_LOSS, "")]
 WHOLE: dict[type[CallbackData], st.SearchStrategy[Any]] = {
-    ToggleProfile: st.sampled_from(
-        [ToggleProfile(ProfileItem.CONDITION, c.value) for c in Condition]
-        + [ToggleProfile(ProfileItem.MEDICATION, m.value) for m in Medication]
-        + [ToggleProfile(ProfileItem.WEIGHT_LOSS)]
-    )
+    ToggleProfile: st.builds(
+        lambda item, to: ToggleProfile(item[0], item[1], to=to),
+        st.sampled_from(PROFILE_ITEMS),
+        st.sampled_from([None, True, False]),
+    ),
+    FormTap: st.sampled_from(
+        [
+            FormTap(action, value, on)
+            for action, values in _FORM_VALUES.items()
+            for value in values
+            for on in ((False, True) if action in _SWITCHES else (False,))
+        ]
+    ),
 }
 
 

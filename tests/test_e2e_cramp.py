@@ -7,7 +7,7 @@ from bot import texts
 from bot.texts.medical import URGENT_SWELLING
 from db.models import CrampReport, Flag, FlagReport
 from tests.conftest import RunningBot
-from tests.e2e import press_data, tap
+from tests.e2e import press_data, set_up, tap
 from tests.fake_bot_api import FakeUser, SentMessage
 
 
@@ -33,7 +33,7 @@ async def new_report(user: FakeUser) -> SentMessage:
 async def test_a_report_by_buttons_takes_five_taps_and_is_stored_with_its_snapshot(
     running_bot: RunningBot,
 ) -> None:
-    kim = running_bot.user(31, "Kim")
+    kim = await set_up(running_bot.user(31, "Kim"))
     form = await new_report(kim)
     assert "What was it?" in (form.text or "")
     for button in ("Cramp", "Calf", "7", "1–10 min", "Save"):
@@ -55,7 +55,7 @@ async def test_a_report_by_buttons_takes_five_taps_and_is_stored_with_its_snapsh
 
 
 async def test_several_places_and_going_back(running_bot: RunningBot) -> None:
-    lee = running_bot.user(32, "Lee")
+    lee = await set_up(running_bot.user(32, "Lee"))
     form = await new_report(lee)
     await tap(lee, form, "Twitch")
     await tap(lee, form, "Calf")  # the first place moves on to strength
@@ -69,7 +69,7 @@ async def test_several_places_and_going_back(running_bot: RunningBot) -> None:
 
 
 async def test_a_one_line_report_shows_what_was_understood(running_bot: RunningBot) -> None:
-    max_ = running_bot.user(33, "Max")
+    max_ = await set_up(running_bot.user(33, "Max"))
     reply = await max_.ask("/cramp calf 7 3m night")
     assert "Saved: cramp · calf · 7/10 · 3 min · in bed / at night" in (reply.text or "")
     [row] = await reports(running_bot, 33)
@@ -84,7 +84,7 @@ async def test_a_one_line_report_shows_what_was_understood(running_bot: RunningB
 async def test_unknown_words_get_the_accepted_list_and_nothing_is_saved(
     running_bot: RunningBot,
 ) -> None:
-    ned = running_bot.user(34, "Ned")
+    ned = await set_up(running_bot.user(34, "Ned"))
     reply = await ned.ask("/cramp calf banana 7 <b>x</b>")
     assert "banana" in (reply.text or "") and "Nothing was saved" in (reply.text or "")
     assert "&gt;x&lt;" in (reply.text or "") and ">x<" not in (reply.text or "")  # escaped
@@ -94,7 +94,7 @@ async def test_unknown_words_get_the_accepted_list_and_nothing_is_saved(
 async def test_long_spasm_and_swelling_raise_their_warnings_in_the_same_exchange(
     running_bot: RunningBot,
 ) -> None:
-    oda = running_bot.user(35, "Oda")
+    oda = await set_up(running_bot.user(35, "Oda"))
     form = await new_report(oda)
     for button in ("Cramp", "Calf", "5", "Over 10 min", "Just now", "Swelling"):
         await tap(oda, form, button)
@@ -114,7 +114,7 @@ async def test_long_spasm_and_swelling_raise_their_warnings_in_the_same_exchange
 
 
 async def test_a_second_tap_on_save_saves_nothing_twice(running_bot: RunningBot) -> None:
-    pia = running_bot.user(36, "Pia")
+    pia = await set_up(running_bot.user(36, "Pia"))
     form = await new_report(pia)
     save = next(data for row in form.buttons() for text, data in row if "Save" in text)
     assert save is not None
@@ -125,7 +125,7 @@ async def test_a_second_tap_on_save_saves_nothing_twice(running_bot: RunningBot)
 
 
 async def test_a_duplicated_update_saves_one_report(running_bot: RunningBot) -> None:
-    que = running_bot.user(37, "Que")
+    que = await set_up(running_bot.user(37, "Que"))
     update_id = await que.send("/cramp calf 6")
     await que.next_message()
     await que.resend(update_id)
@@ -136,7 +136,7 @@ async def test_a_duplicated_update_saves_one_report(running_bot: RunningBot) -> 
 
 
 async def test_forged_and_foreign_report_buttons_change_nothing(running_bot: RunningBot) -> None:
-    ron, sue = running_bot.user(38, "Ron"), running_bot.user(39, "Sue")
+    ron, sue = await set_up(running_bot.user(38, "Ron")), await set_up(running_bot.user(39, "Sue"))
     scratch = await new_report(ron)
     for data in ("cs:zzzzzzzzz", "cd:k-fff0---f", "cs:kc000----0x"):
         answer = await press_data(running_bot.api, ron, scratch, data)
@@ -155,7 +155,7 @@ async def test_forged_and_foreign_report_buttons_change_nothing(running_bot: Run
 
 
 async def test_history_and_undo_after_confirming(running_bot: RunningBot) -> None:
-    tom = running_bot.user(40, "Tom")
+    tom = await set_up(running_bot.user(40, "Tom"))
     await tom.send("/cramp calf 4")
     await tom.next_message()
     running_bot.clock.advance(hours=1)
@@ -174,7 +174,7 @@ async def test_history_and_undo_after_confirming(running_bot: RunningBot) -> Non
 async def test_the_profile_changes_what_is_watched_and_flags_can_be_acknowledged(
     running_bot: RunningBot,
 ) -> None:
-    uma = running_bot.user(41, "Uma")
+    uma = await set_up(running_bot.user(41, "Uma"))
     profile = await uma.ask("/profile")
     await tap(uma, profile, "Kidney disease")
     assert "✅ Kidney disease" in profile.button_texts()
@@ -193,7 +193,7 @@ async def test_the_profile_changes_what_is_watched_and_flags_can_be_acknowledged
 
 
 async def test_hostile_input_never_breaks_a_reply(running_bot: RunningBot) -> None:
-    val = running_bot.user(42, "Val")
+    val = await set_up(running_bot.user(42, "Val"))
     for text in (
         "/cramp " + "calf " * 2000,
         "/cramp " + "x" * 5000,

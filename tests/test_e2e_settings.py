@@ -146,3 +146,17 @@ async def test_setup_resumes_after_a_restart(running_bot: RunningBot) -> None:
     await jo.send("7:10")  # the open question survived the restart
     assert "07:10" in ((await jo.next_message()).text or "")
     assert (await settings_of(running_bot.db, 20))["setup_step"] == "bed"
+
+
+async def test_settings_say_when_reminders_are_paused_and_resume_in_one_tap(
+    running_bot: RunningBot,
+) -> None:
+    ola = await set_up(running_bot.user(91, "Ola"))
+    await ola.send("/pause")
+    await tap(ola, await ola.next_message(), "Until tomorrow morning")
+    menu = await open_settings(ola)
+    assert "⏸ All paused until" in (menu.text or "")
+    await tap(ola, menu, "Resume")
+    assert menu.text == texts.RESUMED
+    assert (await settings_of(running_bot.db, 91))["paused_until"] is None
+    assert "paused" not in ((await open_settings(ola)).text or "")

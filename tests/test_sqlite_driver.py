@@ -63,9 +63,27 @@ async def test_a_statement_is_one_trip_and_a_clean_hand_back_none(
         await connection.execute(text("SELECT 1"))  # the pool's first connect, then BEGIN
         await connection.commit()
         trips.clear()
-        await connection.execute(text("SELECT 1"))  # BEGIN IMMEDIATE and the SELECT
+        await connection.execute(text("SELECT 1"))  # BEGIN IMMEDIATE goes with the SELECT
         await connection.commit()
-    assert trips == Counter({"_run": 2, "commit": 1})  # no cursor trips, no reset rollback
+    assert trips == Counter({"_run": 1, "commit": 1})  # no cursor trips, no reset rollback
+
+
+async def test_a_transaction_that_ran_nothing_costs_no_trip(
+    sqlite: AsyncEngine, trips: Counter[str]
+) -> None:
+    async with sqlite.connect() as connection:
+        await connection.execute(text("SELECT 1"))  # the pool's first connect
+        await connection.commit()
+        trips.clear()
+        await connection.begin()
+        await connection.commit()
+        await connection.begin()
+        await connection.rollback()
+    assert trips == Counter()
+    async with sqlite.begin() as connection:  # and the next one begins as usual
+        await connection.execute(text("INSERT INTO t (v) VALUES ('after')"))
+    async with sqlite.connect() as connection:
+        assert await connection.scalar(text("SELECT count(*) FROM t")) == 1
 
 
 async def test_a_connection_handed_back_mid_transaction_is_rolled_back(

@@ -2,7 +2,8 @@
 editing the pressed message."""
 
 import asyncio
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,14 +12,18 @@ from typing import TypeVar, cast, overload
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot import texts
 from bot.callbacks import CallbackData, parse_callback_data
 from bot.context import CoachContext
+from bot.reminder_messages import SETUP_KINDS
+from core.timezones import local_now
 from db.models import CrampReport, User, WaterLog
 from db.users import get_or_create_user, get_user
-from scheduler.schedules import schedule_inputs, sync_user_schedule
+from scheduler.schedules import is_on, schedule_inputs, sync_user_schedule
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -47,10 +52,24 @@ class UserTransaction:
     _row_before: dict[str, object] = field(init=False)
     _inputs_synced: tuple[object, ...] = field(init=False)
     _reschedule: bool = False
+    _setup_closed: bool = False
 
     def __post_init__(self) -> None:
         self._row_before = _row(self.user)
         self._inputs_synced = schedule_inputs(self.user)
+
+    async def close_open_setup(self) -> None:
+        """End a setup the user went on without finishing: what they set is kept, every
+        step left open at its default, and reminders start. The row is locked first
+        (PostgreSQL), so of two updates racing on two instances only one closes it and
+        the user is told once."""
+        await self.session.refresh(self.user, with_for_update=True)
+        if self.user.setup_step is None:
+            return
+        if self.user.awaiting == self.user.setup_step:  # a typed answer to it: not any more
+            self.user.awaiting = None
+        self.user.setup_step = None
+        self._setup_closed = True
 
     def reschedule(self) -> None:
         """Say that something the schedule depends on changed outside the user row (a
@@ -66,16 +85,26 @@ class UserTransaction:
             await sync_user_schedule(self.session, self.user, self.now)
             self._inputs_synced, self._reschedule = inputs, False
 
-    async def finish(self) -> None:
-        """Stamp `updated_at` if the row changed, and sync the schedule if needed."""
+    async def finish(self) -> str | None:
+        """Stamp `updated_at` if the row changed, and sync the schedule if needed; the
+        notice of a setup closed here, with the settings as the handler left them."""
         if _row(self.user) != self._row_before:
             self.user.updated_at = self.now
         await self.sync_schedule()
+        if not self._setup_closed or not self.user.is_active:
+            return None
+        switches = [(kind, is_on(self.user, kind)) for kind in SETUP_KINDS]
+        return texts.setup_assumed(self.user, local_now(self.user.timezone, self.now), switches)
+
+
+# Whether an update is part of setup, leaving an open setup step open; a test of the user
+# row where that depends on it.
+InSetup = bool | Callable[[User], bool]
 
 
 @asynccontextmanager
 async def user_transaction(
-    update: Update, context: CoachContext, *, create: bool = True
+    update: Update, context: CoachContext, *, create: bool = True, in_setup: InSetup = False
 ) -> AsyncIterator[UserTransaction]:
     """One database transaction for the sender, with their user row.
 
@@ -85,6 +114,10 @@ async def user_transaction(
     depends on changed (a setting, or `reschedule()` was called) the schedule is synced,
     so a handler never syncs it by hand. Repositories never commit; this commits once,
     at the end, or rolls everything back on an error.
+
+    Reminders never wait on a setup message: an update that is not part of setup
+    (`in_setup`) closes a setup left open before the handler runs, and once committed
+    the user is told what was assumed.
     """
     tg_user, chat = update.effective_user, update.effective_chat
     if tg_user is None or chat is None:
@@ -98,8 +131,16 @@ async def user_transaction(
         else:
             raise UserGone
         transaction = UserTransaction(session, user, now)
+        part_of_setup = in_setup(user) if callable(in_setup) else in_setup
+        if user.setup_step is not None and not part_of_setup:
+            await transaction.close_open_setup()
         yield transaction
-        await transaction.finish()
+        notice = await transaction.finish()
+    if notice is not None:
+        try:
+            await context.bot.send_message(chat.id, notice)
+        except TelegramError as error:  # the handler's own reply matters more: go on
+            logger.warning("Could not send the setup notice: %s", error)
 
 
 T = TypeVar("T")

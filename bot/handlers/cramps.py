@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot import texts
@@ -17,11 +17,15 @@ from bot.callbacks import (
     CancelDraft,
     Draft,
     DraftStep,
+    FormAction,
+    FormTap,
     ProfileItem,
     SaveDraft,
     ShowDraft,
     ToggleProfile,
     UndoCramp,
+    switched,
+    switched_bit,
 )
 from bot.context import CoachContext
 from bot.flags import RaisedFlag, raise_flags, tell_flags
@@ -42,6 +46,7 @@ from core.diary import (
     Context,
     Duration,
     Medication,
+    Place,
     Report,
     SpasmKind,
     Symptom,
@@ -50,7 +55,15 @@ from core.diary import (
 )
 from core.redflags import Level
 from db.models import CrampReport, Flag, User
-from db.reports import add_report, latest_flags, latest_reports
+from db.reports import (
+    add_report,
+    close_form,
+    form_state,
+    latest_flags,
+    latest_reports,
+    open_form,
+    set_form_state,
+)
 from scheduler.planning import FOLLOW_UP_AFTER, Kind, at_night, day_of
 from scheduler.schedules import adherence_at, prefs_of, schedule_once
 
@@ -128,7 +141,7 @@ def _undo_report(report_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[button(texts.UNDO, UndoCramp(report_id))]])
 
 
-# --- The report form: one message, edited in place, its state in its buttons -------------
+# --- The report form: one message, edited in place, its state on the server -------------
 
 _PREVIOUS_STEP = {
     DraftStep.PLACE: DraftStep.KIND,
@@ -137,69 +150,94 @@ _PREVIOUS_STEP = {
     DraftStep.WHEN: DraftStep.DURATION,
     DraftStep.EXTRA: DraftStep.WHEN,
 }
+_NEXT_STEP = {before: after for after, before in _PREVIOUS_STEP.items()}
 
 
-def _show(label: str, draft: Draft) -> InlineKeyboardButton:
-    return button(label, ShowDraft(draft))
+def _tap(label: str, action: FormAction, value: str | None = None, on: bool = False) -> Any:
+    return button(label, FormTap(action, value, on))
 
 
-def _choose_one(d: Draft, labels: dict[Any, str], field: str, then: DraftStep) -> Rows:
+def _choose_one(current: object, labels: dict[Any, str], action: FormAction) -> Rows:
     """A button per value of one field (the current one ticked); a tap moves on."""
     options = [
-        _show(texts.tick(getattr(d, field) == value, label.capitalize()),
-              replace(d, **{field: value, "step": then}))
+        _tap(texts.tick(current == value, label.capitalize()), action, str(value))
         for value, label in labels.items()
-    ]  # fmt: skip
+    ]
     return rows(options, 2)
 
 
 @lru_cache(maxsize=1024)  # a Draft is frozen, and so is the markup PTB builds
 def _form(d: Draft) -> InlineKeyboardMarkup:
-    """The buttons of one report screen. Each carries the draft as it will be after the tap."""
+    """The buttons of one report screen: each says what the tap does (the form's state is
+    on the server), and a place or symptom whether it is added or taken away."""
     form: Rows
-    skip = None
     match d.step:
         case DraftStep.KIND:
-            form = [[_show(label, replace(d, kind=kind, step=DraftStep.PLACE))
-                     for kind, label in texts.KIND_LABELS.items()]]  # fmt: skip
+            form = [
+                [_tap(label, FormAction.KIND, kind) for kind, label in texts.KIND_LABELS.items()]
+            ]
         case DraftStep.PLACE:
-            after = DraftStep.PLACE if d.places else DraftStep.SEVERITY  # the first tap moves on
             places = [
-                _show(texts.tick(p in d.places, label),
-                      replace(d, places=d.places ^ {p}, step=after))
+                _tap(texts.tick(p in d.places, label), FormAction.PLACE, p, on=p not in d.places)
                 for p, label in texts.PLACE_LABELS.items()
-            ]  # fmt: skip
+            ]
             form = rows(places, 3)
             if d.places:
-                form.append([_show(texts.NEXT, replace(d, step=DraftStep.SEVERITY))])
+                form.append([_tap(texts.NEXT, FormAction.GO, DraftStep.SEVERITY)])
         case DraftStep.SEVERITY:
             levels = [
-                _show(texts.tick(d.severity == n, str(n)),
-                      replace(d, severity=n, step=DraftStep.DURATION))
+                _tap(texts.tick(d.severity == n, str(n)), FormAction.SEVERITY, str(n))
                 for n in range(1, 11)
-            ]  # fmt: skip
-            form, skip = rows(levels, 5), DraftStep.DURATION
+            ]
+            form = rows(levels, 5)
         case DraftStep.DURATION:
-            form = _choose_one(d, texts.DURATION_LABELS, "duration", DraftStep.WHEN)
-            skip = DraftStep.WHEN
+            form = _choose_one(d.duration, texts.DURATION_LABELS, FormAction.DURATION)
         case DraftStep.WHEN:
-            form = _choose_one(d, texts.CONTEXT_LABELS, "context", DraftStep.EXTRA)
-            skip = DraftStep.EXTRA
+            form = _choose_one(d.context, texts.CONTEXT_LABELS, FormAction.WHEN)
         case DraftStep.EXTRA:
             form = [
-                [_show(texts.tick(s in d.symptoms, label.capitalize()),
-                       replace(d, symptoms=d.symptoms ^ {s}))]
+                [_tap(texts.tick(s in d.symptoms, label.capitalize()), FormAction.SYMPTOM, s,
+                      on=s not in d.symptoms)]
                 for s, label in texts.SYMPTOM_LABELS.items()
             ]  # fmt: skip
-            form.append(
-                [button(texts.SAVE_WITHOUT_EXTRAS, SaveDraft(replace(d, symptoms=frozenset())))]
-            )
-    if skip is not None:
-        form.append([_show(texts.SKIP_STEP, replace(d, step=skip))])
-    footer = [button(texts.SAVE, SaveDraft(d)), button(texts.CANCEL, CancelDraft())]
+            form.append([_tap(texts.SAVE_WITHOUT_EXTRAS, FormAction.SAVE, "none")])
+    if d.step in (DraftStep.SEVERITY, DraftStep.DURATION, DraftStep.WHEN):
+        form.append([_tap(texts.SKIP_STEP, FormAction.GO, _NEXT_STEP[d.step])])
+    footer = [_tap(texts.SAVE, FormAction.SAVE), _tap(texts.CANCEL, FormAction.CANCEL)]
     if d.step in _PREVIOUS_STEP:
-        footer.insert(0, _show(texts.BACK, replace(d, step=_PREVIOUS_STEP[d.step])))
+        footer.insert(0, _tap(texts.BACK, FormAction.GO, _PREVIOUS_STEP[d.step]))
     return InlineKeyboardMarkup([*form, footer])
+
+
+def after_tap(d: Draft, tap: FormTap) -> Draft:
+    """The form after a tap (not Save or Cancel): a choice moves on to the next step, the
+    first place too; a place or symptom is added or taken away as the button said."""
+    value = tap.value or ""
+    match tap.action:
+        case FormAction.KIND:
+            return replace(d, kind=SpasmKind(value), step=DraftStep.PLACE)
+        case FormAction.PLACE:
+            place = Place(value)
+            places = d.places | {place} if tap.on else d.places - {place}
+            first = tap.on and not d.places
+            return replace(d, places=places, step=DraftStep.SEVERITY if first else d.step)
+        case FormAction.SEVERITY:
+            return replace(d, severity=int(value), step=DraftStep.DURATION)
+        case FormAction.DURATION:
+            return replace(d, duration=Duration(value), step=DraftStep.WHEN)
+        case FormAction.WHEN:
+            return replace(d, context=Context(value), step=DraftStep.EXTRA)
+        case FormAction.SYMPTOM:
+            symptom = Symptom(value)
+            return replace(d, symptoms=d.symptoms | {symptom} if tap.on else d.symptoms - {symptom})
+        case FormAction.GO:
+            return replace(d, step=DraftStep(value))
+    return d
+
+
+def _screen(d: Draft) -> View:
+    summary = texts.report_summary(_report_of(d)) if d.kind else None
+    return View(texts.draft_screen(summary, d.step), _form(d))
 
 
 async def report_cramp(update: Update, context: CoachContext) -> None:
@@ -208,8 +246,14 @@ async def report_cramp(update: Update, context: CoachContext) -> None:
     assert message is not None
     words = " ".join(context.args or ()) if (message.text or "").startswith("/") else ""
     if not words.strip():
-        draft = Draft()
-        await message.reply_text(texts.draft_screen(None, draft.step), reply_markup=_form(draft))
+        # The user's row (made if new; a setup left open closed, and the user told,
+        # before the form shows), then the form and its state.
+        async with user_transaction(update, context) as tx:
+            user_id = tx.user.id
+        view = _screen(Draft())
+        form = await message.reply_text(view.text, reply_markup=view.markup)
+        async with context.db.begin() as session:
+            await open_form(session, user_id, form.message_id, Draft().state(), context.now())
         return
     result = parse_cramp_words(words)
     if result.report is None:
@@ -231,20 +275,75 @@ async def report_cramp(update: Update, context: CoachContext) -> None:
     await tell_flags(message, saved.flags)
 
 
-async def show_draft(update: Update, _context: CoachContext) -> None:
-    """A tap on a report screen: show the screen the button leads to."""
+async def form_tap(update: Update, context: CoachContext) -> None:
+    """A tap on the report form: apply it to the form's state kept on the server, in the
+    user's order, and show the screen it leads to; Save stores what the form holds."""
+    query, tap = pressed(update, FormTap)
+    message = query.message
+    assert isinstance(message, Message)
+    if tap.action is FormAction.SAVE:
+        await _save_form(update, context, message, without_symptoms=tap.value == "none")
+        return
+    view: View | None = None
+    key = (query.from_user.id, message.message_id)  # the presser's form, by its key
+    # Only the form changes: no user row needed.
+    async with context.db.begin() as session:
+        if tap.action is FormAction.CANCEL:
+            view = View(texts.REPORT_CANCELLED) if await close_form(session, *key) else None
+        elif (state := await form_state(session, *key)) is not None:
+            draft = after_tap(Draft.from_state(state), tap)
+            await set_form_state(session, *key, draft.state(), context.now())
+            view = _screen(draft)
+    if view is None:  # saved, cancelled or pruned: its buttons were already replaced
+        await query.answer(texts.FORM_CLOSED)
+    else:
+        await answer_and_edit(query, view.text, view.markup)
+
+
+async def _save_form(
+    update: Update, context: CoachContext, message: Message, *, without_symptoms: bool
+) -> None:
+    """Save what the form holds, once: its state goes with the saved report."""
+    query = update.callback_query
+    assert query is not None
+    saved: SavedReport | None = None
+    async with user_transaction(update, context) as tx:
+        state = await close_form(tx.session, tx.user.id, message.message_id)
+        if state is not None:
+            draft = Draft.from_state(state)
+            if without_symptoms:
+                draft = replace(draft, symptoms=frozenset())
+            fields = _fields_from_draft(draft)
+            saved = await _save(tx.session, tx.user, fields, "button", message.message_id, tx.now)
+    if saved is None:  # a second Save: the first one's reply replaced the form
+        await query.answer(texts.REPORT_ALREADY_SAVED)
+        return
+    await answer_and_edit(query, saved.text, _undo_report(saved.report_id))
+    await tell_flags(message, saved.flags)
+
+
+async def show_draft(update: Update, context: CoachContext) -> None:
+    """A tap on a form drawn before its state was kept on the server: from here on it is."""
     query, data = pressed(update, ShowDraft)
-    summary = texts.report_summary(_report_of(data.draft)) if data.draft.kind else None
-    await answer_and_edit(query, texts.draft_screen(summary, data.draft.step), _form(data.draft))
+    message = query.message
+    assert isinstance(message, Message)
+    async with user_transaction(update, context) as tx:
+        await open_form(tx.session, tx.user.id, message.message_id, data.draft.state(), tx.now)
+    view = _screen(data.draft)
+    await answer_and_edit(query, view.text, view.markup)
 
 
 async def save_draft(update: Update, context: CoachContext) -> None:
-    """Save: store what is filled in, once per report message."""
+    """Save on a form drawn before its state was kept on the server: what its button holds,
+    or, when a tap on that drawing was handled first, the state that tap left; once per
+    report message."""
     query, data = pressed(update, SaveDraft)
     message = query.message
     assert isinstance(message, Message)
-    fields = _fields_from_draft(data.draft)
     async with user_transaction(update, context) as tx:
+        state = await close_form(tx.session, tx.user.id, message.message_id)
+        draft = data.draft if state is None else Draft.from_state(state)
+        fields = _fields_from_draft(draft)
         saved = await _save(tx.session, tx.user, fields, "button", message.message_id, tx.now)
     if saved is None:
         await query.answer(texts.REPORT_ALREADY_SAVED)
@@ -253,9 +352,13 @@ async def save_draft(update: Update, context: CoachContext) -> None:
     await tell_flags(message, saved.flags)
 
 
-async def cancel_draft(update: Update, _context: CoachContext) -> None:
-    """Drop the report being filled in."""
+async def cancel_draft(update: Update, context: CoachContext) -> None:
+    """Drop the report being filled in (a form drawn before its state was on the server)."""
     query, _ = pressed(update, CancelDraft)
+    message = query.message
+    assert isinstance(message, Message)
+    async with context.db.begin() as session:
+        await close_form(session, query.from_user.id, message.message_id)
     await answer_and_edit(query, texts.REPORT_CANCELLED)
 
 
@@ -307,13 +410,18 @@ def _profile_markup(user: User) -> InlineKeyboardMarkup:
         from_mask(Medication, user.medications),
     )
     switches = [
-        *((texts.tick(c in conditions, label), ToggleProfile(ProfileItem.CONDITION, c.value))
+        *((label, ProfileItem.CONDITION, c.value, c in conditions)
           for c, label in texts.CONDITION_LABELS.items()),
-        *((texts.tick(m in medications, label), ToggleProfile(ProfileItem.MEDICATION, m.value))
+        *((label, ProfileItem.MEDICATION, m.value, m in medications)
           for m, label in texts.MEDICATION_LABELS.items()),
-        (texts.tick(user.weight_loss, texts.WEIGHT_LOSS), ToggleProfile(ProfileItem.WEIGHT_LOSS)),
+        (texts.WEIGHT_LOSS, ProfileItem.WEIGHT_LOSS, "", user.weight_loss),
     ]  # fmt: skip
-    return InlineKeyboardMarkup([[button(label, data)] for label, data in switches])
+    return InlineKeyboardMarkup(
+        [
+            [button(texts.tick(on, label), ToggleProfile(item, value, to=not on))]
+            for label, item, value, on in switches
+        ]
+    )
 
 
 async def profile(update: Update, context: CoachContext) -> None:
@@ -329,12 +437,14 @@ async def toggle_profile(update: Update, context: CoachContext) -> None:
     query, data = pressed(update, ToggleProfile)
     async with user_transaction(update, context) as tx:
         user = tx.user
-        if data.item is ProfileItem.CONDITION:
-            user.conditions ^= to_mask([Condition(data.value)])
-        elif data.item is ProfileItem.MEDICATION:
-            user.medications ^= to_mask([Medication(data.value)])
+        if data.item is ProfileItem.WEIGHT_LOSS:
+            user.weight_loss = switched(data.to, user.weight_loss)
+        elif data.item is ProfileItem.CONDITION:
+            bit = to_mask([Condition(data.value)])
+            user.conditions = switched_bit(user.conditions, bit, data.to)
         else:
-            user.weight_loss = not user.weight_loss
+            bit = to_mask([Medication(data.value)])
+            user.medications = switched_bit(user.medications, bit, data.to)
         markup = _profile_markup(user)
     await answer_and_edit(query, texts.PROFILE_TEXT, markup)
 
@@ -392,6 +502,7 @@ HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     CommandHandler("profile", profile),
     CommandHandler("flags", flags),
     MessageHandler(filters.Text([texts.BUTTON_REPORT_CRAMP]), report_cramp),
+    FormTap.handler(form_tap),
     ShowDraft.handler(show_draft),
     SaveDraft.handler(save_draft),
     CancelDraft.handler(cancel_draft),

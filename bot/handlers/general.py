@@ -24,12 +24,15 @@ from bot import keyboards, texts
 from bot.context import CoachContext
 from bot.handlers.common import remove_buttons, user_transaction
 from bot.logs import redact
+from db.reports import forget_forms_before
 from db.update_log import forget_updates_before
 
 logger = logging.getLogger(__name__)
 
 # Telegram redelivers an update for up to 24 hours; remember them a little longer.
 UPDATE_MEMORY = timedelta(hours=48)
+# A report form left untouched this long is dropped; a later tap on it says so.
+FORM_MEMORY = timedelta(days=7)
 
 
 async def help_command(update: Update, _context: CoachContext) -> None:
@@ -79,9 +82,10 @@ async def drop_seen_update(update: Update, context: CoachContext) -> None:
 
 
 async def forget_old_updates(context: CoachContext) -> None:
-    """JobQueue: prune update records past Telegram's redelivery window."""
+    """JobQueue: prune update records past Telegram's redelivery window, and old forms."""
     async with context.db.begin() as session:
         await forget_updates_before(session, context.now() - UPDATE_MEMORY)
+        await forget_forms_before(session, context.now() - FORM_MEMORY)
 
 
 async def guard_button(update: Update, _context: CoachContext) -> None:
@@ -115,7 +119,7 @@ async def membership_changed(update: Update, context: CoachContext) -> None:
     status = change.new_chat_member.status
     if change.chat.type != "private" or status not in (ChatMember.BANNED, ChatMember.MEMBER):
         return
-    async with user_transaction(update, context) as tx:
+    async with user_transaction(update, context, in_setup=True) as tx:  # nobody to tell
         tx.user.is_active = status == ChatMember.MEMBER
 
 

@@ -23,6 +23,8 @@ from bot.callbacks import (
     FinishReminders,
     Flow,
     OpenScreen,
+    Pause,
+    PauseChoice,
     Screen,
     SetBed,
     SetSummaryDay,
@@ -31,6 +33,7 @@ from bot.callbacks import (
     SetWake,
     SkipSetup,
     ToggleReminder,
+    switched,
 )
 from bot.context import CoachContext
 from bot.handlers.common import (
@@ -46,7 +49,7 @@ from bot.reminder_messages import SETUP_KINDS
 from core.timeofday import day_window_problem, format_clock_time, parse_clock_time
 from core.timezones import COMMON_ZONES, local_now, resolve_timezone, timezone_at
 from db.models import User
-from scheduler.planning import Kind
+from scheduler.planning import Kind, is_paused
 from scheduler.schedules import is_on, switch
 
 
@@ -136,7 +139,7 @@ def _bed_view(user: User, flow: Flow, _now: datetime) -> View:
 def _reminders_view(user: User, flow: Flow, _now: datetime) -> View:
     toggles = [
         [button(texts.switch(on, f"{texts.KIND_ICONS[kind]} {texts.KIND_NAMES[kind]}"),
-                ToggleReminder(flow, kind))]
+                ToggleReminder(flow, kind, to=not on))]
         for kind, on in _switches(user)
     ]  # fmt: skip
     done = texts.SETUP_FINISHED if flow is Flow.SETUP else texts.BACK
@@ -149,13 +152,17 @@ def _menu_view(user: User, _flow: Flow, now: datetime) -> View:
     def open_(label: str, screen: Screen) -> Any:
         return button(label, OpenScreen(screen))
 
+    paused = user.paused_until if is_paused(user.paused_until, now) else None
+    until = texts.when(_local(user, paused), _local(user, now).date()) if paused else None
     markup = InlineKeyboardMarkup([
         [open_(texts.SETTINGS_TIMEZONE, Screen.TIMEZONE),
          open_(texts.SETTINGS_REMINDERS, Screen.REMINDERS)],
         [open_(texts.SETTINGS_WAKE, Screen.WAKE), open_(texts.SETTINGS_BED, Screen.BED)],
         [open_(texts.SETTINGS_SUMMARY, Screen.SUMMARY)],
+        *([[button(texts.RESUME, Pause(PauseChoice.RESUME))]] if paused else []),
     ])  # fmt: skip
-    return View(texts.settings_summary(user, _local(user, now), _switches(user)), markup)
+    text = texts.settings_summary(user, _local(user, now), _switches(user), until)
+    return View(text, markup)
 
 
 def _summary_view(user: User, _flow: Flow, _now: datetime) -> View:
@@ -298,7 +305,7 @@ async def _reply(message: Message, views: Sequence[View]) -> None:
 async def start(update: Update, context: CoachContext) -> None:
     """Welcome the user and run (or resume) setup; welcome back someone already set up."""
     assert update.effective_message is not None and update.effective_user is not None
-    async with user_transaction(update, context) as tx:
+    async with user_transaction(update, context, in_setup=True) as tx:
         user = tx.user
         user.is_active = True
         question = _open_step(user)
@@ -332,12 +339,17 @@ async def set_by_command(update: Update, context: CoachContext) -> None:
     command = message.text.split()[0].lstrip("/").split("@")[0].lower()
     question = _BY_COMMAND[command]
     argument = " ".join(context.args or ())
-    async with user_transaction(update, context) as tx:
+
+    def answers_setup(user: User) -> bool:
+        return user.setup_step == question.step
+
+    async with user_transaction(update, context, in_setup=answers_setup) as tx:
         if argument:
             views = _answer_typed(tx, question, argument)
         else:
             tx.user.awaiting = question.step
-            views = [question.view(tx.user, Flow.SETTINGS, tx.now)]
+            flow = Flow.SETUP if answers_setup(tx.user) else Flow.SETTINGS
+            views = [question.view(tx.user, flow, tx.now)]
     await _reply(message, views)
 
 
@@ -345,7 +357,8 @@ async def typed_text(update: Update, context: CoachContext) -> None:
     """Read a typed answer to the open question, or explain what the bot understands."""
     message = update.effective_message
     assert message is not None and message.text is not None
-    async with user_transaction(update, context) as tx:
+    # Text is an answer, or not understood: neither is going on without setup.
+    async with user_transaction(update, context, in_setup=True) as tx:
         question = _awaited(tx.user)
         views = _answer_typed(tx, question, message.text) if question else None
     if views is None:
@@ -362,7 +375,7 @@ async def location(update: Update, context: CoachContext) -> None:
     if zone is None:
         await message.reply_text(texts.NO_ZONE_AT_LOCATION)
         return
-    async with user_transaction(update, context) as tx:
+    async with user_transaction(update, context, in_setup=True) as tx:
         asked = _awaited(tx.user) is _BY_STEP[Step.TIMEZONE]
         views = _answer_typed(tx, _BY_STEP[Step.TIMEZONE], zone) if asked else None
     if views is None:
@@ -385,7 +398,7 @@ async def _press(
 ) -> None:
     """A setup or settings button: stale if it belongs to a setup step that is not open
     (`step`), else `act` and show the screen it returns."""
-    async with user_transaction(update, context) as tx:
+    async with user_transaction(update, context, in_setup=step is not None) as tx:
         stale = step is not None and tx.user.setup_step != step
         view = None if stale else act(tx)
     await query.answer(texts.STALE_SETUP_BUTTON if stale else None)
@@ -416,7 +429,7 @@ async def toggle_reminder(update: Update, context: CoachContext) -> None:
     query, data = pressed(update, ToggleReminder)
 
     def act(tx: UserTransaction) -> View:
-        switch(tx.user, data.kind, not is_on(tx.user, data.kind))
+        switch(tx.user, data.kind, switched(data.to, is_on(tx.user, data.kind)))
         return _reminders_view(tx.user, data.flow, tx.now)
 
     await _press(update, context, query, Step.REMINDERS if data.flow is Flow.SETUP else None, act)
@@ -436,7 +449,7 @@ async def skip_setup(update: Update, context: CoachContext) -> None:
     """Keep the defaults for every remaining setup step."""
     query = update.callback_query
     assert query is not None
-    async with user_transaction(update, context) as tx:
+    async with user_transaction(update, context, in_setup=True) as tx:
         stale = tx.user.setup_step is None
         tx.user.setup_step = None
         _await(tx.user, None)

@@ -24,6 +24,8 @@ from bot.callbacks import (
     ToggleKind,
     ToggleMovementDay,
     UndoWater,
+    switched,
+    switched_bit,
 )
 from bot.context import CoachContext
 from bot.flags import RaisedFlag, raise_flags, tell_flags
@@ -292,7 +294,10 @@ async def reminders_view(tx: UserTransaction) -> View:
     paused = is_paused(user.paused_until, now)
     until = _when(user, user.paused_until, now) if paused and user.paused_until else None
     toggles = [
-        button(texts.switch(is_on(user, kind), texts.KIND_NAMES[kind]), ToggleKind(kind))
+        button(
+            texts.switch(is_on(user, kind), texts.KIND_NAMES[kind]),
+            ToggleKind(kind, to=not is_on(user, kind)),
+        )
         for kind in shown
     ]
     pause = (
@@ -321,9 +326,10 @@ def _back_to_reminders() -> list[Any]:
 
 def _movement_days_view(user: User) -> View:
     mask = user.movement_days
+    ons = [bool(mask >> day & 1) for day in range(7)]
     days = [
-        button(texts.switch(bool(mask >> day & 1), name), ToggleMovementDay(day))
-        for day, name in enumerate(texts.WEEKDAYS)
+        button(texts.switch(on, name), ToggleMovementDay(day, to=not on))
+        for day, (name, on) in enumerate(zip(texts.WEEKDAYS, ons, strict=True))
     ]
     markup = InlineKeyboardMarkup([*rows(days, 4), _back_to_reminders()])
     return View(texts.MOVEMENT_DAYS_SCREEN.format(days=_day_names(mask)), markup)
@@ -356,7 +362,7 @@ async def toggle_kind(update: Update, context: CoachContext) -> None:
     """Switch one kind on or off from /reminders."""
     query, data = pressed(update, ToggleKind)
     async with user_transaction(update, context) as tx:
-        switch(tx.user, data.kind, not is_on(tx.user, data.kind))
+        switch(tx.user, data.kind, switched(data.to, is_on(tx.user, data.kind)))
         await tx.sync_schedule()  # the screen shows the next times
         view = await reminders_view(tx)
     await answer_and_edit(query, view.text, view.markup)
@@ -366,7 +372,7 @@ async def toggle_movement_day(update: Update, context: CoachContext) -> None:
     """Switch movement reminders for one weekday."""
     query, data = pressed(update, ToggleMovementDay)
     async with user_transaction(update, context) as tx:
-        tx.user.movement_days ^= 1 << data.weekday
+        tx.user.movement_days = switched_bit(tx.user.movement_days, 1 << data.weekday, data.to)
         view = _movement_days_view(tx.user)
     await answer_and_edit(query, view.text, view.markup)
 

@@ -159,13 +159,16 @@ def reminders_line(switches: Switches) -> str:
     )
 
 
-def settings_summary(user: User, local_now: datetime, switches: Switches) -> str:
+def settings_summary(
+    user: User, local_now: datetime, switches: Switches, paused_until: str | None = None
+) -> str:
+    paused = f"\n⏸ All paused until {paused_until}." if paused_until else ""
     return (
         "<b>Your settings</b>\n"
         f"🌍 Time zone: {escape(user.timezone)} (it's {local_now:%H:%M} there now)\n"
         f"☀️ Wake-up: {format_clock_time(user.wake_time)}\n"
         f"🌙 Bedtime: {format_clock_time(user.bed_time)}\n"
-        f"🔔 Reminders: {reminders_line(switches)}\n"
+        f"🔔 Reminders: {reminders_line(switches)}{paused}\n"
         f"📊 Weekly summary: {WEEKDAY_NAMES[user.summary_weekday]} "
         f"{format_clock_time(user.summary_time)}"
     )
@@ -177,6 +180,16 @@ def setup_done(user: User, local_now: datetime, switches: Switches) -> str:
         f"{settings_summary(user, local_now, switches)}\n\n"
         f"When a cramp strikes, tap <b>{BUTTON_REPORT_CRAMP}</b> below. "
         "Change anything with /settings; /help lists every command."
+    )
+
+
+def setup_assumed(user: User, local_now: datetime, switches: Switches) -> str:
+    """Told once, when someone goes on without finishing setup."""
+    return (
+        "✅ <b>You're set up</b>, so your reminders can start. Setup wasn't finished, so I "
+        "kept what you set and my defaults for the rest:\n"
+        f"{settings_summary(user, local_now, switches)}\n\n"
+        "If that isn't the time where you are, send /timezone. Change anything with /settings."
     )
 
 
@@ -471,6 +484,7 @@ def report_confirmation(
 
 REPORT_CANCELLED = "Report not saved."
 REPORT_ALREADY_SAVED = "This report is already saved."
+FORM_CLOSED = "This report is already saved or cancelled. Tap 🦵 Report cramp for a new one."
 NO_REPORTS = "No reports yet. When a cramp strikes, tap 🦵 Report cramp."
 
 
