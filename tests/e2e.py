@@ -5,11 +5,13 @@ import os
 import socket
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import texts
 from bot.callbacks import AnswerReminder, parse_callback_data
-from db.models import User
-from tests.conftest import TOKEN
+from db.models import CrampReport, User
+from tests.conftest import TOKEN, RunningBot
 from tests.fake_bot_api import ApiCall, FakeBotApi, FakeUser, SentMessage
 
 REPO = Path(__file__).resolve().parent.parent
@@ -92,6 +94,21 @@ async def press_data(
 ) -> ApiCall:
     """Press a button with raw (possibly forged or stale) data; return the bot's answer."""
     return await user.wait_answer(await user.press(message, data=data))
+
+
+async def new_report(user: FakeUser) -> SentMessage:
+    """Open the report form with the button under the message box."""
+    await user.send(texts.BUTTON_REPORT_CRAMP)
+    return await user.next_message()
+
+
+async def reports(bot: RunningBot, user_id: int) -> list[CrampReport]:
+    """The user's stored reports, oldest first."""
+    async with bot.db() as session:
+        rows = await session.scalars(
+            select(CrampReport).filter_by(user_id=user_id).order_by(CrampReport.id)
+        )
+        return list(rows)
 
 
 async def load_user(db: async_sessionmaker[AsyncSession], user_id: int) -> User | None:

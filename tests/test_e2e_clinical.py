@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from bot import texts
 from bot.texts.medical import FLAG_DISCLAIMER, RELIEF, RULE_TITLES, URGENT_SWELLING
-from db.models import CrampReport, Flag, ReminderSchedule
+from db.models import Flag, ReminderSchedule
 from tests.conftest import RunningBot
-from tests.e2e import set_up, tap
+from tests.e2e import reports, set_up, tap
 from tests.fake_bot_api import FakeUser, SentMessage
 
 URGENT_LEAD = URGENT_SWELLING.split("</b>")[0]
@@ -29,14 +29,6 @@ async def flag_rows(bot: RunningBot, user_id: int) -> list[tuple[int, str]]:
 
 async def flags_of(bot: RunningBot, user_id: int) -> list[int]:
     return [rule_id for rule_id, _ in await flag_rows(bot, user_id)]
-
-
-async def reports_of(bot: RunningBot, user_id: int) -> list[CrampReport]:
-    async with bot.db() as session:
-        rows = await session.scalars(
-            select(CrampReport).filter_by(user_id=user_id).order_by(CrampReport.id)
-        )
-        return list(rows)
 
 
 async def report(bot: RunningBot, user: FakeUser, line: str) -> list[SentMessage]:
@@ -134,7 +126,7 @@ async def test_still_going_is_followed_up_once_and_past_ten_minutes_warns(
     await tap(eve, question, texts.STILL_GOING)
     await running_bot.api.wait_for(lambda: len(eve.messages) > before)
     assert RULE_TITLES[1] in (eve.messages[-1].text or "")
-    [row] = await reports_of(running_bot, 85)
+    [row] = await reports(running_bot, 85)
     assert row.duration == "gt10"
     assert await flags_of(running_bot, 85) == [1]
 
@@ -184,7 +176,7 @@ async def test_cramps_between_bedtime_and_wake_up_are_night_cramps(
         running_bot.clock.now = night + timedelta(days=1 + days)
         messages = await report(running_bot, hal, "calf 5 now")
     assert RULE_TITLES[2] in (messages[-1].text or "")
-    assert [r.at_night for r in await reports_of(running_bot, 88)] == [True] * 5
+    assert [r.at_night for r in await reports(running_bot, 88)] == [True] * 5
 
     # A night belongs to the day before it (wake-up to wake-up): Sat, Sat, Sat, Sun; Mon.
     running_bot.clock.now = night + timedelta(days=3, hours=9)
@@ -207,7 +199,7 @@ async def test_walking_when_it_came_saves_a_cramp_during_activity_and_raises_not
     assert "could mean two things" in (asked.text or "") and "Nothing was saved" in (
         asked.text or ""
     )
-    assert len(await reports_of(running_bot, 89)) == 1
+    assert len(await reports(running_bot, 89)) == 1
 
 
 async def test_twitches_that_persist_are_worth_a_check_on_their_own(
@@ -227,5 +219,5 @@ async def test_the_form_asks_whether_it_stopped_you_doing_something(
     form = await kim.ask(texts.BUTTON_REPORT_CRAMP)
     for button in ("Cramp", "Calf", "Skip", "Skip", "Skip", "stopped me", "💾 Save"):
         await tap(kim, form, button)
-    [row] = await reports_of(running_bot, 91)
+    [row] = await reports(running_bot, 91)
     assert "it stopped me doing something" in (form.text or "") and row.symptoms == 1 << 4

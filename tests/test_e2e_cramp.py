@@ -7,27 +7,13 @@ from bot import texts
 from bot.texts.medical import URGENT_SWELLING
 from db.models import CrampReport, Flag, FlagReport
 from tests.conftest import RunningBot
-from tests.e2e import press_data, set_up, tap
-from tests.fake_bot_api import FakeUser, SentMessage
+from tests.e2e import new_report, press_data, reports, set_up, tap
 
 
 async def count(bot: RunningBot, model: type, **where: object) -> int:
     async with bot.db() as session:
         query = select(func.count()).select_from(model).filter_by(**where)
         return int(await session.scalar(query) or 0)
-
-
-async def reports(bot: RunningBot, user_id: int) -> list[CrampReport]:
-    async with bot.db() as session:
-        rows = await session.scalars(
-            select(CrampReport).filter_by(user_id=user_id).order_by(CrampReport.id)
-        )
-        return list(rows)
-
-
-async def new_report(user: FakeUser) -> SentMessage:
-    await user.send(texts.BUTTON_REPORT_CRAMP)
-    return await user.next_message()
 
 
 async def test_a_report_by_buttons_takes_five_taps_and_is_stored_with_its_snapshot(

@@ -8,27 +8,24 @@ from sqlalchemy import select
 
 from bot import texts
 from core.diary import Condition, Place, to_mask
-from db.models import CrampReport, ReportDraft
+from db.models import ReportDraft
 from db.reports import forget_forms_before, form_state, set_form_state
 from tests.conftest import RunningBot
-from tests.e2e import press_data, press_together, set_up, settings_of, start, tap
-from tests.fake_bot_api import FakeUser, SentMessage
-
-
-async def reports(bot: RunningBot, user_id: int) -> list[CrampReport]:
-    async with bot.db() as session:
-        rows = await session.scalars(select(CrampReport).filter_by(user_id=user_id))
-        return list(rows)
-
-
-async def new_form(user: FakeUser) -> SentMessage:
-    await user.send(texts.BUTTON_REPORT_CRAMP)
-    return await user.next_message()
+from tests.e2e import (
+    new_report,
+    press_data,
+    press_together,
+    reports,
+    set_up,
+    settings_of,
+    start,
+    tap,
+)
 
 
 async def test_save_right_after_a_place_saves_the_place(running_bot: RunningBot) -> None:
     eva = await set_up(running_bot.user(401, "Eva"))
-    form = await new_form(eva)
+    form = await new_report(eva)
     await tap(eva, form, "Cramp")
     await press_together(eva, form, "Hamstring", "Save")
     [report] = await reports(running_bot, 401)
@@ -42,7 +39,7 @@ async def test_the_walk_of_the_issue_with_buttons_an_older_version_drew(
     """Data as issue 19 saw it: a place on a form whose state was in its buttons, then
     Save from the drawing before that tap."""
     fay = await set_up(running_bot.user(402, "Fay"))
-    form = await new_form(fay)
+    form = await new_report(fay)
     for data in ("cd:sc0040--0", "cs:pc0000--0"):
         await fay.wait_answer(await fay.press(form, data=data))
     [report] = await reports(running_bot, 402)
@@ -51,7 +48,7 @@ async def test_the_walk_of_the_issue_with_buttons_an_older_version_drew(
 
 async def test_every_tap_counts_in_the_order_made(running_bot: RunningBot) -> None:
     gus = await set_up(running_bot.user(403, "Gus"))
-    form = await new_form(gus)
+    form = await new_report(gus)
     await tap(gus, form, "Cramp")
     await tap(gus, form, "Calf")  # the first place moves on to strength
     await tap(gus, form, "Back")
@@ -66,7 +63,7 @@ async def test_every_tap_counts_in_the_order_made(running_bot: RunningBot) -> No
 
 async def test_a_form_survives_a_restart(running_bot: RunningBot) -> None:
     hal = await set_up(running_bot.user(404, "Hal"))
-    form = await new_form(hal)
+    form = await new_report(hal)
     await tap(hal, form, "Twitch")
     await running_bot.restart()
     await tap(hal, form, "Calf")
@@ -79,11 +76,11 @@ async def test_forged_stale_and_foreign_taps_on_a_form_change_nothing(
     running_bot: RunningBot,
 ) -> None:
     ivy, jon = await set_up(running_bot.user(405, "Ivy")), await set_up(running_bot.user(406))
-    form = await new_form(ivy)
+    form = await new_report(ivy)
     for forged in ("ft:p:knee:1", "ft:k:cramp:1", "ft:s:11", "ft:v:all", "ft:q"):
         answer = await press_data(running_bot.api, ivy, form, forged)
         assert answer.params["text"] == texts.STALE_BUTTON
-    form = await new_form(ivy)
+    form = await new_report(ivy)
     answer = await press_data(running_bot.api, jon, form, "ft:v")  # Ivy's message
     assert answer.params["text"] == texts.NOT_YOURS
     welcome = ivy.messages[0]  # a message of Ivy's with no form behind it
@@ -101,7 +98,7 @@ async def test_forged_stale_and_foreign_taps_on_a_form_change_nothing(
 
 async def test_forms_left_untouched_for_a_week_are_forgotten(running_bot: RunningBot) -> None:
     kit = await set_up(running_bot.user(407, "Kit"))
-    old, recent = await new_form(kit), await new_form(kit)
+    old, recent = await new_report(kit), await new_report(kit)
     now = running_bot.clock.now
     async with running_bot.db.begin() as session:
         state = await form_state(session, 407, old.message_id)
