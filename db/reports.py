@@ -1,14 +1,15 @@
 """Cramp reports and red flags. Functions here never commit: the caller owns the transaction."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import cache
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Insert, Table, bindparam, delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningInsert
 
 from core.diary import Profile, Report
 from core.redflags import PastFlag
@@ -126,8 +127,11 @@ async def latest_flags(
 
 
 # --- Report forms (report_drafts) -------------------------------------------------------
-# Built once, on the table: a tap's transaction is two statements, and on SQLite every
-# transaction takes the one connection, which building and the ORM would hold longer.
+# A form has no row until its first tap (its state until then is the fresh one), and
+# keeps its row, marked CLOSED, once saved or cancelled, so a late tap on it is refused
+# rather than starting it again. Built once, on the table: a tap is one short transaction,
+# and on SQLite every transaction takes the one connection.
+CLOSED = "-"
 _FORMS = cast(Table, ReportDraft.__table__)
 _THIS_FORM = (_FORMS.c.user_id == bindparam("form_user")) & (
     _FORMS.c.message_id == bindparam("form_message")
@@ -137,49 +141,53 @@ _FORM_STATE = select(_FORMS.c.state).where(_THIS_FORM).with_for_update()
 _SET_FORM_STATE = (
     update(_FORMS).where(_THIS_FORM).values(state=bindparam("state"), updated_at=bindparam("now"))
 )
-_CLOSE_FORM = delete(_FORMS).where(_THIS_FORM).returning(_FORMS.c.state)
 
 
 @cache
-def _open_form(postgres: bool) -> Insert:
+def _new_form(postgres: bool) -> ReturningInsert[Any]:
     insert = pg_insert(_FORMS) if postgres else sqlite_insert(_FORMS)
-    return insert.on_conflict_do_update(
-        index_elements=["user_id", "message_id"],
-        set_={"state": insert.excluded.state, "updated_at": insert.excluded.updated_at},
+    return insert.on_conflict_do_nothing().returning(_FORMS.c.message_id)
+
+
+async def change_form(
+    session: AsyncSession,
+    user_id: int,
+    message_id: int,
+    change: Callable[[str], str],
+    *,
+    fresh: str | None,
+    now: datetime,
+) -> tuple[str, str] | None:
+    """Store the state `change` makes of the form's state (`fresh` if it was never
+    tapped): the state before and after; None if the form is closed, or was never tapped
+    and is not to start (`fresh` None)."""
+    key = {"form_user": user_id, "form_message": message_id}
+    while True:
+        stored: str | None = await session.scalar(_FORM_STATE, key)
+        before = fresh if stored is None else stored
+        if before is None or before == CLOSED:
+            return None
+        after = change(before)
+        if stored is not None:
+            await session.execute(_SET_FORM_STATE, {**key, "state": after, "now": now})
+            return before, after
+        row = {"user_id": user_id, "message_id": message_id, "state": after, "updated_at": now}
+        if await session.scalar(_new_form(is_postgres(session)), row) is not None:
+            return before, after
+        # Another instance stored its first tap meanwhile: apply this one after it.
+
+
+async def close_form(
+    session: AsyncSession, user_id: int, message_id: int, *, fresh: str | None, now: datetime
+) -> str | None:
+    """Close the form (saved or cancelled): the state it had (`fresh` if never tapped),
+    or None if it was closed already."""
+    changed = await change_form(
+        session, user_id, message_id, lambda _: CLOSED, fresh=fresh, now=now
     )
-
-
-async def open_form(
-    session: AsyncSession, user_id: int, message_id: int, state: str, now: datetime
-) -> None:
-    """Keep a report form's state by its message (a form drawn again starts over)."""
-    values = {"user_id": user_id, "message_id": message_id, "state": state, "updated_at": now}
-    await session.execute(_open_form(is_postgres(session)), values)
-
-
-async def form_state(session: AsyncSession, user_id: int, message_id: int) -> str | None:
-    """The state of the form of this message, locked for this transaction; None once
-    saved, cancelled or pruned."""
-    key = {"form_user": user_id, "form_message": message_id}
-    state: str | None = await session.scalar(_FORM_STATE, key)
-    return state
-
-
-async def set_form_state(
-    session: AsyncSession, user_id: int, message_id: int, state: str, now: datetime
-) -> None:
-    """Store the form's state after a tap."""
-    key = {"form_user": user_id, "form_message": message_id}
-    await session.execute(_SET_FORM_STATE, {**key, "state": state, "now": now})
-
-
-async def close_form(session: AsyncSession, user_id: int, message_id: int) -> str | None:
-    """Remove the form (saved or cancelled); the state it had, or None if it was gone."""
-    key = {"form_user": user_id, "form_message": message_id}
-    state: str | None = await session.scalar(_CLOSE_FORM, key)
-    return state
+    return None if changed is None else changed[0]
 
 
 async def forget_forms_before(session: AsyncSession, cutoff: datetime) -> None:
-    """Drop forms left untouched since before `cutoff`."""
+    """Drop forms (open or closed) left untouched since before `cutoff`."""
     await session.execute(delete(ReportDraft).where(ReportDraft.updated_at < cutoff))

@@ -4,12 +4,12 @@ drawn before the earlier ones were handled, as Telegram sends them on a slow net
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot import texts
 from core.diary import Condition, Place, to_mask
 from db.models import ReportDraft
-from db.reports import forget_forms_before, form_state, set_form_state
+from db.reports import forget_forms_before
 from tests.conftest import RunningBot
 from tests.e2e import (
     new_report,
@@ -96,21 +96,30 @@ async def test_forged_stale_and_foreign_taps_on_a_form_change_nothing(
     assert len(await reports(running_bot, 405)) == 1 and await reports(running_bot, 406) == []
 
 
-async def test_forms_left_untouched_for_a_week_are_forgotten(running_bot: RunningBot) -> None:
+async def test_forms_are_kept_a_week_and_closed_ones_refuse_taps(running_bot: RunningBot) -> None:
     kit = await set_up(running_bot.user(407, "Kit"))
-    old, recent = await new_report(kit), await new_report(kit)
+    saved, old, recent = await new_report(kit), await new_report(kit), await new_report(kit)
+    cramp = saved.data_of("Cramp")  # the first screen, as drawn
+    for form in (saved, old, recent):
+        await tap(kit, form, "Cramp")
+    await tap(kit, saved, "Save")
+    answer = await press_data(running_bot.api, kit, saved, cramp)
+    assert answer.params["text"] == texts.FORM_CLOSED  # saved: a late tap starts nothing
+
     now = running_bot.clock.now
     async with running_bot.db.begin() as session:
-        state = await form_state(session, 407, old.message_id)
-        assert state is not None
-        await set_form_state(session, 407, old.message_id, state, now - timedelta(days=8))
-    async with running_bot.db.begin() as session:
+        await session.execute(
+            update(ReportDraft)
+            .where(ReportDraft.message_id.in_([saved.message_id, old.message_id]))
+            .values(updated_at=now - timedelta(days=8))
+        )
         await forget_forms_before(session, now - timedelta(days=7))
     async with running_bot.db() as session:
         kept = await session.scalars(select(ReportDraft.message_id).filter_by(user_id=407))
         assert list(kept) == [recent.message_id]
-    answer = await press_data(running_bot.api, kit, old, old.data_of("Cramp"))
-    assert answer.params["text"] == texts.FORM_CLOSED
+    await tap(kit, old, "Calf")  # a week later, the old form starts over from this tap
+    await tap(kit, old, "Save")
+    assert [r.places for r in await reports(running_bot, 407)] == [0, to_mask([Place.CALF])]
 
 
 async def test_setup_switches_and_done_keep_what_was_tapped(running_bot: RunningBot) -> None:

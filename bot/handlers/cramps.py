@@ -1,6 +1,7 @@
 """The cramp diary: reporting by quick replies or one line, history, undo, the health
 profile, and the red-flag warnings that reports can raise."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
@@ -57,12 +58,10 @@ from core.redflags import Level
 from db.models import CrampReport, Flag, User
 from db.reports import (
     add_report,
+    change_form,
     close_form,
-    form_state,
     latest_flags,
     latest_reports,
-    open_form,
-    set_form_state,
 )
 from scheduler.planning import FOLLOW_UP_AFTER, Kind, at_night, day_of
 from scheduler.schedules import adherence_at, prefs_of, schedule_once
@@ -246,14 +245,12 @@ async def report_cramp(update: Update, context: CoachContext) -> None:
     assert message is not None
     words = " ".join(context.args or ()) if (message.text or "").startswith("/") else ""
     if not words.strip():
-        # The user's row (made if new; a setup left open closed, and the user told,
-        # before the form shows), then the form and its state.
-        async with user_transaction(update, context) as tx:
-            user_id = tx.user.id
+        # The user's row first (made if new; a setup left open closed, and the user told,
+        # before the form shows). The form's state is stored from its first tap on.
+        async with user_transaction(update, context):
+            pass
         view = _screen(Draft())
-        form = await message.reply_text(view.text, reply_markup=view.markup)
-        async with context.db.begin() as session:
-            await open_form(session, user_id, form.message_id, Draft().state(), context.now())
+        await message.reply_text(view.text, reply_markup=view.markup)
         return
     result = parse_cramp_words(words)
     if result.report is None:
@@ -275,40 +272,77 @@ async def report_cramp(update: Update, context: CoachContext) -> None:
     await tell_flags(message, saved.flags)
 
 
+# A form's last button, now and as drawn before its state was on the server.
+_FORM_ENDS = frozenset((FormTap(FormAction.CANCEL).encode(), CancelDraft().encode()))
+
+
+def _pressed_form(update: Update) -> Message:
+    query = update.callback_query
+    assert query is not None and isinstance(query.message, Message)
+    return query.message
+
+
+def _fresh(message: Message, draft: Draft) -> str | None:
+    """The state a form starts at on its first tap (`draft`'s), if the message is drawn
+    as a form now: a message that is not (a saved report, any other message) never
+    starts one, even for data made up to look like a form's."""
+    markup = message.reply_markup
+    rows = markup.inline_keyboard if markup else ()
+    return draft.state() if rows and rows[-1][-1].callback_data in _FORM_ENDS else None
+
+
 async def form_tap(update: Update, context: CoachContext) -> None:
     """A tap on the report form: apply it to the form's state kept on the server, in the
     user's order, and show the screen it leads to; Save stores what the form holds."""
-    query, tap = pressed(update, FormTap)
-    message = query.message
-    assert isinstance(message, Message)
+    _, tap = pressed(update, FormTap)
+    message = _pressed_form(update)
     if tap.action is FormAction.SAVE:
-        await _save_form(update, context, message, without_symptoms=tap.value == "none")
-        return
-    view: View | None = None
-    key = (query.from_user.id, message.message_id)  # the presser's form, by its key
-    # Only the form changes: no user row needed.
-    async with context.db.begin() as session:
-        if tap.action is FormAction.CANCEL:
-            view = View(texts.REPORT_CANCELLED) if await close_form(session, *key) else None
-        elif (state := await form_state(session, *key)) is not None:
-            draft = after_tap(Draft.from_state(state), tap)
-            await set_form_state(session, *key, draft.state(), context.now())
-            view = _screen(draft)
-    if view is None:  # saved, cancelled or pruned: its buttons were already replaced
-        await query.answer(texts.FORM_CLOSED)
+        await _save_form(update, context, message, Draft(), without_symptoms=tap.value == "none")
+    elif tap.action is FormAction.CANCEL:
+        await _cancel_form(update, context, message)
     else:
-        await answer_and_edit(query, view.text, view.markup)
+        await _change_form(update, context, message, lambda d: after_tap(d, tap))
+
+
+async def _change_form(
+    update: Update, context: CoachContext, message: Message, change: Callable[[Draft], Draft]
+) -> None:
+    """Store the form's state after a tap, and show its screen."""
+    query = update.callback_query
+    assert query is not None
+    # Only the form changes, and it is the presser's by its key: no user row needed.
+    async with context.db.begin() as session:
+        changed = await change_form(
+            session,
+            query.from_user.id,
+            message.message_id,
+            lambda state: change(Draft.from_state(state)).state(),
+            fresh=_fresh(message, Draft()),
+            now=context.now(),
+        )
+    if changed is None:  # saved or cancelled: its buttons were already replaced
+        await query.answer(texts.FORM_CLOSED)
+        return
+    view = _screen(Draft.from_state(changed[1]))
+    await answer_and_edit(query, view.text, view.markup)
 
 
 async def _save_form(
-    update: Update, context: CoachContext, message: Message, *, without_symptoms: bool
+    update: Update,
+    context: CoachContext,
+    message: Message,
+    fresh: Draft,
+    *,
+    without_symptoms: bool = False,
 ) -> None:
-    """Save what the form holds, once: its state goes with the saved report."""
+    """Save what the form holds (`fresh` if it was never tapped), once."""
     query = update.callback_query
     assert query is not None
     saved: SavedReport | None = None
     async with user_transaction(update, context) as tx:
-        state = await close_form(tx.session, tx.user.id, message.message_id)
+        state = await close_form(
+            tx.session, tx.user.id, message.message_id, fresh=_fresh(message, fresh), now=tx.now
+        )
         if state is not None:
             draft = Draft.from_state(state)
             if without_symptoms:
@@ -322,44 +356,42 @@ async def _save_form(
     await tell_flags(message, saved.flags)
 
 
+async def _cancel_form(update: Update, context: CoachContext, message: Message) -> None:
+    """Drop the report being filled in."""
+    query = update.callback_query
+    assert query is not None
+    async with context.db.begin() as session:
+        fresh = _fresh(message, Draft())
+        state = await close_form(
+            session, query.from_user.id, message.message_id, fresh=fresh, now=context.now()
+        )
+    if state is None:
+        await query.answer(texts.FORM_CLOSED)
+    else:
+        await answer_and_edit(query, texts.REPORT_CANCELLED)
+
+
+# Buttons drawn before the form's state was kept on the server carry the whole form.
+
+
 async def show_draft(update: Update, context: CoachContext) -> None:
     """A tap on a form drawn before its state was kept on the server: from here on it is."""
-    query, data = pressed(update, ShowDraft)
-    message = query.message
-    assert isinstance(message, Message)
-    async with user_transaction(update, context) as tx:
-        await open_form(tx.session, tx.user.id, message.message_id, data.draft.state(), tx.now)
-    view = _screen(data.draft)
-    await answer_and_edit(query, view.text, view.markup)
+    _, data = pressed(update, ShowDraft)
+    message = _pressed_form(update)
+    await _change_form(update, context, message, lambda _: data.draft)
 
 
 async def save_draft(update: Update, context: CoachContext) -> None:
-    """Save on a form drawn before its state was kept on the server: what its button holds,
-    or, when a tap on that drawing was handled first, the state that tap left; once per
-    report message."""
-    query, data = pressed(update, SaveDraft)
-    message = query.message
-    assert isinstance(message, Message)
-    async with user_transaction(update, context) as tx:
-        state = await close_form(tx.session, tx.user.id, message.message_id)
-        draft = data.draft if state is None else Draft.from_state(state)
-        fields = _fields_from_draft(draft)
-        saved = await _save(tx.session, tx.user, fields, "button", message.message_id, tx.now)
-    if saved is None:
-        await query.answer(texts.REPORT_ALREADY_SAVED)
-        return
-    await answer_and_edit(query, saved.text, _undo_report(saved.report_id))
-    await tell_flags(message, saved.flags)
+    """Save on such a form: what its button holds, or, when a tap on that drawing was
+    handled first, the state that tap left."""
+    _, data = pressed(update, SaveDraft)
+    message = _pressed_form(update)
+    await _save_form(update, context, message, data.draft)
 
 
 async def cancel_draft(update: Update, context: CoachContext) -> None:
-    """Drop the report being filled in (a form drawn before its state was on the server)."""
-    query, _ = pressed(update, CancelDraft)
-    message = query.message
-    assert isinstance(message, Message)
-    async with context.db.begin() as session:
-        await close_form(session, query.from_user.id, message.message_id)
-    await answer_and_edit(query, texts.REPORT_CANCELLED)
+    """Cancel on such a form."""
+    await _cancel_form(update, context, _pressed_form(update))
 
 
 async def undo_cramp(update: Update, context: CoachContext) -> None:
