@@ -29,6 +29,7 @@ from bot.summaries import make_preparer
 from bot.update_processor import PerUserUpdateProcessor
 from core.clock import Clock, utc_now
 from db.migrate import upgrade_database
+from db.report_forms import ReportForms
 from db.session import create_engine, create_session_factory
 from db.update_log import UpdateLog
 from scheduler.dispatcher import Dispatcher
@@ -86,6 +87,7 @@ async def post_init(application: CoachApplication) -> None:
     await upgrade_database(data.engine)
     data.sessions = create_session_factory(data.engine)
     data.update_log = UpdateLog(data.engine, data.clock)
+    data.report_forms = ReportForms(data.engine)
     await application.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
     limiter = application.bot.rate_limiter
     interval = limiter.overall_interval if isinstance(limiter, SendLimiter) else 0.0
@@ -128,7 +130,7 @@ async def post_shutdown(application: CoachApplication) -> None:
     data = application.bot_data
     if data.engine is not None:
         await data.engine.dispose()
-        data.engine = data.sessions = data.update_log = None
+        data.engine = data.sessions = data.update_log = data.report_forms = None
 
 
 def register_handlers(application: CoachApplication) -> None:

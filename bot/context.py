@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 
 from bot.ratelimit import RateLimitArgs
 from core.clock import Clock, utc_now
+from db.report_forms import ReportForms
 from db.update_log import UpdateLog
 from scheduler.dispatcher import Dispatcher
 
@@ -27,6 +28,7 @@ class BotData:
     engine: AsyncEngine | None = None
     sessions: async_sessionmaker[AsyncSession] | None = None
     update_log: UpdateLog | None = None
+    report_forms: ReportForms | None = None
     dispatcher: Dispatcher | None = None
     dispatcher_task: "asyncio.Task[None] | None" = None
     dispatcher_stop: asyncio.Event | None = None
@@ -42,6 +44,14 @@ class CoachContext(CallbackContext[ExtBot[RateLimitArgs], dict[Any, Any], dict[A
         if sessions is None:
             raise RuntimeError("database is not initialised (post_init has not run)")
         return sessions
+
+    @property
+    def forms(self) -> ReportForms:
+        """The report forms being filled in."""
+        forms = self.bot_data.report_forms
+        if forms is None:
+            raise RuntimeError("database is not initialised (post_init has not run)")
+        return forms
 
     def now(self) -> datetime:
         """Current UTC time from the injected clock."""

@@ -1,20 +1,15 @@
 """Cramp reports and red flags. Functions here never commit: the caller owns the transaction."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from functools import cache
-from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.dml import ReturningInsert
 
 from core.diary import Profile, Report
 from core.redflags import PastFlag
-from db.dialect import insert_or_skip, is_postgres
-from db.models import CrampReport, Flag, FlagReport, ReportDraft, User
+from db.dialect import insert_or_skip
+from db.models import CrampReport, Flag, FlagReport, User
 
 _REPORT_COLUMNS = (
     CrampReport.id,
@@ -124,70 +119,3 @@ async def latest_flags(
     for flag_id, report_id in links:
         by_flag.setdefault(flag_id, []).append(report_id)
     return [(flag, sorted(by_flag.get(flag.id, []))) for flag in flags]
-
-
-# --- Report forms (report_drafts) -------------------------------------------------------
-# A form has no row until its first tap (its state until then is the fresh one), and
-# keeps its row, marked CLOSED, once saved or cancelled, so a late tap on it is refused
-# rather than starting it again. Built once, on the table: a tap is one short transaction,
-# and on SQLite every transaction takes the one connection.
-CLOSED = "-"
-_FORMS = cast(Table, ReportDraft.__table__)
-_THIS_FORM = (_FORMS.c.user_id == bindparam("form_user")) & (
-    _FORMS.c.message_id == bindparam("form_message")
-)
-# Locked on PostgreSQL: taps on one form go one at a time, whichever instance takes them.
-_FORM_STATE = select(_FORMS.c.state).where(_THIS_FORM).with_for_update()
-_SET_FORM_STATE = (
-    update(_FORMS).where(_THIS_FORM).values(state=bindparam("state"), updated_at=bindparam("now"))
-)
-
-
-@cache
-def _new_form(postgres: bool) -> ReturningInsert[Any]:
-    insert = pg_insert(_FORMS) if postgres else sqlite_insert(_FORMS)
-    return insert.on_conflict_do_nothing().returning(_FORMS.c.message_id)
-
-
-async def change_form(
-    session: AsyncSession,
-    user_id: int,
-    message_id: int,
-    change: Callable[[str], str],
-    *,
-    fresh: str | None,
-    now: datetime,
-) -> tuple[str, str] | None:
-    """Store the state `change` makes of the form's state (`fresh` if it was never
-    tapped): the state before and after; None if the form is closed, or was never tapped
-    and is not to start (`fresh` None)."""
-    key = {"form_user": user_id, "form_message": message_id}
-    while True:
-        stored: str | None = await session.scalar(_FORM_STATE, key)
-        before = fresh if stored is None else stored
-        if before is None or before == CLOSED:
-            return None
-        after = change(before)
-        if stored is not None:
-            await session.execute(_SET_FORM_STATE, {**key, "state": after, "now": now})
-            return before, after
-        row = {"user_id": user_id, "message_id": message_id, "state": after, "updated_at": now}
-        if await session.scalar(_new_form(is_postgres(session)), row) is not None:
-            return before, after
-        # Another instance stored its first tap meanwhile: apply this one after it.
-
-
-async def close_form(
-    session: AsyncSession, user_id: int, message_id: int, *, fresh: str | None, now: datetime
-) -> str | None:
-    """Close the form (saved or cancelled): the state it had (`fresh` if never tapped),
-    or None if it was closed already."""
-    changed = await change_form(
-        session, user_id, message_id, lambda _: CLOSED, fresh=fresh, now=now
-    )
-    return None if changed is None else changed[0]
-
-
-async def forget_forms_before(session: AsyncSession, cutoff: datetime) -> None:
-    """Drop forms (open or closed) left untouched since before `cutoff`."""
-    await session.execute(delete(ReportDraft).where(ReportDraft.updated_at < cutoff))

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from bot import texts
 from core.diary import Condition, Place, to_mask
 from db.models import ReportDraft
-from db.reports import forget_forms_before
+from db.report_forms import forget_forms_before
 from tests.conftest import RunningBot
 from tests.e2e import (
     new_report,
@@ -160,3 +160,16 @@ async def test_reminder_switches_and_movement_days_keep_what_was_tapped(
     await tap(ned, overview, "Movement days")
     await press_together(ned, overview, "Mon", "Tue", "Mon")
     assert (await settings_of(running_bot.db, 410))["movement_days"] == 0b1111100
+
+
+async def test_a_form_of_someone_who_had_everything_deleted_takes_no_tap(
+    running_bot: RunningBot,
+) -> None:
+    ola = await set_up(running_bot.user(411, "Ola"))
+    form = await new_report(ola)
+    await tap(ola, form, "Cramp")  # the form is known to this instance
+    await tap(ola, await ola.ask("/forget"), texts.DELETE_EVERYTHING)
+    answer = await press_data(running_bot.api, ola, form, form.data_of("Calf"))
+    assert answer.params["text"] == texts.FORM_CLOSED
+    async with running_bot.db() as session:
+        assert list(await session.scalars(select(ReportDraft).filter_by(user_id=411))) == []

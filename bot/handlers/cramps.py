@@ -58,8 +58,6 @@ from core.redflags import Level
 from db.models import CrampReport, Flag, User
 from db.reports import (
     add_report,
-    change_form,
-    close_form,
     latest_flags,
     latest_reports,
 )
@@ -311,15 +309,13 @@ async def _change_form(
     query = update.callback_query
     assert query is not None
     # Only the form changes, and it is the presser's by its key: no user row needed.
-    async with context.db.begin() as session:
-        changed = await change_form(
-            session,
-            query.from_user.id,
-            message.message_id,
-            lambda state: change(Draft.from_state(state)).state(),
-            fresh=_fresh(message, Draft()),
-            now=context.now(),
-        )
+    changed = await context.forms.change(
+        query.from_user.id,
+        message.message_id,
+        lambda state: change(Draft.from_state(state)).state(),
+        fresh=_fresh(message, Draft()),
+        now=context.now(),
+    )
     if changed is None:  # saved or cancelled: its buttons were already replaced
         await query.answer(texts.FORM_CLOSED)
         return
@@ -340,7 +336,7 @@ async def _save_form(
     assert query is not None
     saved: SavedReport | None = None
     async with user_transaction(update, context) as tx:
-        state = await close_form(
+        state = await context.forms.close(
             tx.session, tx.user.id, message.message_id, fresh=_fresh(message, fresh), now=tx.now
         )
         if state is not None:
@@ -362,7 +358,7 @@ async def _cancel_form(update: Update, context: CoachContext, message: Message) 
     assert query is not None
     async with context.db.begin() as session:
         fresh = _fresh(message, Draft())
-        state = await close_form(
+        state = await context.forms.close(
             session, query.from_user.id, message.message_id, fresh=fresh, now=context.now()
         )
     if state is None:

@@ -24,7 +24,7 @@ from bot import keyboards, texts
 from bot.context import CoachContext
 from bot.handlers.common import remove_buttons, user_transaction
 from bot.logs import redact
-from db.reports import forget_forms_before
+from db.report_forms import forget_forms_before
 from db.update_log import forget_updates_before
 
 logger = logging.getLogger(__name__)
