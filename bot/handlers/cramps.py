@@ -56,11 +56,7 @@ from core.diary import (
 )
 from core.redflags import Level
 from db.models import CrampReport, Flag, User
-from db.reports import (
-    add_report,
-    latest_flags,
-    latest_reports,
-)
+from db.reports import add_report, latest_flags, latest_reports
 from scheduler.planning import FOLLOW_UP_AFTER, Kind, at_night, day_of
 from scheduler.schedules import adherence_at, prefs_of, schedule_once
 
