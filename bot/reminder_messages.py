@@ -67,26 +67,23 @@ REMINDERS: dict[Kind, Reminder] = {
 SETUP_KINDS = tuple(kind for kind, reminder in REMINDERS.items() if reminder.in_setup)
 
 
+# Each button's label; Snooze says for how long, which depends on the kind.
+_LABELS = {
+    ReminderAction.CUP: texts.DRANK,
+    ReminderAction.HOT_DAY: texts.HOT_DAY,
+    ReminderAction.SKIP: texts.SKIP,
+    ReminderAction.MOVED: texts.MOVED,
+    ReminderAction.DONE: texts.STRETCH_DONE,
+    ReminderAction.NO_TIPS: texts.NO_MORE_TIPS,
+    ReminderAction.STOPPED: texts.STOPPED,
+    ReminderAction.STILL_GOING: texts.STILL_GOING,
+}
+
+
 def _label(kind: Kind, action: ReminderAction) -> str:
-    match action:
-        case ReminderAction.CUP:
-            return texts.DRANK
-        case ReminderAction.HOT_DAY:
-            return texts.HOT_DAY
-        case ReminderAction.SNOOZE:
-            return texts.SNOOZE.format(minutes=SNOOZE_MINUTES[kind])
-        case ReminderAction.SKIP:
-            return texts.SKIP
-        case ReminderAction.MOVED:
-            return texts.MOVED
-        case ReminderAction.DONE:
-            return texts.STRETCH_DONE
-        case ReminderAction.NO_TIPS:
-            return texts.NO_MORE_TIPS
-        case ReminderAction.STOPPED:
-            return texts.STOPPED
-        case ReminderAction.STILL_GOING:
-            return texts.STILL_GOING
+    if action is ReminderAction.SNOOZE:
+        return texts.SNOOZE.format(minutes=SNOOZE_MINUTES[kind])
+    return _LABELS[action]
 
 
 def render(

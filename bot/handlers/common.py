@@ -21,6 +21,7 @@ from bot.reminder_messages import SETUP_KINDS
 from core.timezones import local_now
 from db.models import CrampReport, User, WaterLog
 from db.users import get_or_create_user, get_user
+from scheduler.planning import is_paused
 from scheduler.schedules import is_on, schedule_inputs, sync_user_schedule
 
 logger = logging.getLogger(__name__)
@@ -141,6 +142,18 @@ async def user_transaction(
             await context.bot.send_message(chat.id, notice)
         except TelegramError as error:  # the handler's own reply matters more: go on
             logger.warning("Could not send the setup notice: %s", error)
+
+
+def local_when(user: User, instant: datetime, now: datetime) -> str:
+    """An instant as the user reads it, in their zone: its time, with its day if not today."""
+    return texts.when(local_now(user.timezone, instant), local_now(user.timezone, now).date())
+
+
+def pause_end(user: User, now: datetime) -> str | None:
+    """When the user's pause of reminders ends, as they read it; None if not paused."""
+    if user.paused_until is None or not is_paused(user.paused_until, now):
+        return None
+    return local_when(user, user.paused_until, now)
 
 
 T = TypeVar("T")

@@ -41,6 +41,7 @@ from bot.handlers.common import (
     View,
     answer_and_edit,
     edit_screen,
+    pause_end,
     pressed,
     user_transaction,
 )
@@ -49,7 +50,7 @@ from bot.reminder_messages import SETUP_KINDS
 from core.timeofday import day_window_problem, format_clock_time, parse_clock_time
 from core.timezones import COMMON_ZONES, local_now, resolve_timezone, timezone_at
 from db.models import User
-from scheduler.planning import Kind, is_paused
+from scheduler.planning import Kind
 from scheduler.schedules import is_on, switch
 
 
@@ -152,14 +153,13 @@ def _menu_view(user: User, _flow: Flow, now: datetime) -> View:
     def open_(label: str, screen: Screen) -> Any:
         return button(label, OpenScreen(screen))
 
-    paused = user.paused_until if is_paused(user.paused_until, now) else None
-    until = texts.when(_local(user, paused), _local(user, now).date()) if paused else None
+    until = pause_end(user, now)
     markup = InlineKeyboardMarkup([
         [open_(texts.SETTINGS_TIMEZONE, Screen.TIMEZONE),
          open_(texts.SETTINGS_REMINDERS, Screen.REMINDERS)],
         [open_(texts.SETTINGS_WAKE, Screen.WAKE), open_(texts.SETTINGS_BED, Screen.BED)],
         [open_(texts.SETTINGS_SUMMARY, Screen.SUMMARY)],
-        *([[button(texts.RESUME, Pause(PauseChoice.RESUME))]] if paused else []),
+        *([[button(texts.RESUME, Pause(PauseChoice.RESUME))]] if until else []),
     ])  # fmt: skip
     text = texts.settings_summary(user, _local(user, now), _switches(user), until)
     return View(text, markup)

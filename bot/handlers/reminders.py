@@ -35,6 +35,8 @@ from bot.handlers.common import (
     View,
     answer_and_edit,
     edit_screen,
+    local_when,
+    pause_end,
     pressed,
     undo_own_row,
     user_transaction,
@@ -69,10 +71,6 @@ from scheduler.schedules import (
 
 def _local(user: User, instant: datetime) -> datetime:
     return instant.astimezone(ZoneInfo(user.timezone))
-
-
-def _when(user: User, instant: datetime, now: datetime) -> str:
-    return texts.when(_local(user, instant), _local(user, now).date())
 
 
 # --- Answers to reminders -----------------------------------------------------------------
@@ -286,13 +284,12 @@ async def reminders_view(tx: UserTransaction) -> View:
         texts.reminder_line(
             kind,
             is_on(user, kind),
-            _when(user, due[kind], now) if kind in due else None,
+            local_when(user, due[kind], now) if kind in due else None,
             _DETAILS[kind](user, cups, goal) if kind in _DETAILS else "",
         )
         for kind in shown
     ]
-    paused = is_paused(user.paused_until, now)
-    until = _when(user, user.paused_until, now) if paused and user.paused_until else None
+    until = pause_end(user, now)
     toggles = [
         button(
             texts.switch(is_on(user, kind), texts.KIND_NAMES[kind]),
@@ -302,7 +299,7 @@ async def reminders_view(tx: UserTransaction) -> View:
     ]
     pause = (
         button(texts.RESUME, Pause(PauseChoice.RESUME))
-        if paused
+        if until
         else button(texts.PAUSE, OpenScreen(Screen.PAUSE))
     )
     screens = [
@@ -430,7 +427,7 @@ async def choose_pause(update: Update, context: CoachContext) -> None:
             user.paused_until = pause_until(PauseOption(data.choice), prefs_of(user), tx.now)
             # Paused after a report: its "still going?" question is not wanted either.
             await cancel_once(tx.session, user.id, Kind.FOLLOW_UP)
-            text = texts.PAUSED.format(until=_when(user, user.paused_until, tx.now))
+            text = texts.PAUSED.format(until=local_when(user, user.paused_until, tx.now))
     await answer_and_edit(query, text)
 
 
