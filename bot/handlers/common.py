@@ -21,7 +21,7 @@ from bot.reminder_messages import SETUP_KINDS
 from core.timezones import local_now
 from db.models import CrampReport, User, WaterLog
 from db.users import get_or_create_user, get_user
-from scheduler.planning import is_paused
+from scheduler.planning import Kind, is_paused
 from scheduler.schedules import is_on, schedule_inputs, sync_user_schedule
 
 logger = logging.getLogger(__name__)
@@ -94,8 +94,13 @@ class UserTransaction:
         await self.sync_schedule()
         if not self._setup_closed or not self.user.is_active:
             return None
-        switches = [(kind, is_on(self.user, kind)) for kind in SETUP_KINDS]
-        return texts.setup_assumed(self.user, local_now(self.user.timezone, self.now), switches)
+        local = local_now(self.user.timezone, self.now)
+        return texts.setup_assumed(self.user, local, setup_switches(self.user))
+
+
+def setup_switches(user: User) -> list[tuple[Kind, bool]]:
+    """The reminders setup offers, each with whether the user has it on."""
+    return [(kind, is_on(user, kind)) for kind in SETUP_KINDS]
 
 
 # Whether an update is part of setup, leaving an open setup step open; a test of the user

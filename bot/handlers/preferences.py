@@ -43,14 +43,13 @@ from bot.handlers.common import (
     edit_screen,
     pause_end,
     pressed,
+    setup_switches,
     user_transaction,
 )
 from bot.keyboards import Rows, button, rows
-from bot.reminder_messages import SETUP_KINDS
 from core.timeofday import day_window_problem, format_clock_time, parse_clock_time
 from core.timezones import COMMON_ZONES, local_now, resolve_timezone, timezone_at
 from db.models import User
-from scheduler.planning import Kind
 from scheduler.schedules import is_on, switch
 
 
@@ -91,10 +90,6 @@ WAKE_CHOICES = tuple(time(h, m) for h, m in ((5, 30), (6, 0), (6, 30), (7, 0), (
 BED_CHOICES = tuple(time(h, m) for h, m in ((21, 30), (22, 0), (22, 30), (23, 0), (23, 30),
                                              (0, 0), (0, 30), (1, 0), (2, 0)))  # fmt: skip
 SUMMARY_TIMES = tuple(time(h) for h in (8, 12, 18, 20, 21))
-
-
-def _switches(user: User) -> list[tuple[Kind, bool]]:
-    return [(kind, is_on(user, kind)) for kind in SETUP_KINDS]
 
 
 def _leave(flow: Flow) -> Rows:
@@ -141,11 +136,15 @@ def _reminders_view(user: User, flow: Flow, _now: datetime) -> View:
     toggles = [
         [button(texts.switch(on, f"{texts.KIND_ICONS[kind]} {texts.KIND_NAMES[kind]}"),
                 ToggleReminder(flow, kind, to=not on))]
-        for kind, on in _switches(user)
+        for kind, on in setup_switches(user)
     ]  # fmt: skip
     done = texts.SETUP_FINISHED if flow is Flow.SETUP else texts.BACK
     markup = InlineKeyboardMarkup([*toggles, [button(done, FinishReminders(flow))]])
-    text = texts.step_reminders() if flow is Flow.SETUP else texts.choose_reminders(_switches(user))
+    text = (
+        texts.step_reminders()
+        if flow is Flow.SETUP
+        else texts.choose_reminders(setup_switches(user))
+    )
     return View(text, markup)
 
 
@@ -161,7 +160,7 @@ def _menu_view(user: User, _flow: Flow, now: datetime) -> View:
         [open_(texts.SETTINGS_SUMMARY, Screen.SUMMARY)],
         *([[button(texts.RESUME, Pause(PauseChoice.RESUME))]] if until else []),
     ])  # fmt: skip
-    text = texts.settings_summary(user, _local(user, now), _switches(user), until)
+    text = texts.settings_summary(user, _local(user, now), setup_switches(user), until)
     return View(text, markup)
 
 
@@ -180,7 +179,7 @@ def _summary_view(user: User, _flow: Flow, _now: datetime) -> View:
 
 
 def _done_view(user: User, _flow: Flow, now: datetime) -> View:
-    return View(texts.setup_done(user, _local(user, now), _switches(user)))
+    return View(texts.setup_done(user, _local(user, now), setup_switches(user)))
 
 
 def _local(user: User, now: datetime) -> datetime:
