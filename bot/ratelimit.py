@@ -10,6 +10,8 @@ A 429 pauses all sending for its retry_after and the same request is tried again
 
 import asyncio
 import logging
+import math
+from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -45,6 +47,11 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
         self.per_chat_interval = per_chat_interval
         self.max_retries = max_retries
         self._next_overall = 0.0
+        # When the last second's worth of messages went: a burst after a stalled loop
+        # (senders waking late, all at once) never puts more than the budget in a second.
+        self._recent: deque[float] = deque(
+            maxlen=max(1, math.floor(overall_per_second)) if overall_per_second else 1
+        )
         # When each chat was last sent to; background messages to one chat go one at a
         # time (its lock) and each waits out the interval since the one before was sent.
         self._last_in_chat: dict[int | str, float] = {}
@@ -87,6 +94,8 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
         Slots are a fixed grid (interval apart from the last one handed out), so a sender
         woken late by a busy loop does not push everyone after it back: over any stretch
         of time the rate stays at the budget, and never above it by more than one message.
+        Senders woken late together would go out at once, so a one-second window caps
+        them: never more than the budget in any second.
         """
         while True:
             now = self._clock()
@@ -94,10 +103,22 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
             self._next_overall = slot + self.overall_interval
             if slot > now:
                 await asyncio.sleep(slot - now)
+            if self.overall_interval:
+                await self._wait_for_window()
             if self._resume_at <= self._clock():
+                self._recent.append(self._clock())
                 return
             # A 429 arrived while this sender slept: take a fresh slot after the pause, so
             # the senders waiting go out spaced, not all at once when it ends.
+
+    async def _wait_for_window(self) -> None:
+        """Wait until fewer than a second's budget of messages went in the last second."""
+        recent = self._recent
+        while len(recent) == recent.maxlen:
+            wait = recent[0] + 1.0 - self._clock()
+            if wait <= 0:
+                return
+            await asyncio.sleep(wait)
 
     def _forget_quiet_chats(self, now: float) -> None:
         if now - self._last_cleanup < _CHAT_MEMORY_SECONDS:

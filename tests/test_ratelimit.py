@@ -113,3 +113,16 @@ async def test_non_message_calls_are_not_limited() -> None:
     for _ in range(3):
         await asyncio.wait_for(send(limiter, endpoint, 1, method="answerCallbackQuery"), timeout=5)
     assert len(endpoint.calls) == 3
+
+
+async def test_senders_woken_late_together_never_exceed_the_budget_in_a_second() -> None:
+    limiter, endpoint = SendLimiter(overall_per_second=20), Endpoint()
+
+    async def stall() -> None:
+        await asyncio.sleep(0.3)
+        time.sleep(0.6)  # noqa: ASYNC251  (a stalled loop: a dozen senders wake at once)
+
+    await asyncio.gather(stall(), *(send(limiter, endpoint, chat) for chat in range(45)))
+    times = sorted(t for t, _ in endpoint.calls)
+    assert len(times) == 45
+    assert max(sum(1 for t in times if start <= t < start + 1.0 - 1e-3) for start in times) <= 20
