@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import cast
 
 from telegram import BotCommand, Update
-from telegram.constants import ParseMode
+from telegram.constants import FloodLimit, ParseMode
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -99,6 +99,10 @@ async def post_init(application: CoachApplication) -> None:
         chunk_size=send_window(interval),
         on_idle=_wake_at_next_due(application),
         prepare=make_preparer(data.sessions),
+        # What the limiter lets this instance send: a backlog beyond it is planned, not
+        # left to go stale; paid broadcast (an operator's choice) is the overflow lane.
+        send_rate=1.0 / interval if interval else None,
+        paid_rate=FloodLimit.PAID_MESSAGES_PER_SECOND if data.paid_broadcast else None,
     )
     data.dispatcher_stop = asyncio.Event()
     data.dispatcher_task = asyncio.create_task(data.dispatcher.run(data.dispatcher_stop))
@@ -186,5 +190,6 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> CoachApp
     application.bot_data.dispatch_interval = settings.dispatch.interval_seconds
     application.bot_data.dispatch_batch_size = settings.dispatch.batch_size
     application.bot_data.retry_backoff_seconds = settings.dispatch.retry_backoff_seconds
+    application.bot_data.paid_broadcast = settings.sending.paid_broadcast
     register_handlers(application)
     return application

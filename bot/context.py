@@ -25,6 +25,7 @@ class BotData:
     dispatch_interval: float = 5.0
     dispatch_batch_size: int = 500
     retry_backoff_seconds: float = 1.0
+    paid_broadcast: bool = False  # SEND_PAID_BROADCAST
     engine: AsyncEngine | None = None
     sessions: async_sessionmaker[AsyncSession] | None = None
     update_log: UpdateLog | None = None

@@ -6,6 +6,8 @@ overall budget, spaced evenly. Background messages (reminders) also keep one sec
 between messages to the same chat; replies to a user's tap do not wait for that,
 but they count, so a reminder never follows a reply within the second.
 A 429 pauses all sending for its retry_after and the same request is tried again.
+Paid broadcasts (allow_paid_broadcast, SEND_PAID_BROADCAST) do not take from the free
+budget: they are spaced on a lane of their own at Telegram's paid rate, 1,000 a second.
 """
 
 import asyncio
@@ -15,6 +17,7 @@ from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from telegram.constants import FloodLimit
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
@@ -23,6 +26,7 @@ logger = logging.getLogger(__name__)
 JSONDict = dict[str, Any]
 RateLimitArgs = dict[str, Any]
 BACKGROUND: RateLimitArgs = {"background": True}
+PAID_BROADCAST: RateLimitArgs = {"background": True, "paid": True}
 # Chats not written to for this long are forgotten, to bound memory.
 _CHAT_MEMORY_SECONDS = 60.0
 
@@ -47,6 +51,8 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
         self.per_chat_interval = per_chat_interval
         self.max_retries = max_retries
         self._next_overall = 0.0
+        self._next_paid = 0.0
+        self.paid_interval = 1.0 / FloodLimit.PAID_MESSAGES_PER_SECOND
         # When the last second's worth of messages went: a burst after a stalled loop
         # (senders waking late, all at once) never puts more than the budget in a second.
         self._recent: deque[float] = deque(
@@ -68,7 +74,9 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
     def _clock(self) -> float:
         return asyncio.get_running_loop().time()
 
-    async def _wait_for_turn(self, chat_id: int | str | None, background: bool) -> None:
+    async def _wait_for_turn(
+        self, chat_id: int | str | None, background: bool, paid: bool = False
+    ) -> None:
         if chat_id is None or not background:
             await self._wait_overall()
         else:
@@ -78,7 +86,7 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
                     await asyncio.sleep(wait)
                 # The overall slot is taken only once the chat is ready, so one waiting
                 # chat never holds up everyone else's messages.
-                await self._wait_overall()
+                await (self._wait_paid() if paid else self._wait_overall())
                 self._last_in_chat[chat_id] = self._clock()
             self._forget_quiet_chats(self._clock())
             return
@@ -110,6 +118,14 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
                 return
             # A 429 arrived while this sender slept: take a fresh slot after the pause, so
             # the senders waiting go out spaced, not all at once when it ends.
+
+    async def _wait_paid(self) -> None:
+        """The next slot of the paid lane (and out of any 429 pause)."""
+        now = self._clock()
+        slot = max(now, self._next_paid, self._resume_at)
+        self._next_paid = slot + self.paid_interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
 
     async def _wait_for_window(self) -> None:
         """Wait until fewer than a second's budget of messages went in the last second."""
@@ -148,9 +164,10 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
         message = _is_message(endpoint)
         chat_id = data.get("chat_id")
         background = bool(rate_limit_args and rate_limit_args.get("background"))
+        paid = bool(rate_limit_args and rate_limit_args.get("paid"))
         for attempt in range(self.max_retries + 1):
             if message:
-                await self._wait_for_turn(chat_id, background)
+                await self._wait_for_turn(chat_id, background, paid)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:

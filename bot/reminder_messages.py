@@ -5,11 +5,11 @@ under a reminder carries its action and the delivery id (bot/callbacks.py,
 AnswerReminder); bot/handlers/reminders.py records the answer.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 from bot.callbacks import AnswerReminder, ReminderAction
@@ -91,14 +91,55 @@ def render(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """Text and buttons of a reminder; the same for a fresh one and one being answered.
     Hot day is offered until the day's goal has been raised."""
-    reminder = REMINDERS[kind]
+    markup = InlineKeyboardMarkup(_rows(kind, delivery_id, content)) if with_buttons else None
+    return REMINDERS[kind].text(content), markup
+
+
+@dataclass(frozen=True)
+class Part:
+    """One reminder of a message that may carry several (due close together), and what
+    its answer did, shown in place of its buttons once it has one."""
+
+    kind: Kind
+    delivery_id: int
+    content: Content
+    answered: str | None = None
+
+
+def render_message(parts: Sequence[Part]) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Text and buttons of a message of one or more reminders: each says its own, and its
+    buttons carry its own delivery id, so each answer is recorded as for a lone reminder."""
+    texts_, rows = [], []
+    for part in parts:
+        text = REMINDERS[part.kind].text(part.content)
+        if part.answered is None:
+            rows += _rows(part.kind, part.delivery_id, part.content)
+        else:
+            text = f"{text}\n\n{part.answered}"
+        texts_.append(text)
+    return "\n\n".join(texts_), InlineKeyboardMarkup(rows) if rows else None
+
+
+def _rows(kind: Kind, delivery_id: int, content: Content) -> list[list[InlineKeyboardButton]]:
     shown = [
         [
             button(_label(kind, action), AnswerReminder(action, delivery_id))
             for action in row
             if action is not ReminderAction.HOT_DAY or content.goal <= DEFAULT_CUPS
         ]
-        for row in reminder.actions
+        for row in REMINDERS[kind].actions
     ]
-    markup = InlineKeyboardMarkup([row for row in shown if row]) if with_buttons else None
-    return reminder.text(content), markup
+    return [row for row in shown if row]
+
+
+# What an earlier answer did, when a message is drawn again for an answer to another part.
+ANSWER_NOTES = {
+    ReminderAction.CUP: texts.ANSWER_CUP,
+    ReminderAction.SNOOZE: texts.ANSWER_SNOOZED,
+    ReminderAction.SKIP: texts.ANSWER_SKIP,
+    ReminderAction.MOVED: texts.ANSWER_MOVED,
+    ReminderAction.DONE: texts.ANSWER_DONE,
+    ReminderAction.NO_TIPS: texts.ANSWER_NO_TIPS,
+    ReminderAction.STOPPED: texts.ANSWER_STOPPED,
+    ReminderAction.STILL_GOING: texts.ANSWER_STILL_GOING,
+}

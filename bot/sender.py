@@ -32,8 +32,8 @@ from telegram.ext import ExtBot
 from telegram.warnings import PTBUserWarning
 
 from bot.http import AMBIGUOUS_TIMEOUTS
-from bot.ratelimit import BACKGROUND, RateLimitArgs
-from bot.reminder_messages import Content, render
+from bot.ratelimit import BACKGROUND, PAID_BROADCAST, RateLimitArgs
+from bot.reminder_messages import Content, Part, render_message
 from bot.summaries import Summary, chart_png
 from bot.texts.weekly_message import CHART_CAPTION
 from core.delivery import SendResult
@@ -59,14 +59,18 @@ def make_sender(
                 return SendResult.FAILED, None
             text, markup = outgoing.payload.text, None
         else:
-            content = Content(outgoing.slot_at, outgoing.cups, outgoing.goal)
-            text, markup = render(outgoing.kind, outgoing.delivery_id, content)
+            text, markup = render_message([_part(o) for o in (outgoing, *outgoing.parts)])
         result = await _send_with_retries(bot, outgoing, text, markup, attempts, backoff_seconds)
         if result[0] is SendResult.SENT and isinstance(outgoing.payload, Summary):
             await _send_chart(bot, outgoing.chat_id, outgoing.payload)
         return result
 
     return send
+
+
+def _part(outgoing: Outgoing) -> Part:
+    content = Content(outgoing.slot_at, outgoing.cups, outgoing.goal)
+    return Part(outgoing.kind, outgoing.delivery_id, content)
 
 
 async def _send_chart(bot: ExtBot[RateLimitArgs], chat_id: int, summary: Summary) -> None:
@@ -91,15 +95,18 @@ async def _send_with_retries(
         try:
             # The raw call, not send_message: only the id of the sent message is needed,
             # and building a Message from the answer cost a sixth of a reminder's CPU.
+            request: dict[str, object] = {
+                "chat_id": outgoing.chat_id,
+                "text": text,
+                "parse_mode": ParseMode.HTML,
+                "reply_markup": markup,
+            }
+            if outgoing.paid:  # the operator allowed it (SEND_PAID_BROADCAST): Stars per message
+                request["allow_paid_broadcast"] = True
             sent = await bot.do_api_request(
                 "sendMessage",
-                api_kwargs={
-                    "chat_id": outgoing.chat_id,
-                    "text": text,
-                    "parse_mode": ParseMode.HTML,
-                    "reply_markup": markup,
-                },
-                rate_limit_args=BACKGROUND,
+                api_kwargs=request,
+                rate_limit_args=PAID_BROADCAST if outgoing.paid else BACKGROUND,
             )
             return SendResult.SENT, int(sent["message_id"])
         except Forbidden:

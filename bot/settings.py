@@ -84,6 +84,11 @@ class SendingSettings(EnvSettings, env_prefix="SEND_"):
     chat_interval_seconds: float = Field(
         default=1.0, ge=0, description="Seconds between background messages to one chat."
     )
+    paid_broadcast: bool = Field(
+        default=False,
+        description="Send reminders a backlog would otherwise drop as paid broadcasts "
+        "(allow_paid_broadcast: up to 1,000 a second, paid in Stars from the bot's balance).",
+    )
 
     @property
     def per_instance_per_second(self) -> float | None:

@@ -6,7 +6,8 @@
   the database's update_id record makes a redelivered one a no-op.
 - ``GET /healthz``: JSON, 200 when the database answers and the dispatcher runs, else
   503; it says how far behind the dispatcher is (seconds since the oldest due slot not
-  yet claimed) whenever the database answers.
+  yet claimed) whenever the database answers, and how many reminders this instance has
+  dropped since it started, by kind (``dropped``: past their grace under a backlog).
 """
 
 import asyncio
@@ -66,6 +67,8 @@ def _health_handler(application: CoachApplication) -> Any:
         task = data.dispatcher_task
         if task is not None and not task.done():
             body["dispatcher"] = "running"
+        if data.dispatcher is not None:
+            body["dropped"] = dict(sorted(data.dispatcher.dropped.items()))
         try:
             async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
                 if data.sessions is None or data.dispatcher is None:

@@ -27,6 +27,9 @@ class DeliveryStatus(StrEnum):
     """Found untried past its grace (or its user gone): too late to be worth sending."""
     UNKNOWN = "unknown"
     """Sent, but the answer was lost (a timeout, a crash): Telegram may have it."""
+    DROPPED = "dropped"
+    """Never sent: past its grace when claimed, or the send limit could not get it out
+    within its grace (a backlog). Recorded, and counted by kind in /healthz."""
 
 
 class SendResult(Enum):
@@ -40,8 +43,10 @@ class SendResult(Enum):
 
 
 # Every move a delivery can make, and the step of the dispatcher that makes it. A claim
-# creates deliveries PENDING (/stretch records one already SENT); nothing leaves SENT,
-# FAILED, BLOCKED, EXPIRED or UNKNOWN.
+# creates deliveries PENDING, or DROPPED when they cannot go out within their grace
+# (/stretch records one already SENT); nothing leaves SENT, FAILED, BLOCKED, EXPIRED,
+# UNKNOWN or DROPPED. A delivery merged into another's message (merged_into) makes the
+# same moves as that one, at the same time.
 MOVES: Mapping[tuple[DeliveryStatus, DeliveryStatus], str] = MappingProxyType(
     {
         (DeliveryStatus.PENDING, DeliveryStatus.SENDING): "mark, just before the send",

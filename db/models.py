@@ -154,6 +154,7 @@ class Delivery(Base):
         UniqueConstraint("user_id", "kind", "slot_at", name="uq_deliveries_user_kind_slot"),
         Index("ix_deliveries_status", "status"),
         Index("ix_deliveries_user_day", "user_id", "day"),
+        Index("ix_deliveries_merged_into", "merged_into"),
     )
 
     id: Mapped[int] = mapped_column(AutoId, primary_key=True)
@@ -169,6 +170,9 @@ class Delivery(Base):
     # The button the user pressed (cup, snooze, skip, moved, done); one answer per delivery.
     response: Mapped[str | None] = mapped_column(String(16), default=None)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Sent inside that delivery's message (due close together for one user): its status,
+    # sent_at and message_id follow that one's; its answer is its own.
+    merged_into: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
 
 class WaterLog(Base):

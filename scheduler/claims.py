@@ -1,12 +1,15 @@
-"""The claim's decision for one due schedule row: pure, no Telegram and no database.
+"""The claim's decisions: pure, no Telegram and no database.
 
 The dispatcher loads the due rows with their users and hydration counts, asks
-`decide_claim` about each, then applies the answers (scheduler/dispatcher.py).
+`decide_claim` about each, groups and orders what is to be sent with `plan_messages`
+(merging, priority, what the send rate cannot get out in time), then applies the answers
+(scheduler/dispatcher.py).
 """
 
-from collections.abc import Callable, Collection, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from scheduler.planning import (
     DEFAULT_CUPS,
@@ -60,6 +63,8 @@ class ClaimDecision:
     next_due_at: datetime | None  # the row's next slot; None: the row is deleted
     # False: the user is gone or turned the kind off, so not counted as skipped.
     wanted: bool = True
+    # Would have been sent at its time, but is past its grace now: recorded as dropped.
+    dropped: bool = False
 
     @property
     def skipped(self) -> bool:
@@ -89,10 +94,13 @@ def decide_claim(
     if user is None or kind not in user.wanted:
         return UNWANTED
     send = worth_sending(kind, slot, user, now, snooze, water)
+    # Too late to send, but wanted at its time: a drop to record, not a silent skip.
+    dropped = not send and not due_is_fresh(kind, slot, now)
+    dropped = dropped and worth_sending(kind, slot, user, slot, snooze, water)
     if snooze:
-        return ClaimDecision(send, next_due_at=None)  # the series has a row of its own
+        return ClaimDecision(send, next_due_at=None, dropped=dropped)  # a one-off row
     after = max(slot, now - GRACE[kind])  # missed slots past their grace: skip them
-    return ClaimDecision(send, next_slot(kind, user.prefs, after, water.goal_on))
+    return ClaimDecision(send, next_slot(kind, user.prefs, after, water.goal_on), dropped=dropped)
 
 
 def worth_sending(
@@ -113,3 +121,102 @@ def worth_sending(
         return cups < goal
     index = hydration_slot_index(user.prefs, slot, goal)
     return index is not None and hydration_reminder_needed(cups, index, goal)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A slot the claim would send: `key` is the caller's handle on it; `ahead` marks a
+    slot not due yet, which goes only inside a message that is going anyway."""
+
+    key: int
+    user_id: int
+    kind: Kind
+    slot: datetime
+    ahead: bool = False
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message to send: its parts (the first leads), and whether it goes as a paid
+    broadcast (past what the free rate can send in time)."""
+
+    parts: tuple[Candidate, ...]
+    paid: bool = False
+
+
+@dataclass(frozen=True)
+class MessagePlan:
+    """What a claim sends, in the order to send it, and what it drops."""
+
+    messages: list[Message]
+    dropped: list[Candidate]
+
+
+def plan_messages(
+    candidates: Sequence[Candidate],
+    now: datetime,
+    *,
+    merge: bool = True,
+    send_rate: float | None = None,
+    paid_rate: float | None = None,
+) -> MessagePlan:
+    """Group, order and trim what a claim sends.
+
+    A user's mergeable slots (KindPlan.merges) become one message. Messages go by the
+    priority of their best part, then by slot. With a `send_rate` (messages a second this
+    sender can count on), each message is given the time it would leave at that rate
+    from `now`; a part that would leave past its grace is dropped (the rest of its
+    message still goes), unless a `paid_rate` (paid broadcast) gets it out in time.
+    Slots not due yet (`ahead`) only ride along: a message of them alone is not sent,
+    and they are never dropped (they come due on their own).
+    """
+    messages = _group(candidates, merge)
+    messages.sort(key=lambda parts: (min(KINDS[p.kind].priority for p in parts), parts[0].slot))
+    planned: list[Message] = []
+    dropped: list[Candidate] = []
+    free = paid = 0  # messages planned so far on each lane
+    for parts in messages:
+        if all(part.ahead for part in parts):
+            continue
+        on_time = _on_time(parts, _leaves(now, free, send_rate))
+        if len(on_time) < len(parts) and paid_rate is not None:
+            on_paid = _on_time(parts, _leaves(now, paid, paid_rate))
+            if len(on_paid) > len(on_time):
+                planned.append(Message(on_paid, paid=True))
+                paid += 1
+                dropped += [p for p in parts if p not in on_paid and not p.ahead]
+                continue
+        dropped += [p for p in parts if p not in on_time and not p.ahead]
+        if any(not part.ahead for part in on_time):
+            planned.append(Message(on_time))
+            free += 1
+    return MessagePlan(planned, dropped)
+
+
+def _group(candidates: Sequence[Candidate], merge: bool) -> list[tuple[Candidate, ...]]:
+    """Each user's mergeable slots together (earliest first), every other slot alone."""
+    together: defaultdict[int, list[Candidate]] = defaultdict(list)
+    alone: list[tuple[Candidate, ...]] = []
+    for candidate in candidates:
+        if merge and KINDS[candidate.kind].merges:
+            together[candidate.user_id].append(candidate)
+        else:
+            alone.append((candidate,))
+    grouped = [tuple(sorted(parts, key=_part_order)) for parts in together.values()]
+    return grouped + alone
+
+
+def _part_order(candidate: Candidate) -> tuple[bool, int, datetime]:
+    """Due parts before those riding along (the lead is due), then by priority."""
+    return candidate.ahead, KINDS[candidate.kind].priority, candidate.slot
+
+
+def _leaves(now: datetime, position: int, rate: float | None) -> datetime:
+    return now if rate is None else now + timedelta(seconds=position / rate)
+
+
+def _on_time(parts: tuple[Candidate, ...], leaves: datetime) -> tuple[Candidate, ...]:
+    """The parts still within their grace when the message leaves (those riding along
+    are not due yet, so they are on time), kept only if a due part is among them."""
+    kept = tuple(p for p in parts if p.ahead or leaves - p.slot < GRACE[p.kind])
+    return kept if any(not p.ahead for p in kept) else ()

@@ -2,11 +2,14 @@
 
 A pass claims a batch of due schedule rows in one transaction, in three steps: select
 the rows (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite transactions are serial) with
-their users and hydration counts; decide per row, without the database, whether to send
-and when the row is due next (scheduler/claims.py); persist that, advancing or deleting
-each row and recording each slot to send as a delivery, unique per (user, kind, slot).
+their users and hydration counts, and the same users' rows due within MERGE_AHEAD; decide
+without the database (scheduler/claims.py) whether to send each and when its row is due
+next, then which slots share a message, in what order messages go, and what the send rate
+cannot get out within its grace; persist that, advancing or deleting each row and
+recording each slot as a delivery, unique per (user, kind, slot): to send, or dropped.
 Only the transaction that inserted that delivery sends it, so a slot goes out at most
-once however many dispatchers run or crash.
+once however many dispatchers run or crash. A message of several slots is sent under
+its first delivery; the others point at it (merged_into) and follow its status.
 
 Sending happens outside the claim: messages are marked "sending" just before they go
 out and "sent" after (core/delivery.py has every status; Dispatcher.deliver draws them).
@@ -29,14 +32,14 @@ import contextlib
 import itertools
 import logging
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import TypeVar, cast
 
-from sqlalchemy import Row, Table, bindparam, delete, func, select, update
+from sqlalchemy import Row, Table, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -45,8 +48,18 @@ from core.delivery import DeliveryStatus, SendResult, after_send
 from db.base import UTCDateTime
 from db.dialect import is_postgres, upsert
 from db.models import Delivery, HydrationDay, ReminderSchedule, User, WaterLog
-from scheduler.claims import NO_WATER, ClaimDecision, Decide, Recipient, Water, decide_claim
-from scheduler.planning import DEFAULT_CUPS, Kind, day_of, due_is_fresh
+from scheduler.claims import (
+    NO_WATER,
+    Candidate,
+    ClaimDecision,
+    Decide,
+    MessagePlan,
+    Recipient,
+    Water,
+    decide_claim,
+    plan_messages,
+)
+from scheduler.planning import DEFAULT_CUPS, KINDS, MERGE_AHEAD, Kind, day_of, due_is_fresh
 from scheduler.schedules import prefs_of, wanted_kinds
 
 logger = logging.getLogger(__name__)
@@ -61,9 +74,15 @@ _OUTAGE_BACKOFF = (0.25, 0.5, 1.0, 2.0, 5.0)
 
 
 _deliveries = cast(Table, Delivery.__table__)
+# A message's outcome is its lead delivery's and that of every delivery merged into it.
 _RECORD_OUTCOME = (
     update(_deliveries)
-    .where(_deliveries.c.id == bindparam("delivery_id"))
+    .where(
+        or_(
+            _deliveries.c.id == bindparam("delivery_id"),
+            _deliveries.c.merged_into == bindparam("delivery_id"),
+        )
+    )
     .values(
         status=bindparam("new_status"),
         sent_at=bindparam("new_sent_at"),
@@ -99,14 +118,24 @@ class Outgoing:
     goal: int = DEFAULT_CUPS
     day: date | None = None
     payload: object = None  # what `prepare` worked out for this message (e.g. a summary)
+    # Reminders sent in this one's message (due close together): each keeps its own id.
+    parts: tuple["Outgoing", ...] = ()
+    paid: bool = False  # sent as a paid broadcast: the free rate could not get it out in time
 
 
 Sender = Callable[[Outgoing], Awaitable[tuple[SendResult, int | None]]]
 _Outcome = tuple[Outgoing, tuple[SendResult, int | None]]
 # Work for a batch before sending (one set of queries for many summaries).
 Preparer = Callable[[Sequence[Outgoing]], Awaitable[Sequence[Outgoing]]]
-# A claimed delivery, as the claim's insert returns it: id, user id, kind, slot.
-_Claimed = Row[int, int, str, datetime]
+# A claimed delivery, as the claim's insert returns it: id, user id, kind, slot, status.
+_Claimed = Row[int, int, str, datetime, str]
+# Kinds that share a message, and the claim's order of due rows: by priority (claims).
+_MERGING = [kind.value for kind, plan in KINDS.items() if plan.merges]
+_PRIORITY = case(
+    {kind.value: plan.priority for kind, plan in KINDS.items()},
+    value=ReminderSchedule.kind,
+    else_=len(KINDS),
+)
 
 
 @dataclass
@@ -117,6 +146,8 @@ class PassStats:
     claimed: int = 0
     skipped: int = 0
     sent: int = 0
+    merged: int = 0  # deliveries sent inside another's message
+    dropped: Counter[str] = field(default_factory=Counter)  # by kind
     outcomes: dict[SendResult, int] = field(default_factory=dict)
 
 
@@ -135,6 +166,9 @@ class Dispatcher:
         on_idle: Callable[[datetime | None], None] | None = None,
         prepare: Preparer | None = None,
         decide: Decide = decide_claim,
+        merge: bool = True,
+        send_rate: float | None = None,
+        paid_rate: float | None = None,
     ) -> None:
         self.sessions = sessions
         self.send = send
@@ -145,6 +179,12 @@ class Dispatcher:
         self.on_idle = on_idle
         self.prepare = prepare
         self.decide = decide  # another only for a comparison (bench/messages.py)
+        self.merge = merge  # off only for a comparison with the old design (bench/)
+        # What this sender can count on a second (None: no overload planning, no drops),
+        # and the paid broadcast's rate when the operator allows it (None: never paid).
+        self.send_rate = send_rate
+        self.paid_rate = paid_rate
+        self.dropped: Counter[str] = Counter()  # by kind, since start (/healthz)
         self._wake = asyncio.Event()
         self._stop: asyncio.Event | None = None
 
@@ -194,20 +234,88 @@ class Dispatcher:
         async with self.sessions.begin() as session:
             due = await self._select_due(session, now)
             decisions = _decide_each(due, self.decide, now)
-            claimed = await _persist(session, due, decisions, now)
-        stats.rows += len(due.rows)
-        stats.skipped += sum(decision.skipped for decision in decisions)
-        return [
-            _outgoing(due.users[user_id], due.water.get(user_id, NO_WATER), delivery_id, kind, slot)
-            for delivery_id, user_id, kind, slot in claimed
-        ]
+            if self.merge and due.rows:
+                due, decisions = await self._with_ahead(session, due, decisions, now)
+            plan = plan_messages(
+                _candidates(due, decisions), now, merge=self.merge,
+                send_rate=self.send_rate, paid_rate=self.paid_rate,
+            )  # fmt: skip
+            messages = await _persist(session, due, decisions, plan, now)
+        stats.rows += len(due.rows) - len(due.ahead)
+        stats.skipped += sum(
+            decision.skipped for index, decision in enumerate(decisions) if index not in due.ahead
+        )
+        outgoing = []
+        for lead, companions, paid in messages:
+            if lead.status == DeliveryStatus.DROPPED:
+                stats.dropped[lead.kind] += 1
+                continue
+            message = self._outgoing_of(due, lead)
+            parts = tuple(self._outgoing_of(due, part) for part in companions)
+            stats.merged += len(parts)
+            outgoing.append(replace(message, parts=parts, paid=paid))
+        if stats.dropped:
+            self.dropped.update(stats.dropped)
+            logger.warning(
+                "Dropped %d reminders that could not go out within their grace: %s",
+                stats.dropped.total(),
+                ", ".join(f"{kind} {count}" for kind, count in sorted(stats.dropped.items())),
+            )
+        return outgoing
+
+    @staticmethod
+    def _outgoing_of(due: "_Due", claimed: _Claimed) -> Outgoing:
+        delivery_id, user_id, kind, slot, _ = claimed
+        return _outgoing(
+            due.users[user_id], due.water.get(user_id, NO_WATER), delivery_id, kind, slot
+        )
+
+    async def _with_ahead(
+        self, session: AsyncSession, due: "_Due", decisions: list[ClaimDecision], now: datetime
+    ) -> tuple["_Due", list[ClaimDecision]]:
+        """The batch, plus the same users' rows due within MERGE_AHEAD that could share a
+        message going now. They are decided as if claimed now; those that end up in no
+        message are left as they are (claims.plan_messages)."""
+        users = {
+            row.user_id
+            for row, decision in zip(due.rows, decisions, strict=True)
+            if decision.send and KINDS[Kind(row.kind)].merges
+        }
+        if not users:
+            return due, decisions
+        query = select(ReminderSchedule).where(
+            ReminderSchedule.user_id.in_(users),
+            ReminderSchedule.kind.in_(_MERGING),
+            ReminderSchedule.next_due_at > now,
+            ReminderSchedule.next_due_at <= now + MERGE_AHEAD,
+        )
+        if is_postgres(session):
+            query = query.with_for_update(skip_locked=True)
+        ahead = list((await session.scalars(query)).all())
+        if not ahead:
+            return due, decisions
+        rows = due.rows + ahead
+        days = {
+            (row.user_id, day_of(due.recipients[row.user_id].prefs, row.next_due_at))
+            for row in rows
+            if row.kind == Kind.HYDRATION and row.user_id in due.recipients
+        }
+        water = (
+            await _load_water(session, days)
+            if any(row.kind == Kind.HYDRATION for row in ahead)
+            else due.water
+        )
+        more = _Due(rows, due.users, due.recipients, water, set(range(len(due.rows), len(rows))))
+        return more, decisions + _decide_each(more, self.decide, now)[len(due.rows) :]
 
     async def _select_due(self, session: AsyncSession, now: datetime) -> "_Due":
         """The claim's batch of due rows, locked, with their users and hydration counts."""
+        # By priority, then due time: under a backlog the summary and the stretch go
+        # before drink and move nudges, and what waits longest is what gets dropped.
         query = (
             select(ReminderSchedule)
             .where(ReminderSchedule.next_due_at <= now)
-            .order_by(ReminderSchedule.next_due_at)
+            .order_by(_PRIORITY, ReminderSchedule.next_due_at, ReminderSchedule.user_id)
             .limit(self.batch_size)
         )
         if is_postgres(session):
@@ -244,6 +352,7 @@ class Dispatcher:
                 .where(
                     Delivery.status == DeliveryStatus.PENDING,
                     Delivery.claimed_at < now - ORPHAN_AFTER,
+                    Delivery.merged_into.is_(None),  # these go with their message
                 )
                 .limit(self.batch_size)
             )
@@ -253,6 +362,13 @@ class Dispatcher:
             if not orphans:
                 return []
             users = await self._users(session, {d.user_id for d in orphans})
+            companions: defaultdict[int, list[Delivery]] = defaultdict(list)
+            for part in await session.scalars(
+                select(Delivery)
+                .where(Delivery.merged_into.in_([d.id for d in orphans]))
+                .order_by(Delivery.id)
+            ):
+                companions[cast(int, part.merged_into)].append(part)
             recovered = []
             for delivery in orphans:
                 kind, user = Kind(delivery.kind), users.get(delivery.user_id)
@@ -261,18 +377,25 @@ class Dispatcher:
                     or not user.is_active
                     or not due_is_fresh(kind, delivery.slot_at, now)
                 ):
-                    delivery.status = DeliveryStatus.EXPIRED
+                    for expired in (delivery, *companions[delivery.id]):
+                        expired.status = DeliveryStatus.EXPIRED
                     continue
                 delivery.claimed_at = now  # tried again now; not an orphan for a while
                 recovered.append(delivery)
             days = {
                 (d.user_id, day_of(prefs_of(users[d.user_id]), d.slot_at))
-                for d in recovered
+                for lead in recovered
+                for d in (lead, *companions[lead.id])
                 if d.kind == Kind.HYDRATION
             }
             water = await _load_water(session, days)
+
+            def outgoing(d: Delivery) -> Outgoing:
+                user = users[d.user_id]
+                return _outgoing(user, water.get(d.user_id, NO_WATER), d.id, d.kind, d.slot_at)
+
             return [
-                _outgoing(users[d.user_id], water.get(d.user_id, NO_WATER), d.id, d.kind, d.slot_at)
+                replace(outgoing(d), parts=tuple(outgoing(p) for p in companions[d.id]))
                 for d in recovered
             ]
 
@@ -352,11 +475,14 @@ class Dispatcher:
         async with self.sessions.begin() as session:
             taken = await session.execute(
                 update(Delivery)
-                .where(Delivery.id.in_(list(by_id)), Delivery.status == DeliveryStatus.PENDING)
+                .where(
+                    or_(Delivery.id.in_(list(by_id)), Delivery.merged_into.in_(list(by_id))),
+                    Delivery.status == DeliveryStatus.PENDING,
+                )
                 .values(status=DeliveryStatus.SENDING)
                 .returning(Delivery.id)
             )
-            return [by_id[delivery_id] for delivery_id in taken.scalars()]
+            return [by_id[delivery_id] for delivery_id in taken.scalars() if delivery_id in by_id]
 
     async def _through_outage(self, attempt: Callable[[], Awaitable[T]]) -> T:
         """`attempt()`, tried again while the database is unreachable, for a while."""
@@ -445,6 +571,16 @@ class _Due:
     users: dict[int, User]
     recipients: dict[int, Recipient]
     water: dict[int, Water]
+    ahead: set[int] = field(default_factory=set)  # indices of rows not due yet (MERGE_AHEAD)
+
+
+def _candidates(due: _Due, decisions: Sequence[ClaimDecision]) -> list[Candidate]:
+    """The rows decided to be sent, as plan_messages takes them (key: the row's index)."""
+    return [
+        Candidate(index, row.user_id, Kind(row.kind), row.next_due_at, index in due.ahead)
+        for index, (row, decision) in enumerate(zip(due.rows, decisions, strict=True))
+        if decision.send
+    ]
 
 
 def _decide_each(due: _Due, decide: Decide, now: datetime) -> list[ClaimDecision]:
@@ -462,33 +598,67 @@ def _decide_each(due: _Due, decide: Decide, now: datetime) -> list[ClaimDecision
     ]
 
 
+# A claimed message: its lead delivery, those merged into it, whether it goes paid.
+_ClaimedMessage = tuple[_Claimed, list[_Claimed], bool]
+
+
 async def _persist(
-    session: AsyncSession, due: _Due, decisions: Sequence[ClaimDecision], now: datetime
-) -> Sequence[_Claimed]:
-    """Delete or advance the rows as decided; record each slot to send, unless it already is."""
-    to_send: list[dict[str, object]] = []
-    for row, decision in zip(due.rows, decisions, strict=True):
-        if decision.send:
+    session: AsyncSession,
+    due: _Due,
+    decisions: Sequence[ClaimDecision],
+    plan: MessagePlan,
+    now: datetime,
+) -> list[_ClaimedMessage]:
+    """Delete or advance the rows as decided; record each slot to send or dropped, unless it
+    already is; point merged slots at their message's lead. Returns the messages in the
+    plan's order, then one per dropped slot (a lead with status DROPPED)."""
+    planned = {part.key for message in plan.messages for part in message.parts}
+    dropped = {candidate.key for candidate in plan.dropped}
+    records: list[dict[str, object]] = []
+    slots = [row.next_due_at for row in due.rows]  # before the rows advance
+    for index, (row, decision) in enumerate(zip(due.rows, decisions, strict=True)):
+        if index in due.ahead and index not in planned:
+            continue  # not riding along after all: left to come due on its own
+        if index in planned or index in dropped or decision.dropped:
             slot, prefs = row.next_due_at, due.recipients[row.user_id].prefs
-            to_send.append(
+            status = DeliveryStatus.PENDING if index in planned else DeliveryStatus.DROPPED
+            records.append(
                 {"user_id": row.user_id, "kind": row.kind, "slot_at": slot,
-                 "day": day_of(prefs, slot), "status": DeliveryStatus.PENDING,
-                 "claimed_at": now}
+                 "day": day_of(prefs, slot), "status": status, "claimed_at": now}
             )  # fmt: skip
         if decision.next_due_at is None:
             await session.delete(row)
         else:
             row.next_due_at = decision.next_due_at
-    if not to_send:
+    if not records:
         return []
     # Only the transaction that inserts a slot's delivery sends it: at most once.
     inserted = await session.execute(
         upsert(session, Delivery)
-        .values(to_send)
+        .values(records)
         .on_conflict_do_nothing(index_elements=["user_id", "kind", "slot_at"])
-        .returning(Delivery.id, Delivery.user_id, Delivery.kind, Delivery.slot_at)
+        .returning(Delivery.id, Delivery.user_id, Delivery.kind, Delivery.slot_at, Delivery.status)
     )
-    return inserted.all()
+    by_slot = {(c.user_id, c.kind, c.slot_at): c for c in inserted.all()}
+    messages: list[_ClaimedMessage] = []
+    merged: list[dict[str, object]] = []
+    for message in plan.messages:
+        keys = [(part.user_id, part.kind.value, slots[part.key]) for part in message.parts]
+        present = [claimed for key in keys if (claimed := by_slot.pop(key, None)) is not None]
+        if not present:
+            continue
+        lead, *companions = present
+        merged += [{"part_id": c.id, "lead_id": lead.id} for c in companions]
+        messages.append((lead, companions, message.paid))
+    if merged:
+        await session.execute(
+            update(_deliveries)
+            .where(_deliveries.c.id == bindparam("part_id"))
+            .values(merged_into=bindparam("lead_id")),
+            merged,
+        )
+    messages += [(claimed, [], False) for claimed in by_slot.values()]  # the dropped
+    return messages
 
 
 async def _load_water(session: AsyncSession, days: set[tuple[int, date]]) -> dict[int, Water]:

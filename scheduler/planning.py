@@ -12,6 +12,12 @@ to timezone-aware UTC instants. Daylight-saving rules:
 
 Because that mapping never goes backwards in time, slots that are ordered on the wall
 clock stay ordered (and inside the day's window) as UTC instants.
+
+Spread: hydration, movement and tip slots of each user come a stable 0 to SPREAD_MINUTES
+minutes after the times above (`spread_minutes`, from the user's id), so users who share
+a zone and the default times do not all fall due in the same second. The stretch, the
+summary and follow-ups keep their set times. The offset is added on the wall clock, so
+the daylight-saving rules above hold for it too.
 """
 
 from collections.abc import Callable, Iterator
@@ -19,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
+from zlib import crc32
 from zoneinfo import ZoneInfo
 
 from core.timeofday import awake_minutes
@@ -40,6 +47,10 @@ HOT_DAY_EXTRA_CUPS = 2
 ALL_DAYS = 0b1111111  # movement_days bitmask: Monday = bit 0 ... Sunday = bit 6
 TIP_WEEKDAYS = (1, 4)  # Tuesday and Friday: at most two tips a week
 
+# The largest spread offset. With 15 distinct minutes, a crowd due at one minute on the
+# wall clock is cut about 15-fold; a drink or move nudge a few minutes later loses nothing.
+SPREAD_MINUTES = 14
+
 # How far next_slot looks: the day before (an after-midnight window may still be open)
 # through a bit more than a week (movement may be on one weekday only).
 _LOOK_BEHIND_DAYS = 1
@@ -58,6 +69,13 @@ class Prefs:
     stretch_lead_minutes: int = 30
     summary_weekday: int = 6  # Monday = 0 ... Sunday = 6
     summary_time: time = time(18)
+    offset_minutes: int = 0  # the user's spread (spread_minutes), 0 to SPREAD_MINUTES
+
+
+def spread_minutes(user_id: int) -> int:
+    """A user's stable spread offset: the same on every start and every instance (crc32,
+    not hash(), which Python may salt)."""
+    return crc32(str(user_id).encode()) % (SPREAD_MINUTES + 1)
 
 
 class PauseOption(StrEnum):
@@ -113,6 +131,11 @@ def _span(prefs: Prefs) -> int:
     return awake_minutes(prefs.wake, prefs.bed)
 
 
+def _spread(prefs: Prefs, minutes_after_wake: int) -> int:
+    """A spread slot's minute, kept at or before bedtime."""
+    return min(minutes_after_wake + prefs.offset_minutes, _span(prefs))
+
+
 # The dispatcher asks for the next slot of every reminder it claims; a user's day has
 # the same few instants each time, and many users share their settings.
 @lru_cache(maxsize=65_536)
@@ -149,7 +172,10 @@ def _hydration_instants(prefs: Prefs, day: date, goal: int) -> list[datetime]:
     """One instant per cup, in cup order, duplicates kept (so counts stay per cup)."""
     span = _span(prefs)
     # Slot i at wake + (i - 0.5) * span / goal, floored: integer maths avoids float drift.
-    return [_at(prefs, day, (2 * i - 1) * span // (2 * goal)) for i in range(1, goal + 1)]
+    return [
+        _at(prefs, day, _spread(prefs, (2 * i - 1) * span // (2 * goal)))
+        for i in range(1, goal + 1)
+    ]
 
 
 def hydration_slots(prefs: Prefs, day: date, goal: int = DEFAULT_CUPS) -> list[datetime]:
@@ -189,11 +215,12 @@ def _movement_instants(prefs: Prefs, day: date) -> Iterator[datetime]:
     if not prefs.movement_days >> day.weekday() & 1:
         return
     for hour in range(1, _span(prefs) // 60):
-        yield _at(prefs, day, 60 * hour)
+        yield _at(prefs, day, _spread(prefs, 60 * hour))
 
 
 def movement_slots(prefs: Prefs, day: date) -> list[datetime]:
-    """Every whole hour after wake-up, wake + 1 h to bed - 1 h, on movement days only."""
+    """Every whole hour after wake-up, wake + 1 h to bed - 1 h (plus the user's spread),
+    on movement days only."""
     return sorted(set(_movement_instants(prefs, day)))  # a DST gap can merge two hours
 
 
@@ -209,7 +236,7 @@ def tip_slot(prefs: Prefs, day: date) -> datetime | None:
     """The middle of the awake span on tip days (Tuesday, Friday), else None."""
     if day.weekday() not in TIP_WEEKDAYS:
         return None
-    return _at(prefs, day, _span(prefs) // 2)
+    return _at(prefs, day, _spread(prefs, _span(prefs) // 2))
 
 
 def summary_slot(prefs: Prefs, day: date) -> datetime | None:
@@ -248,23 +275,51 @@ class KindPlan:
     # the reminder is stale (a "drink now" nudge an hour late is noise, a tip is not).
     grace: timedelta
     slots: Callable[[Prefs, date, int], list[datetime]]  # a day's slots; the int: cups goal
+    # Under a backlog the dispatcher sends lower numbers first (claims.plan_messages).
+    priority: int
     switchable: bool = True  # the user can turn it off (/reminders)
     pausable: bool = True  # /pause holds it back (the summary and follow-ups still come)
     needs_setup: bool = True  # held back until setup is done
+    # Goes out in one message with the user's other such reminders due within MERGE_AHEAD.
+    merges: bool = True
 
 
 # Every kind, in the order /reminders lists them. Append only: a kind's position is its
-# bit in users.reminders_on.
+# bit in users.reminders_on. Priority under a backlog (issue 13): follow-ups (a report
+# someone is waiting on), the weekly summary, the stretch, drinks behind pace, movement,
+# tips.
 KINDS: dict[Kind, KindPlan] = {
-    Kind.HYDRATION: KindPlan("h", timedelta(minutes=10), hydration_slots),
-    Kind.MOVEMENT: KindPlan("m", timedelta(minutes=10), lambda p, d, _: movement_slots(p, d)),
-    Kind.STRETCH: KindPlan("s", timedelta(minutes=60), _stretch_slots),
-    Kind.TIP: KindPlan("t", timedelta(hours=6), _tip_slots),
-    Kind.SUMMARY: KindPlan("w", timedelta(hours=12), _summary_slots, False, pausable=False),
+    Kind.HYDRATION: KindPlan("h", timedelta(minutes=10), hydration_slots, priority=3),
+    Kind.MOVEMENT: KindPlan(
+        "m", timedelta(minutes=10), lambda p, d, _: movement_slots(p, d), priority=4
+    ),
+    Kind.STRETCH: KindPlan("s", timedelta(minutes=60), _stretch_slots, priority=2),
+    Kind.TIP: KindPlan("t", timedelta(hours=6), _tip_slots, priority=5),
+    Kind.SUMMARY: KindPlan(
+        "w",
+        timedelta(hours=12),
+        _summary_slots,
+        priority=1,
+        switchable=False,
+        pausable=False,
+        merges=False,
+    ),
     # About a report someone is waiting on: it comes even before setup is done, and while
     # paused unless they paused after the report (a pause cancels it).
-    Kind.FOLLOW_UP: KindPlan("f", timedelta(hours=1), _one_off, False, False, needs_setup=False),
+    Kind.FOLLOW_UP: KindPlan(
+        "f",
+        timedelta(hours=1),
+        _one_off,
+        priority=0,
+        switchable=False,
+        pausable=False,
+        needs_setup=False,
+        merges=False,
+    ),
 }
+# A user's reminders due within this of one another go out as one message (the later
+# ones a little early): a drink slot and a move nudge of the same hour, say.
+MERGE_AHEAD = timedelta(minutes=20)
 # How long after a report saved as still going the follow-up asks about it (seed 000,
 # "When to Seek Medical Help": a spasm lasting longer than 10 minutes).
 FOLLOW_UP_AFTER = timedelta(minutes=10)

@@ -21,6 +21,7 @@ from scheduler.planning import (
     day_of,
     day_start,
     next_slot,
+    spread_minutes,
 )
 
 SNOOZE_MINUTES = {Kind.HYDRATION: 30, Kind.MOVEMENT: 15}
@@ -54,6 +55,7 @@ def prefs_of(user: User) -> Prefs:
         stretch_lead_minutes=user.stretch_lead_minutes,
         summary_weekday=user.summary_weekday,
         summary_time=user.summary_time,
+        offset_minutes=spread_minutes(user.id),
     )
 
 

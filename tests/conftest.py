@@ -113,6 +113,13 @@ def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 @pytest.fixture
+def unspread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every user's spread offset 0: for tests about other things that name exact times
+    (tests/test_planning.py covers the spread)."""
+    monkeypatch.setattr("scheduler.planning.SPREAD_MINUTES", 0)
+
+
+@pytest.fixture
 def captured_logs() -> Iterator[io.StringIO]:
     """Everything logged at DEBUG through the bot's own logging set-up."""
     root = logging.getLogger()

@@ -84,7 +84,8 @@ def test_a_slot_past_its_grace_is_held_back_and_the_row_moves_past_what_was_miss
     now: datetime, next_due_at: datetime
 ) -> None:
     decision = decide_claim(Kind.MOVEMENT, at(8), someone(), now)
-    assert decision == held_back(next_due_at=next_due_at)
+    # Recorded as dropped: it would have gone out at its time (never a silent skip).
+    assert decision == ClaimDecision(send=False, next_due_at=next_due_at, dropped=True)
     assert decision.skipped
 
 
@@ -171,15 +172,17 @@ def test_a_snoozed_reminder_is_sent_once_and_its_row_goes_away() -> None:
 
 
 @pytest.mark.parametrize(
-    ("user", "now"),
+    ("user", "now", "dropped"),
     [
-        (someone(paused_until=at(9)), at(8, 15)),  # paused since
-        (someone(), at(8, 25)),  # past its grace
+        (someone(paused_until=at(9)), at(8, 15), False),  # paused since
+        (someone(), at(8, 25), True),  # past its grace: recorded as dropped
     ],
 )
-def test_a_snooze_held_back_goes_away_all_the_same(user: Recipient, now: datetime) -> None:
+def test_a_snooze_held_back_goes_away_all_the_same(
+    user: Recipient, now: datetime, dropped: bool
+) -> None:
     decision = decide_claim(Kind.MOVEMENT, at(8, 15), user, now, snooze=True)
-    assert decision == held_back(next_due_at=None)
+    assert decision == ClaimDecision(send=False, next_due_at=None, dropped=dropped)
     assert decision.skipped
 
 

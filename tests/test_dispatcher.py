@@ -17,6 +17,8 @@ from scheduler.planning import Kind
 from scheduler.schedules import snooze, sync_user_schedule
 from tests.conftest import FakeClock
 
+pytestmark = pytest.mark.usefixtures("unspread")  # exact planned times; see test_planning
+
 MONDAY_7AM = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # users below live in UTC, 07:00-23:00
 
 
@@ -24,11 +26,13 @@ class RecordingSender:
     """Stands in for Telegram: records what would be sent and answers as told."""
 
     def __init__(self) -> None:
-        self.sent: list[Outgoing] = []
+        self.messages: list[Outgoing] = []
+        self.sent: list[Outgoing] = []  # every reminder, those sent in another's message too
         self.results: dict[int, list[SendResult]] = {}  # user id -> results to give, in order
 
     async def __call__(self, outgoing: Outgoing) -> tuple[SendResult, int | None]:
-        self.sent.append(outgoing)
+        self.messages.append(outgoing)
+        self.sent += (outgoing, *outgoing.parts)
         queue = self.results.get(outgoing.user_id)
         result = queue.pop(0) if queue else SendResult.SENT
         return result, (len(self.sent) if result is SendResult.SENT else None)
@@ -113,7 +117,7 @@ async def test_sends_due_slots_once_and_advances_the_series(
     clock.now = MONDAY_7AM.replace(hour=8)
     stats = await dispatcher.run_once()
     assert sender.kinds() == [(1, Kind.HYDRATION), (1, Kind.MOVEMENT)]
-    assert stats.sent == 2
+    assert stats.sent == 1 and stats.merged == 1  # due together: one message says both
     assert sender.sent[0].cups == 0 and sender.sent[0].goal == 8
     assert await due_times(sessions, 1) == {
         "hydration": MONDAY_7AM.replace(hour=10),
@@ -324,3 +328,94 @@ async def test_settings_changes_move_the_schedule(
     # 07:00 UTC is 08:00 in Berlin: the next hourly movement slot is 09:00 Berlin
     assert due["movement"] == datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
     assert due["stretch"] == datetime(2026, 11, 23, 23, 0, tzinfo=UTC)  # 00:00 Berlin, next day
+
+
+# --- Quiet by design: one message for what is due together; drops recorded ---------------
+
+
+async def deliveries(sessions: async_sessionmaker[AsyncSession]) -> dict[str, Delivery]:
+    """Each delivery, by kind (one user, one slot of each kind)."""
+    async with sessions() as session:
+        return {d.kind: d for d in (await session.scalars(select(Delivery))).all()}
+
+
+async def test_reminders_due_together_go_as_one_message_and_share_its_outcome(
+    sessions: async_sessionmaker[AsyncSession],
+    dispatcher: Dispatcher,
+    sender: RecordingSender,
+    clock: FakeClock,
+) -> None:
+    await add_user(sessions, 1, clock.now)
+    clock.now = MONDAY_7AM.replace(hour=8)
+    await dispatcher.run_once()
+    assert len(sender.messages) == 1
+    lead, part = sender.messages[0], sender.messages[0].parts[0]
+    assert (lead.kind, part.kind) == (Kind.HYDRATION, Kind.MOVEMENT)
+    rows = await deliveries(sessions)
+    water, move = rows["hydration"], rows["movement"]
+    assert (water.merged_into, move.merged_into) == (None, water.id)
+    assert water.status == move.status == "sent"
+    assert water.message_id == move.message_id is not None
+
+
+async def test_a_reminder_due_within_twenty_minutes_rides_along_early(
+    sessions: async_sessionmaker[AsyncSession],
+    dispatcher: Dispatcher,
+    sender: RecordingSender,
+    clock: FakeClock,
+) -> None:
+    # 07:00-23:30: movement at 08:00, the first drink at 08:01 (16.5 h / 16 after waking).
+    await add_user(sessions, 1, clock.now, bed_time=time(23, 30), stretch_on=False)
+    clock.now = MONDAY_7AM.replace(hour=8)
+    await dispatcher.run_once()
+    assert [(m.kind, [p.kind for p in m.parts]) for m in sender.messages] == [
+        (Kind.MOVEMENT, [Kind.HYDRATION])
+    ]
+    assert (await due_times(sessions, 1))["hydration"] == MONDAY_7AM.replace(hour=10, minute=5)
+    clock.now = MONDAY_7AM.replace(hour=8, minute=1)
+    await dispatcher.run_once()
+    assert len(sender.sent) == 2  # the 08:01 drink is not sent again
+
+
+async def test_a_merged_message_cut_off_before_sending_goes_out_whole_once(
+    sessions: async_sessionmaker[AsyncSession], sender: RecordingSender, clock: FakeClock
+) -> None:
+    await add_user(sessions, 1, clock.now, stretch_on=False)
+    clock.now = MONDAY_7AM.replace(hour=8)
+    claimed = await Dispatcher(sessions, sender, clock).claim()  # then the process dies
+    assert len(claimed) == 1 and len(claimed[0].parts) == 1
+    clock.now += ORPHAN_AFTER + timedelta(seconds=1)
+    restarted = Dispatcher(sessions, sender, clock)
+    await restarted.run_once()
+    await restarted.run_once()
+    assert len(sender.messages) == 1 and len(sender.sent) == 2
+    assert await statuses(sessions) == Counter({"sent": 2})
+
+
+async def test_a_backlog_the_send_rate_cannot_clear_in_grace_is_dropped_and_counted(
+    sessions: async_sessionmaker[AsyncSession], sender: RecordingSender, clock: FakeClock
+) -> None:
+    for user_id in range(1, 31):
+        await add_user(sessions, user_id, clock.now, hydration_on=False, stretch_on=False)
+    # 30 move nudges due at 08:00, claimed at 08:05, one a minute: those that would leave
+    # 10 minutes or more after 08:00 are dropped, recorded, and counted by kind.
+    clock.now = MONDAY_7AM.replace(hour=8, minute=5)
+    slow = Dispatcher(sessions, sender, clock, batch_size=50, send_rate=1 / 60)
+    stats = await slow.run_once()
+    assert len(sender.messages) == 5
+    assert stats.dropped == Counter({"movement": 25}) == slow.dropped
+    assert await statuses(sessions) == Counter({"sent": 5, "dropped": 25})
+
+
+async def test_a_slot_found_past_its_grace_is_recorded_as_dropped_not_skipped_silently(
+    sessions: async_sessionmaker[AsyncSession],
+    dispatcher: Dispatcher,
+    sender: RecordingSender,
+    clock: FakeClock,
+) -> None:
+    await add_user(sessions, 1, clock.now, stretch_on=False)
+    clock.now = MONDAY_7AM.replace(hour=8, minute=30)  # down from 07:59 to 08:30
+    await dispatcher.run_once()
+    assert sender.sent == []
+    assert await statuses(sessions) == Counter({"dropped": 2})
+    assert dispatcher.dropped == Counter({"hydration": 1, "movement": 1})

@@ -7,13 +7,21 @@ so nothing ever sleeps waiting for a reminder.
 import asyncio
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from bot import texts
+from bot.sender import make_sender
+from core.delivery import SendResult
 from db.models import Delivery, ReminderSchedule, User, WaterLog
+from scheduler.dispatcher import Outgoing
+from scheduler.planning import Kind
 from tests.conftest import RunningBot
 from tests.e2e import load_user, press_data, set_up, start, tap
 from tests.fake_bot_api import FakeUser, SentMessage
+
+# Tests of other things that name exact reminder times (test_spread_and_merge: the spread).
+pytestmark = pytest.mark.usefixtures("unspread")
 
 
 async def reminder_at(bot: RunningBot, user: FakeUser, hour: int, minute: int = 0) -> SentMessage:
@@ -35,23 +43,27 @@ async def test_a_hydration_reminder_arrives_and_its_buttons_are_recorded(
     running_bot: RunningBot,
 ) -> None:
     ann = await set_up(running_bot.user(51, "Ann"))
+    # 10:00: a drink slot and a move nudge, due together, come as one message.
     hydration = await reminder_at(running_bot, ann, 10)
-    movement = ann.messages[-1]
+    assert hydration is ann.messages[-1]
     assert "glass of water" in (hydration.text or "") and "0/8" in (hydration.text or "")
+    assert "Time to move" in (hydration.text or "")
     assert hydration.button_texts() == [
-        "💧 Drank a cup",
-        "Snooze 30 min",
-        "Skip",
-        "🔥 Hot day / exercise",
-    ]
-    assert "Time to move" in (movement.text or "")
+        "💧 Drank a cup", "Snooze 30 min", "Skip", "🔥 Hot day / exercise",
+        "🚶 Moved", "Snooze 15 min", "Skip",
+    ]  # fmt: skip
 
     await tap(ann, hydration, "Drank a cup")
     assert "Cup logged" in (hydration.text or "") and "1/8" in (hydration.text or "")
+    assert hydration.button_texts() == ["🚶 Moved", "Snooze 15 min", "Skip"]  # still to answer
+    await tap(ann, hydration, "Moved")
+    assert texts.ANSWER_MOVED in (hydration.text or "") and "Cup logged" in (hydration.text or "")
     assert hydration.reply_markup is None
     async with running_bot.db() as session:
-        delivery = (await session.scalars(select(Delivery).filter_by(kind="hydration"))).one()
+        rows = {d.kind: d for d in (await session.scalars(select(Delivery))).all()}
+    delivery, movement = rows["hydration"], rows["movement"]
     assert delivery.response == "c" and delivery.message_id == hydration.message_id
+    assert movement.response == "m" and movement.merged_into == delivery.id
     assert await count(running_bot, WaterLog, user_id=51) == 1
 
     data = f"rd:c:{delivery.id}"  # a second press of the same button
@@ -263,3 +275,23 @@ async def test_tips_can_be_turned_off_from_the_tip(running_bot: RunningBot) -> N
     assert user is not None and user.tips_on is False
     assert await count(running_bot, ReminderSchedule, user_id=64, kind="tip") == 0
     assert isinstance(user, User)
+
+
+async def test_a_reminder_sent_as_paid_broadcast_says_so_to_telegram(
+    running_bot: RunningBot,
+) -> None:
+    kim = await set_up(running_bot.user(66, "Kim"))
+    assert running_bot.application is not None
+    send = make_sender(running_bot.application.bot)
+    async with running_bot.db.begin() as session:
+        delivery = Delivery(
+            user_id=66, kind="movement", slot_at=running_bot.clock(), status="sending",
+            claimed_at=running_bot.clock(),
+        )  # fmt: skip
+        session.add(delivery)
+        await session.flush()
+        delivery_id = delivery.id
+    outgoing = Outgoing(delivery_id, 66, 66, Kind.MOVEMENT, running_bot.clock(), paid=True)
+    result, message_id = await send(outgoing)
+    assert result is SendResult.SENT and message_id == kim.messages[-1].message_id
+    assert running_bot.api.calls_to("sendMessage")[-1].params["allow_paid_broadcast"] is True

@@ -12,8 +12,11 @@ from sqlalchemy import delete, func, select
 from bot.settings import ServerSettings
 from db.models import ReminderSchedule, User
 from tests.conftest import FakeClock, RunningBot
-from tests.e2e import free_port, start
+from tests.e2e import free_port, set_up, start
 from tests.fake_bot_api import FakeBotApi
+
+# Tests of other things that name exact reminder times (test_spread_and_merge: the spread).
+pytestmark = pytest.mark.usefixtures("unspread")
 
 SECRET = "webhook-secret_0123456789abcdef"
 
@@ -137,7 +140,25 @@ async def test_health_says_the_database_answers_and_nothing_is_late(
         "database": "ok",
         "dispatcher": "running",
         "dispatcher_lag_seconds": 0.0,
+        "dropped": {},
     }
+
+
+async def test_health_counts_reminders_dropped_past_their_grace_by_kind(
+    webhook_bot: RunningBot, clock: FakeClock
+) -> None:
+    rosa = await set_up(webhook_bot.user(64, "Rosa"))
+    async with webhook_bot.db.begin() as session:
+        await session.execute(delete(ReminderSchedule))
+        late = clock() - timedelta(minutes=30)  # found 30 minutes late: past its 10 of grace
+        session.add(
+            ReminderSchedule(user_id=64, kind="movement", is_snooze=False, next_due_at=late)
+        )
+    before = len(rosa.messages)
+    await webhook_bot.dispatch()
+    status, body = await health(webhook_bot)
+    assert status == 200 and body["dropped"] == {"movement": 1}
+    assert len(rosa.messages) == before  # recorded and counted, not sent
 
 
 async def test_health_reports_how_late_the_oldest_unclaimed_slot_is(

@@ -36,6 +36,9 @@ from tests.conftest import TOKEN, RunningBot
 from tests.e2e import load_user, press_data, set_up, settings_of, tap
 from tests.fake_bot_api import ApiCall, FakeBotApi, FakeUser, SentMessage
 
+# Tests of other things that name exact reminder times (test_spread_and_merge: the spread).
+pytestmark = pytest.mark.usefixtures("unspread")
+
 HYDRATION = "glass of water"
 
 

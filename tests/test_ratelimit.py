@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from bot.ratelimit import BACKGROUND, SendLimiter
+from bot.ratelimit import BACKGROUND, PAID_BROADCAST, SendLimiter
 
 
 class Endpoint:
@@ -126,3 +126,17 @@ async def test_senders_woken_late_together_never_exceed_the_budget_in_a_second()
     times = sorted(t for t, _ in endpoint.calls)
     assert len(times) == 45
     assert max(sum(1 for t in times if start <= t < start + 1.0 - 1e-3) for start in times) <= 20
+
+
+async def test_paid_broadcasts_go_on_their_own_lane_not_the_free_budget() -> None:
+    limiter, endpoint = SendLimiter(overall_per_second=2), Endpoint()
+
+    async def paid(chat_id: int) -> None:
+        await limiter.process_request(
+            endpoint, (chat_id,), {}, "sendMessage", {"chat_id": chat_id}, PAID_BROADCAST
+        )
+
+    await asyncio.gather(*(paid(chat) for chat in range(40)))
+    times = sorted(t for t, _ in endpoint.calls)
+    assert times[-1] - times[0] < 0.5  # 40 at 1,000 a second, not 20 s at 2 a second
+    assert times[-1] - times[0] >= 39 * 0.001 - 0.002  # still spaced, at the paid rate

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
@@ -42,7 +42,7 @@ from bot.handlers.common import (
     user_transaction,
 )
 from bot.keyboards import button, rows
-from bot.reminder_messages import REMINDERS, Content, render
+from bot.reminder_messages import ANSWER_NOTES, REMINDERS, Content, Part, render, render_message
 from core.delivery import DeliveryStatus
 from core.diary import Duration
 from db.models import CrampReport, Delivery, User, WaterLog
@@ -139,14 +139,37 @@ async def _record_answer(
         )
     elif action is ReminderAction.NO_TIPS:
         switch(user, Kind.TIP, False)
-    content = Content(delivery.slot_at)
-    if kind is Kind.HYDRATION:
+    if action is ReminderAction.CUP:
         _, cups, goal = await hydration_today(tx.session, user, now)
-        content = Content(delivery.slot_at, cups, goal)
-        if action is ReminderAction.CUP:
-            result = f"{texts.ANSWER_CUP} {texts.water_progress(cups, goal)}"
-    text, _ = render(kind, delivery.id, content)
-    return None, View(f"{text}\n\n{result}"), []
+        result = f"{texts.ANSWER_CUP} {texts.water_progress(cups, goal)}"
+    return None, await _message_view(tx, delivery, result), []
+
+
+async def _message_view(tx: UserTransaction, pressed: Delivery, note: str | None) -> View:
+    """The message a reminder went out in, drawn again after a tap on it: the pressed
+    reminder with `note` (what its answer did), any others sent with it as they stand."""
+    lead_id = pressed.merged_into or pressed.id
+    parts = (
+        await tx.session.scalars(
+            select(Delivery)
+            .where(or_(Delivery.id == lead_id, Delivery.merged_into == lead_id))
+            .order_by(Delivery.merged_into.is_not(None), Delivery.id)
+        )
+    ).all()
+    cups, goal = 0, DEFAULT_CUPS
+    if any(part.kind == Kind.HYDRATION for part in parts):
+        _, cups, goal = await hydration_today(tx.session, tx.user, tx.now)
+    drawn = []
+    for part in parts:
+        kind = Kind(part.kind)
+        content = (
+            Content(part.slot_at, cups, goal) if kind is Kind.HYDRATION else Content(part.slot_at)
+        )
+        answered = note if part.id == pressed.id else None
+        if answered is None and part.response is not None:
+            answered = ANSWER_NOTES.get(ReminderAction(part.response), "")
+        drawn.append(Part(kind, part.id, content, answered))
+    return View(*render_message(drawn))
 
 
 async def _answer_follow_up(
@@ -181,12 +204,8 @@ async def _raise_goal_from(tx: UserTransaction, delivery: Delivery) -> tuple[str
     if not await raise_goal(tx.session, tx.user.id, day):
         return texts.GOAL_ALREADY_RAISED, None
     tx.reschedule()
-    _, cups, goal = await hydration_today(tx.session, tx.user, tx.now)
-    content = Content(delivery.slot_at, cups, goal)
-    text, markup = render(Kind.HYDRATION, delivery.id, content)
-    return texts.GOAL_RAISED.format(goal=goal), View(
-        text, markup if delivery.response is None else None
-    )
+    _, _, goal = await hydration_today(tx.session, tx.user, tx.now)
+    return texts.GOAL_RAISED.format(goal=goal), await _message_view(tx, delivery, None)
 
 
 # --- Water and stretching on demand ----------------------------------------------------------

@@ -315,6 +315,7 @@ ANSWER_STILL_GOING = "Noted: it has lasted over 10 minutes. See below."
 
 
 SNOOZED_UNTIL = "⏰ Snoozed: I'll remind you again at {time:%H:%M}."
+ANSWER_SNOOZED = "⏰ Snoozed."
 
 
 def when(local: datetime, today: date) -> str:
