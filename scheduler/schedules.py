@@ -36,6 +36,8 @@ _SCHEDULE_INPUTS = (
     "tips_on",
     "reminders_on",
     "movement_days",
+    "sitting_from",
+    "sitting_to",
     "stretch_lead_minutes",
     "is_active",
     "setup_step",
@@ -54,6 +56,8 @@ def prefs_of(user: User) -> Prefs:
         stretch_lead_minutes=user.stretch_lead_minutes,
         summary_weekday=user.summary_weekday,
         summary_time=user.summary_time,
+        sit_from=user.sitting_from,
+        sit_to=user.sitting_to,
     )
 
 
