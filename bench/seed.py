@@ -33,6 +33,9 @@ def user_rows(count: int, now: datetime, start_id: int = 1) -> Iterator[dict[str
             "awaiting": None,
             "is_active": True,
             "movement_days": 0b1111111,
+            # All waking hours, as _next plans them (the model's default is 09:00-17:00).
+            "sitting_from": None,
+            "sitting_to": None,
             "stretch_lead_minutes": 30,
             "paused_until": None,
             "created_at": now,

@@ -19,7 +19,7 @@ from telegram.ext import (
 
 from bot import texts
 from bot.context import CONTEXT_TYPES, CoachApplication, CoachContext
-from bot.handlers import cramps, general, preferences, reminders, summary
+from bot.handlers import cramps, general, preferences, reminders, sitting, summary
 from bot.http import AiohttpRequest
 from bot.outgoing import OutgoingBot
 from bot.ratelimit import SendLimiter
@@ -153,7 +153,7 @@ def register_handlers(application: CoachApplication) -> None:
     )
     # Each module's handlers match disjoint updates (their own commands, menu buttons
     # and button formats), so the modules' order does not matter; the fallbacks last.
-    for module in (preferences, cramps, reminders, summary, general):
+    for module in (preferences, cramps, reminders, sitting, summary, general):
         application.add_handlers(module.HANDLERS)
     application.add_handlers(general.FALLBACKS)
     application.add_error_handler(general.error_handler)

@@ -492,10 +492,32 @@ class ToggleKind(CallbackData, prefix="rk"):
 
 
 class ToggleMovementDay(CallbackData, prefix="md"):
-    """Switch movement reminders on or off for one weekday (0 = Monday)."""
+    """Switch movement reminders on or off for one weekday (0 = Monday), on the sitting-hours
+    screen of setup or /reminders (None: /reminders, as buttons sent before setup had it)."""
 
     weekday: Annotated[int, WEEKDAY]
     to: Annotated[bool | None, TO] = None
+    flow: Annotated[Flow | None, Maybe(Members(Flow), omitted=True)] = None
+
+
+class SittingPreset(StrEnum):
+    """One-tap choices of the hours movement reminders come."""
+
+    WEEKDAYS = "wd"  # Monday to Friday, 09:00-17:00 (the default)
+    EVERY_DAY = "ed"  # every day, 09:00-17:00
+    AWAKE = "aw"  # all waking hours, on the movement days already chosen
+
+
+class Sitting(CallbackData, prefix="sh"):
+    """Show the sitting-hours screen (setup's reminders step or /reminders), or choose one of
+    its presets on it."""
+
+    flow: Flow
+    preset: Annotated[SittingPreset | None, Maybe(Members(SittingPreset), omitted=True)] = None
+
+
+class SetupReminders(CallbackData, prefix="su:rm"):
+    """Back from the sitting-hours screen to setup's reminders step."""
 
 
 STRETCH_LEADS = (15, 30, 45, 60)

@@ -1,4 +1,4 @@
-"""Parsing and checking the wall-clock times a user gives us (wake-up, bedtime)."""
+"""Parsing and checking the wall-clock times a user gives us (wake-up, bedtime, sitting hours)."""
 
 import re
 from datetime import time
@@ -26,6 +26,19 @@ def parse_clock_time(text: str) -> time | None:
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)
+
+
+# 9-17, 09:00–17:30, 9am - 5pm, 9 to 17:30
+_RANGE_SPLIT = re.compile(r"\s*(?:-|–|—|\bto\b)\s*", re.IGNORECASE)
+
+
+def parse_clock_range(text: str) -> tuple[time, time] | None:
+    """Parse "from-to" hours as a person types them; None unless both ends are times."""
+    parts = _RANGE_SPLIT.split(text.strip())
+    if len(parts) != 2:
+        return None
+    start, end = parse_clock_time(parts[0]), parse_clock_time(parts[1])
+    return None if start is None or end is None else (start, end)
 
 
 def format_clock_time(value: time) -> str:

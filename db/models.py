@@ -24,6 +24,10 @@ from db.base import AutoId, Base, UTCDateTime
 DEFAULT_WAKE_TIME = time(7, 0)
 DEFAULT_BED_TIME = time(23, 0)
 DEFAULT_SUMMARY_TIME = time(18, 0)
+# New users sit at work on weekdays until they say otherwise (users.sitting_from/to).
+DEFAULT_SITTING_FROM = time(9, 0)
+DEFAULT_SITTING_TO = time(17, 0)
+WEEKDAYS_ONLY = 0b0011111
 
 
 class User(Base):
@@ -45,8 +49,12 @@ class User(Base):
     awaiting: Mapped[str | None] = mapped_column(String(16), default=None)
     # False once Telegram says the user blocked the bot; /start sets it again.
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Monday = bit 0 ... Sunday = bit 6.
-    movement_days: Mapped[int] = mapped_column(SmallInteger, default=0b1111111)
+    # The days movement reminders run: Monday = bit 0 ... Sunday = bit 6.
+    movement_days: Mapped[int] = mapped_column(SmallInteger, default=WEEKDAYS_ONLY)
+    # The hours they sit on those days, when movement reminders come (may cross midnight);
+    # both NULL: all waking hours (what users from before 0010 keep).
+    sitting_from: Mapped[time | None] = mapped_column(Time, default=DEFAULT_SITTING_FROM)
+    sitting_to: Mapped[time | None] = mapped_column(Time, default=DEFAULT_SITTING_TO)
     stretch_lead_minutes: Mapped[int] = mapped_column(SmallInteger, default=30)
     tips_on: Mapped[bool] = mapped_column(Boolean, default=True)
     # Reminder kinds switched on, a bit per kind in scheduler.planning.KINDS order, for

@@ -69,6 +69,9 @@ class Prefs:
     stretch_lead_minutes: int = 30
     summary_weekday: int = 6  # Monday = 0 ... Sunday = 6
     summary_time: time = time(18)
+    # The hours the user sits on movement days (may cross midnight); None: all waking hours.
+    sit_from: time | None = None
+    sit_to: time | None = None
     offset_minutes: int = 0  # the user's spread (spread_minutes), 0 to SPREAD_MINUTES
 
 
@@ -210,17 +213,36 @@ def hydration_reminder_needed(cups_today: int, slot_index: int, goal: int) -> bo
     return cups_today < slot_index and cups_today < goal
 
 
+@lru_cache(maxsize=4096)
+def _movement_minutes(prefs: Prefs) -> list[int]:
+    """A movement day's nudges, in minutes after wake-up: hourly from an hour after the
+    sitting start to the sitting end (seed 000: "avoid prolonged sitting; stand and move
+    every hour"), kept inside wake + 1 h .. bed - 1 h; all of that without sitting hours.
+    """
+    last = _span(prefs) - 60
+    if prefs.sit_from is None or prefs.sit_to is None:
+        return list(range(60, last + 1, 60))
+    start = awake_minutes(prefs.wake, prefs.sit_from)
+    length = awake_minutes(prefs.sit_from, prefs.sit_to)  # 0 (never stored): no hours
+    found: set[int] = set()
+    # The sitting that starts after this wake-up, and one that started before it (sitting
+    # 06:00-14:00, awake at 07:00): either may overlap the waking window.
+    for begin in (start, start - 24 * 60):
+        found.update(m for m in range(begin + 60, begin + length + 1, 60) if 60 <= m <= last)
+    return sorted(found)
+
+
 def _movement_instants(prefs: Prefs, day: date) -> Iterator[datetime]:
     """The day's movement slots in wall-clock order (UTC never goes backwards with it)."""
     if not prefs.movement_days >> day.weekday() & 1:
         return
-    for hour in range(1, _span(prefs) // 60):
-        yield _at(prefs, day, _spread(prefs, 60 * hour))
+    for minutes in _movement_minutes(prefs):
+        yield _at(prefs, day, _spread(prefs, minutes))
 
 
 def movement_slots(prefs: Prefs, day: date) -> list[datetime]:
-    """Every whole hour after wake-up, wake + 1 h to bed - 1 h (plus the user's spread),
-    on movement days only."""
+    """Hourly in the sitting hours (all waking hours without them), within wake + 1 h to
+    bed - 1 h (plus the user's spread), on movement days only."""
     return sorted(set(_movement_instants(prefs, day)))  # a DST gap can merge two hours
 
 

@@ -37,6 +37,8 @@ _SCHEDULE_INPUTS = (
     "tips_on",
     "reminders_on",
     "movement_days",
+    "sitting_from",
+    "sitting_to",
     "stretch_lead_minutes",
     "is_active",
     "setup_step",
@@ -56,6 +58,8 @@ def prefs_of(user: User) -> Prefs:
         summary_weekday=user.summary_weekday,
         summary_time=user.summary_time,
         offset_minutes=spread_minutes(user.id),
+        sit_from=user.sitting_from,
+        sit_to=user.sitting_to,
     )
 
 

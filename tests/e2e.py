@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
-from bot.callbacks import AnswerReminder, parse_callback_data
+from bot.callbacks import AnswerReminder, SittingPreset, parse_callback_data
 from db.models import CrampReport, User
 from tests.conftest import TOKEN, RunningBot
 from tests.fake_bot_api import ApiCall, FakeBotApi, FakeUser, SentMessage
@@ -78,6 +78,15 @@ async def set_up(user: FakeUser) -> FakeUser:
     _, setup = await start(user)
     await tap(user, setup, "Skip the rest")
     return user
+
+
+async def sit_all_waking_hours(user: FakeUser) -> None:
+    """Movement reminders every waking hour of every day (as before sitting hours), from
+    /reminders: for tests about something else that a Saturday movement reminder helps."""
+    menu = await user.ask("/reminders")
+    await tap(user, menu, texts.SITTING_HOURS)
+    await tap(user, menu, texts.SITTING_PRESETS[SittingPreset.EVERY_DAY])
+    await tap(user, menu, texts.SITTING_PRESETS[SittingPreset.AWAKE])
 
 
 async def press_together(user: FakeUser, message: SentMessage, *labels: str) -> list[ApiCall]:

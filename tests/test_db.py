@@ -1,20 +1,24 @@
 """Storage on SQLite and PostgreSQL: migrations, UTC timestamps, users created once."""
 
 import asyncio
-from datetime import UTC, datetime, time
+from dataclasses import replace
+from datetime import UTC, date, datetime, time
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import column, func, insert, inspect, select, table, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.base import Base
 from db.migrate import alembic_config, upgrade_database
 from db.models import CrampReport, User
+from db.session import create_engine, create_session_factory
 from db.users import get_or_create_user, get_user
+from scheduler.planning import movement_slots
+from scheduler.schedules import prefs_of
 
 NOW = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
 
@@ -47,6 +51,10 @@ async def test_new_user_gets_the_defaults(sessions: async_sessionmaker[AsyncSess
     assert user.hydration_on and user.movement_on and user.stretch_on
     assert user.setup_step == "timezone"
     assert user.is_active
+    # Movement while sitting: weekdays 09:00-17:00 until they say otherwise.
+    assert (user.sitting_from, user.sitting_to, user.movement_days) == (
+        time(9), time(17), 0b0011111,
+    )  # fmt: skip
 
 
 async def test_get_or_create_twice_and_concurrently_makes_one_row(
@@ -110,3 +118,31 @@ async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(engine: AsyncEngine) 
         assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
         assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
         assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+
+
+async def test_migration_0010_keeps_existing_users_reminders(database_url: str) -> None:
+    """Users from before sitting hours keep hourly movement over all their waking hours,
+    on their own days: nothing changes unless they ask."""
+    engine = create_engine(database_url)
+    try:
+        await upgrade_database(engine, "0009")
+        row = {c.key: c.default.arg for c in User.__table__.columns if c.default is not None}
+        row |= {"id": 5, "chat_id": 5, "created_at": NOW, "updated_at": NOW,
+                "setup_step": None, "movement_days": 0b0100101}  # fmt: skip
+        before_0010 = table("users", *(column(c.key, c.type) for c in User.__table__.columns
+                                       if c.key not in {"sitting_from", "sitting_to"}))  # fmt: skip
+        async with engine.begin() as connection:
+            await connection.execute(
+                insert(before_0010), [{k: v for k, v in row.items() if not k.startswith("sitting")}]
+            )
+        await upgrade_database(engine)
+        async with create_session_factory(engine)() as session:
+            user = await get_user(session, 5)
+        assert user is not None
+        assert (user.sitting_from, user.sitting_to, user.movement_days) == (None, None, 0b0100101)
+        prefs = prefs_of(user)
+        for day in (date(2026, 11, 23), date(2026, 11, 25)):  # a Monday, a Wednesday
+            assert movement_slots(prefs, day) == movement_slots(replace(prefs, sit_from=None), day)
+            assert len(movement_slots(prefs, day)) == 15  # hourly, 08:00 to 22:00
+    finally:
+        await engine.dispose()

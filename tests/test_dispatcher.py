@@ -13,7 +13,7 @@ from core.delivery import DeliveryStatus, SendResult
 from db.models import Delivery, ReminderSchedule, User, WaterLog
 from db.users import get_or_create_user
 from scheduler.dispatcher import LOST_AFTER, ORPHAN_AFTER, Dispatcher, Outgoing
-from scheduler.planning import Kind
+from scheduler.planning import ALL_DAYS, Kind
 from scheduler.schedules import snooze, sync_user_schedule
 from tests.conftest import FakeClock
 
@@ -53,6 +53,10 @@ async def add_user(
         user, _ = await get_or_create_user(session, user_id, user_id, now)
         user.setup_step = None
         user.tips_on = tips
+        # Hourly movement all day, every day (what users from before sitting hours keep):
+        # these tests are about sending, not about when movement comes.
+        user.sitting_from = user.sitting_to = None
+        user.movement_days = ALL_DAYS
         for name, value in settings.items():
             setattr(user, name, value)
         await sync_user_schedule(session, user, now)

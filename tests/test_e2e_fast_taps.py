@@ -157,9 +157,9 @@ async def test_reminder_switches_and_movement_days_keep_what_was_tapped(
     assert (row["hydration_on"], row["movement_on"], row["stretch_on"]) == (False, False, True)
 
     await running_bot.api.wait_for(lambda: "⬜ Movement" in overview.button_texts())
-    await tap(ned, overview, "Movement days")
-    await press_together(ned, overview, "Mon", "Tue", "Mon")
-    assert (await settings_of(running_bot.db, 410))["movement_days"] == 0b1111100
+    await tap(ned, overview, texts.SITTING_HOURS)
+    await press_together(ned, overview, "✅ Mon", "✅ Tue", "✅ Mon")
+    assert (await settings_of(running_bot.db, 410))["movement_days"] == 0b0011100
 
 
 async def test_a_form_of_someone_who_had_everything_deleted_takes_no_tap(

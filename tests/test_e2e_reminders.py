@@ -17,7 +17,7 @@ from db.models import Delivery, ReminderSchedule, User, WaterLog
 from scheduler.dispatcher import Outgoing
 from scheduler.planning import Kind
 from tests.conftest import RunningBot
-from tests.e2e import load_user, press_data, set_up, start, tap
+from tests.e2e import load_user, press_data, set_up, sit_all_waking_hours, start, tap
 from tests.fake_bot_api import FakeUser, SentMessage
 
 # Tests of other things that name exact reminder times (test_spread_and_merge: the spread).
@@ -43,6 +43,7 @@ async def test_a_hydration_reminder_arrives_and_its_buttons_are_recorded(
     running_bot: RunningBot,
 ) -> None:
     ann = await set_up(running_bot.user(51, "Ann"))
+    await sit_all_waking_hours(ann)  # the clock is on a Saturday
     # 10:00: a drink slot and a move nudge, due together, come as one message.
     hydration = await reminder_at(running_bot, ann, 10)
     assert hydration is ann.messages[-1]
@@ -91,6 +92,7 @@ async def test_a_press_on_another_users_reminder_changes_nothing(running_bot: Ru
 
 async def test_snooze_repeats_once_without_moving_the_series(running_bot: RunningBot) -> None:
     dov = await set_up(running_bot.user(54, "Dov"))
+    await sit_all_waking_hours(dov)  # the clock is on a Saturday
     await reminder_at(running_bot, dov, 10)
     movement = dov.messages[-1]
     await tap(dov, movement, "Snooze 15 min")
@@ -128,6 +130,7 @@ async def test_water_can_be_logged_any_time_undone_and_the_goal_raised(
 
 async def test_no_reminder_while_on_pace(running_bot: RunningBot) -> None:
     fil = await set_up(running_bot.user(56, "Fil"))
+    await sit_all_waking_hours(fil)  # the clock is on a Saturday
     for _ in range(2):  # the 10:00 reminder is the day's second: two cups is on pace
         await fil.send("/water")
         await fil.next_message()
@@ -171,6 +174,7 @@ async def test_a_flood_limit_on_a_reminder_delays_it_without_loss_or_duplicate(
 
 async def test_server_errors_are_retried_with_backoff(running_bot: RunningBot) -> None:
     ida = await set_up(running_bot.user(59, "Ida"))
+    await sit_all_waking_hours(ida)  # the clock is on a Saturday
     running_bot.api.fail("sendMessage", error_code=502, description="Bad Gateway", times=2)
     running_bot.api.fail("sendMessage", error_code=500, description="Internal Server Error")
     running_bot.clock.now = running_bot.clock.now.replace(hour=10)
@@ -235,6 +239,7 @@ async def test_reminders_lists_next_times_and_pause_skips_reminders(
     running_bot: RunningBot,
 ) -> None:
     lou = await set_up(running_bot.user(62, "Lou"))
+    await sit_all_waking_hours(lou)  # the clock is on a Saturday
     menu = await lou.ask("/reminders")
     text = menu.text or ""
     assert "Hydration: on · next 10:00" in text
@@ -253,16 +258,18 @@ async def test_reminders_lists_next_times_and_pause_skips_reminders(
 async def test_movement_days_and_stretch_timing_move_the_schedule(running_bot: RunningBot) -> None:
     max_ = await set_up(running_bot.user(63, "Max"))
     menu = await max_.ask("/reminders")
-    await tap(max_, menu, "Movement days")
-    await tap(max_, menu, "Sat")  # the clock is on a Saturday: weekends off
-    await tap(max_, menu, "Sun")
+    # The clock is on a Saturday, and a new user sits Mon-Fri 09:00-17:00.
+    assert "Movement: on · next Mon 10:00 · Mon–Fri 09:00–17:00" in (menu.text or "")
+    await tap(max_, menu, texts.SITTING_HOURS)
+    await tap(max_, menu, "⬜ Sat")  # today: 10:00 is the first hour after sitting down
     await tap(max_, menu, "Back")
-    assert "Movement: on · next Mon 08:00" in (menu.text or "")
+    assert "Movement: on · next 10:00 · Mon–Sat 09:00–17:00" in (menu.text or "")
     await tap(max_, menu, "Stretch timing")
     await tap(max_, menu, "60 min")
     assert "Bedtime stretch: on · next 22:00" in (menu.text or "")
     user = await load_user(running_bot.db, 63)
     assert user is not None and user.stretch_lead_minutes == 60
+    assert user.movement_days == 0b0111111
 
 
 async def test_tips_can_be_turned_off_from_the_tip(running_bot: RunningBot) -> None:

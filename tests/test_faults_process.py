@@ -42,7 +42,7 @@ from db.migrate import upgrade_database
 from db.models import CrampReport, Delivery, ReminderSchedule
 from db.session import create_engine, create_session_factory
 from db.users import get_or_create_user
-from scheduler.planning import GRACE, Kind
+from scheduler.planning import ALL_DAYS, GRACE, Kind
 from scheduler.schedules import sync_user_schedule
 from tests.conftest import TOKEN, FakeClock, RunningBot
 from tests.e2e import bot_env, busiest, reminder_ids
@@ -92,6 +92,10 @@ async def add_user(bot: RunningBot, user_id: int, **settings: object) -> None:
         now = bot.clock()
         user, _ = await get_or_create_user(session, user_id, user_id, now)
         user.setup_step, user.tips_on = None, False
+        # Movement every waking hour of every day, as before sitting hours: these tests
+        # are about faults, on a Saturday.
+        user.sitting_from = user.sitting_to = None
+        user.movement_days = ALL_DAYS
         for name, value in settings.items():
             setattr(user, name, value)
         await sync_user_schedule(session, user, now)

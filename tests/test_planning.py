@@ -1,5 +1,6 @@
 """Reminder planning on the user's wall clock: slots, pace, grace, pauses, and DST edges."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -384,6 +385,86 @@ def test_all_days_is_every_weekday_bit() -> None:
     assert ALL_DAYS == 0b1111111
 
 
+# --- Sitting hours ----------------------------------------------------------------------
+
+SITS_9_TO_5 = Prefs(
+    "Europe/Berlin", wake=time(7), bed=time(23), movement_days=0b0011111,
+    sit_from=time(9), sit_to=time(17),
+)  # fmt: skip
+SATURDAY = date(2026, 6, 13)
+
+
+def berlin(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), ZoneInfo("Europe/Berlin")).astimezone(UTC)
+
+
+def test_the_default_sitting_hours_move_hourly_on_weekdays_only() -> None:
+    # An hour after sitting down at 09:00, then hourly; the last at the 17:00 end.
+    assert movement_slots(SITS_9_TO_5, MONDAY) == [berlin(MONDAY, h) for h in range(10, 18)]
+    assert movement_slots(SITS_9_TO_5, SATURDAY) == []
+    last_friday = berlin(date(2026, 6, 12), 17)
+    assert next_slot(Kind.MOVEMENT, SITS_9_TO_5, last_friday) == berlin(date(2026, 6, 15), 10)
+
+
+def test_sitting_hours_that_end_off_the_hour_stop_at_or_before_the_end() -> None:
+    prefs = replace(SITS_9_TO_5, sit_from=time(8, 30), sit_to=time(12, 15))
+    assert movement_slots(prefs, MONDAY) == [
+        berlin(MONDAY, 9, 30), berlin(MONDAY, 10, 30), berlin(MONDAY, 11, 30)
+    ]  # fmt: skip
+
+
+def test_no_sitting_hours_means_all_waking_hours_as_before() -> None:
+    awake = replace(SITS_9_TO_5, sit_from=None, sit_to=None, movement_days=ALL_DAYS)
+    assert movement_slots(awake, SATURDAY) == [berlin(SATURDAY, h) for h in range(8, 23)]
+    assert Prefs("UTC", wake=time(7), bed=time(23)).sit_from is None  # the planning default
+
+
+def test_sitting_hours_are_clipped_to_the_waking_window() -> None:
+    # Sitting 05:00-23:30 for someone awake 07:00-23:00: nudges only wake + 1 h to bed - 1 h.
+    prefs = replace(SITS_9_TO_5, sit_from=time(5), sit_to=time(23, 30))
+    assert movement_slots(prefs, MONDAY) == [berlin(MONDAY, h) for h in range(8, 23)]
+    # Sat down before waking (06:00-10:00): the nudge an hour after waking is the first.
+    early = replace(SITS_9_TO_5, sit_from=time(6), sit_to=time(10))
+    assert movement_slots(early, MONDAY) == [
+        berlin(MONDAY, 8),
+        berlin(MONDAY, 9),
+        berlin(MONDAY, 10),
+    ]
+
+
+def test_sitting_hours_outside_waking_hours_give_no_movement() -> None:
+    night = replace(SITS_9_TO_5, sit_from=time(23, 30), sit_to=time(6))
+    assert movement_slots(night, MONDAY) == []
+    assert next_slot(Kind.MOVEMENT, night, berlin(MONDAY, 12)) is None
+    only_an_hour_after_waking = replace(SITS_9_TO_5, sit_from=time(6, 30), sit_to=time(7, 45))
+    assert movement_slots(only_an_hour_after_waking, MONDAY) == []  # 07:30 is before 08:00
+
+
+def test_sitting_hours_across_midnight_for_a_night_shift() -> None:
+    # Awake 14:00-06:00, sitting 22:00-06:00: 23:00 to 05:00 (bed - 1 h), on the wake-up's day.
+    shift = Prefs(
+        "Europe/Berlin", wake=time(14), bed=time(6), movement_days=0b0000001,
+        sit_from=time(22), sit_to=time(6),
+    )  # fmt: skip
+    assert movement_slots(shift, MONDAY) == [
+        *(berlin(MONDAY, h) for h in (23,)), *(berlin(TUESDAY, h) for h in range(0, 6))
+    ]  # fmt: skip
+    assert movement_slots(shift, TUESDAY) == []
+
+
+def test_sitting_hours_through_a_dst_gap_keep_the_wall_clock() -> None:
+    # Berlin springs forward at 02:00 on Sunday 29 March 2026; sitting 00:00-04:00 that
+    # night: 01:00 CET, 02:00 (gap) and 03:00 CEST as one, 04:00 CEST.
+    night = Prefs(
+        "Europe/Berlin", wake=time(20), bed=time(6), sit_from=time(0), sit_to=time(4),
+    )  # fmt: skip
+    assert movement_slots(night, date(2026, 3, 28)) == [
+        utc(2026, 3, 29, 0, 0), utc(2026, 3, 29, 1, 0), utc(2026, 3, 29, 2, 0)
+    ]  # fmt: skip
+    summer = movement_slots(SITS_9_TO_5, date(2026, 3, 30))  # a Monday on CEST
+    assert (summer[0], summer[-1]) == (utc(2026, 3, 30, 8), utc(2026, 3, 30, 15))
+
+
 # --- next_slot, stretch and tips ------------------------------------------------------
 
 
@@ -511,12 +592,15 @@ clock_times = st.builds(time, st.integers(0, 23), st.integers(0, 59))
 def any_prefs(draw: st.DrawFn) -> Prefs:
     wake = draw(clock_times)
     bed = draw(clock_times.filter(lambda bed: bed != wake))
+    sitting = draw(st.tuples(clock_times, clock_times) | st.just((None, None)))
     return Prefs(
         timezone=draw(st.sampled_from(TRICKY_ZONES)),
         wake=wake,
         bed=bed,
         movement_days=draw(st.integers(0, ALL_DAYS)),
         stretch_lead_minutes=draw(st.integers(0, 180)),
+        sit_from=sitting[0],
+        sit_to=sitting[1],
     )
 
 

@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.timeofday import awake_minutes, day_window_problem, format_clock_time, parse_clock_time
+from core.timeofday import (
+    awake_minutes,
+    day_window_problem,
+    format_clock_time,
+    parse_clock_range,
+    parse_clock_time,
+)
 
 
 @pytest.mark.parametrize(
@@ -57,3 +63,22 @@ def test_awake_minutes_wrap_past_midnight() -> None:
     assert awake_minutes(time(7), time(23)) == 16 * 60
     assert awake_minutes(time(7), time(0, 30)) == 17 * 60 + 30
     assert awake_minutes(time(22), time(6)) == 8 * 60  # a night-shift day
+
+
+@pytest.mark.parametrize(
+    ("typed", "hours"),
+    [
+        ("9-17", (time(9), time(17))),
+        ("09:00–17:30", (time(9), time(17, 30))),
+        ("9am - 5pm", (time(9), time(17))),
+        ("8.30 to 16", (time(8, 30), time(16))),
+        ("22:00—06:00", (time(22), time(6))),  # across midnight: a night shift
+    ],
+)
+def test_sitting_hours_as_people_type_them(typed: str, hours: tuple[time, time]) -> None:
+    assert parse_clock_range(typed) == hours
+
+
+@pytest.mark.parametrize("typed", ["9", "9-", "-17", "9-17-18", "25-3", "after lunch", ""])
+def test_what_is_not_a_start_and_an_end(typed: str) -> None:
+    assert parse_clock_range(typed) is None

@@ -30,12 +30,15 @@ from bot.callbacks import (
     SetSummaryDay,
     SetSummaryTime,
     SetTimezone,
+    SetupReminders,
     SetWake,
+    Sitting,
     SkipSetup,
     ToggleReminder,
     switched,
 )
 from bot.context import CoachContext
+from bot.handlers import sitting
 from bot.handlers.common import (
     UserTransaction,
     View,
@@ -138,6 +141,9 @@ def _reminders_view(user: User, flow: Flow, _now: datetime) -> View:
                 ToggleReminder(flow, kind, to=not on))]
         for kind, on in setup_switches(user)
     ]  # fmt: skip
+    if flow is Flow.SETUP:  # /reminders has it too, for later
+        label = f"{texts.SITTING_HOURS}: {sitting.hours_of(user)}"
+        toggles.append([button(label, Sitting(flow))])
     done = texts.SETUP_FINISHED if flow is Flow.SETUP else texts.BACK
     markup = InlineKeyboardMarkup([*toggles, [button(done, FinishReminders(flow))]])
     text = (
@@ -359,7 +365,12 @@ async def typed_text(update: Update, context: CoachContext) -> None:
     # Text is an answer, or not understood: neither is going on without setup.
     async with user_transaction(update, context, in_setup=True) as tx:
         question = _awaited(tx.user)
-        views = _answer_typed(tx, question, message.text) if question else None
+        if question is not None:
+            views: list[View] | None = _answer_typed(tx, question, message.text)
+        elif tx.user.awaiting == sitting.AWAITING:
+            views = sitting.typed_hours(tx, message.text)
+        else:
+            views = None
     if views is None:
         await message.reply_text(texts.UNEXPECTED_TEXT, reply_markup=keyboards.main_menu())
     else:
@@ -444,6 +455,17 @@ async def finish_reminders(update: Update, context: CoachContext) -> None:
     )
 
 
+async def back_to_setup_reminders(update: Update, context: CoachContext) -> None:
+    """Back from the sitting-hours screen to setup's reminders step."""
+    query, _ = pressed(update, SetupReminders)
+
+    def act(tx: UserTransaction) -> View:
+        _await(tx.user, None)
+        return _reminders_view(tx.user, Flow.SETUP, tx.now)
+
+    await _press(update, context, query, Step.REMINDERS, act)
+
+
 async def skip_setup(update: Update, context: CoachContext) -> None:
     """Keep the defaults for every remaining setup step."""
     query = update.callback_query
@@ -497,6 +519,7 @@ HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     SetBed.handler(choose),
     ToggleReminder.handler(toggle_reminder),
     FinishReminders.handler(finish_reminders),
+    SetupReminders.handler(back_to_setup_reminders),
     SkipSetup.handler(skip_setup),
     OpenScreen.handler(open_screen, where=lambda data: data.screen not in REMINDER_SCREENS),
     SetSummaryDay.handler(set_summary),

@@ -14,6 +14,7 @@ from bot.callbacks import (
     REMINDER_SCREENS,
     STRETCH_LEADS,
     AnswerReminder,
+    Flow,
     OpenScreen,
     Pause,
     PauseChoice,
@@ -21,14 +22,14 @@ from bot.callbacks import (
     ReminderAction,
     Screen,
     SetStretchLead,
+    Sitting,
     ToggleKind,
-    ToggleMovementDay,
     UndoWater,
     switched,
-    switched_bit,
 )
 from bot.context import CoachContext
 from bot.flags import RaisedFlag, raise_flags, tell_flags
+from bot.handlers import sitting
 from bot.handlers.common import (
     UserGone,
     UserTransaction,
@@ -47,7 +48,6 @@ from core.delivery import DeliveryStatus
 from core.diary import Duration
 from db.models import CrampReport, Delivery, User, WaterLog
 from scheduler.planning import (
-    ALL_DAYS,
     DEFAULT_CUPS,
     FOLLOW_UP_AFTER,
     KINDS,
@@ -285,7 +285,7 @@ async def stretch_now(update: Update, context: CoachContext) -> None:
 # What /reminders adds after each kind's next time; a kind not here adds nothing.
 _DETAILS: dict[Kind, Callable[[User, int, int], str]] = {
     Kind.HYDRATION: lambda _user, cups, goal: texts.CUPS_TODAY.format(cups=cups, goal=goal),
-    Kind.MOVEMENT: lambda user, _cups, _goal: f" · {_day_names(user.movement_days)}",
+    Kind.MOVEMENT: lambda user, _cups, _goal: f" · {sitting.hours_of(user)}",
     Kind.STRETCH: lambda user, _cups, _goal: texts.STRETCH_LEAD.format(
         minutes=user.stretch_lead_minutes
     ),
@@ -322,33 +322,15 @@ async def reminders_view(tx: UserTransaction) -> View:
         else button(texts.PAUSE, OpenScreen(Screen.PAUSE))
     )
     screens = [
-        button(texts.MOVEMENT_DAYS, OpenScreen(Screen.MOVEMENT_DAYS)),
+        button(texts.SITTING_HOURS, Sitting(Flow.SETTINGS)),
         button(texts.STRETCH_TIMING, OpenScreen(Screen.STRETCH_LEAD)),
     ]
     markup = InlineKeyboardMarkup([*rows(toggles, 2), screens, [pause]])
     return View(texts.reminders_overview(lines, until), markup)
 
 
-def _day_names(mask: int) -> str:
-    if mask == ALL_DAYS:
-        return texts.EVERY_DAY
-    names = [name for day, name in enumerate(texts.WEEKDAYS) if mask >> day & 1]
-    return ", ".join(names) or texts.NO_DAYS
-
-
 def _back_to_reminders() -> list[Any]:
     return [button(texts.BACK, OpenScreen(Screen.REMINDER_LIST))]
-
-
-def _movement_days_view(user: User) -> View:
-    mask = user.movement_days
-    ons = [bool(mask >> day & 1) for day in range(7)]
-    days = [
-        button(texts.switch(on, name), ToggleMovementDay(day, to=not on))
-        for day, (name, on) in enumerate(zip(texts.WEEKDAYS, ons, strict=True))
-    ]
-    markup = InlineKeyboardMarkup([*rows(days, 4), _back_to_reminders()])
-    return View(texts.MOVEMENT_DAYS_SCREEN.format(days=_day_names(mask)), markup)
 
 
 def _stretch_lead_view(user: User) -> View:
@@ -370,6 +352,7 @@ async def show_reminders(update: Update, context: CoachContext) -> None:
     """/reminders."""
     assert update.effective_message is not None
     async with user_transaction(update, context) as tx:
+        sitting.stop_awaiting(tx.user)
         view = await reminders_view(tx)
     await update.effective_message.reply_text(view.text, reply_markup=view.markup)
 
@@ -381,15 +364,6 @@ async def toggle_kind(update: Update, context: CoachContext) -> None:
         switch(tx.user, data.kind, switched(data.to, is_on(tx.user, data.kind)))
         await tx.sync_schedule()  # the screen shows the next times
         view = await reminders_view(tx)
-    await answer_and_edit(query, view.text, view.markup)
-
-
-async def toggle_movement_day(update: Update, context: CoachContext) -> None:
-    """Switch movement reminders for one weekday."""
-    query, data = pressed(update, ToggleMovementDay)
-    async with user_transaction(update, context) as tx:
-        tx.user.movement_days = switched_bit(tx.user.movement_days, 1 << data.weekday, data.to)
-        view = _movement_days_view(tx.user)
     await answer_and_edit(query, view.text, view.markup)
 
 
@@ -408,8 +382,9 @@ async def open_reminder_screen(update: Update, context: CoachContext) -> None:
     """Show /reminders or one of its sub-screens in place of the pressed message."""
     query, data = pressed(update, OpenScreen)
     async with user_transaction(update, context) as tx:
-        if data.screen is Screen.MOVEMENT_DAYS:
-            view = _movement_days_view(tx.user)
+        sitting.stop_awaiting(tx.user)
+        if data.screen is Screen.MOVEMENT_DAYS:  # buttons sent before sitting hours
+            view = sitting.open_sitting(tx.user, Flow.SETTINGS, tx.now)
         elif data.screen is Screen.STRETCH_LEAD:
             view = _stretch_lead_view(tx.user)
         elif data.screen is Screen.PAUSE:
@@ -461,7 +436,6 @@ HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     UndoWater.handler(undo_water),
     RaiseGoal.handler(raise_goal_today),
     ToggleKind.handler(toggle_kind),
-    ToggleMovementDay.handler(toggle_movement_day),
     SetStretchLead.handler(set_stretch_lead),
     Pause.handler(choose_pause),
     OpenScreen.handler(open_reminder_screen, where=lambda data: data.screen in REMINDER_SCREENS),

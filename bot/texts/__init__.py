@@ -6,10 +6,10 @@ Pure code returns data and this package turns it into words: medical sentences a
 """
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from html import escape
 
-from bot.callbacks import PauseChoice
+from bot.callbacks import PauseChoice, SittingPreset
 from bot.texts.medical import (
     DISCLAIMER,
     FLAG_DISCLAIMER,
@@ -20,6 +20,7 @@ from bot.texts.medical import (
     RULE_CONCERNS,
     RULE_TITLES,
     RULE_URGENT_LEADS,
+    SITTING_WHY,
     STRETCH_HOLD,
     STRETCH_HOW,
     STRETCH_INTRO,
@@ -40,7 +41,7 @@ from core.diary import (
 )
 from core.timeofday import WindowProblem, format_clock_time
 from db.models import User
-from scheduler.planning import Kind
+from scheduler.planning import ALL_DAYS, Kind
 
 BUTTON_REPORT_CRAMP = "🦵 Report cramp"
 BUTTON_WATER = "💧 Drank a cup"
@@ -134,7 +135,8 @@ def step_reminders() -> str:
         f"<b>Step 4 of {SETUP_STEPS} · Reminders</b>\n"
         "Tap to switch a reminder on or off, then Done.\n"
         "💧 Hydration: 8 cups of water spread over your day.\n"
-        "🚶 Movement: a nudge to stand up and move every hour.\n"
+        "🚶 Movement: a nudge to stand up and move every hour while you sit "
+        "(your sitting hours: the button below).\n"
         "🧘 Bedtime stretch: calf, hamstring and thigh stretches before bed."
     )
 
@@ -352,9 +354,57 @@ EVERY_DAY = "every day"
 NO_DAYS = "no days"
 
 
+def day_names(mask: int) -> str:
+    """Movement days: "every day", "Mon–Fri", "Mon, Wed, Fri" (runs of 3+ with a dash)."""
+    if mask == ALL_DAYS:
+        return EVERY_DAY
+    runs: list[list[int]] = []
+    for day in (d for d in range(7) if mask >> d & 1):
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = [
+        f"{WEEKDAYS[run[0]]}–{WEEKDAYS[run[-1]]}"
+        if len(run) >= 3
+        else ", ".join(WEEKDAYS[d] for d in run)
+        for run in runs
+    ]
+    return ", ".join(parts) or NO_DAYS
+
+
+def movement_hours(mask: int, sit_from: time | None, sit_to: time | None) -> str:
+    """When movement reminders come: "Mon–Fri 09:00–17:00", "every day, all waking hours"."""
+    if sit_from is None or sit_to is None:
+        return f"{day_names(mask)}, all waking hours"
+    return f"{day_names(mask)} {format_clock_time(sit_from)}–{format_clock_time(sit_to)}"
+
+
 STRETCH_LEAD_SET = "Stretch reminder: {minutes} min before bed"
 
-MOVEMENT_DAYS_SCREEN = "🗓 Movement reminders on: {days}. Tap a day to switch it."
+
+def sitting_screen(hours: str, next_nudge: str) -> str:
+    return (
+        f"🪑 <b>Sitting hours</b>: {hours}.\n{SITTING_WHY}\n{next_nudge}\n\n"
+        "Tap a choice or a day, or type your hours (like <code>9-17:30</code>)."
+    )
+
+
+NEXT_NUDGE = "Next movement nudge: {when}."
+NO_NUDGE = (
+    "⚠️ No movement nudge comes with these: the hours are outside your waking hours, "
+    "or no day is on."
+)
+MOVEMENT_IS_OFF = "Movement reminders are off at the moment."
+SITTING_SAVED = "🪑 Sitting hours set: {hours}. {next_nudge}"
+BAD_SITTING = (
+    "🤔 “{text}” isn't a start and an end I can use. Send your sitting hours like "
+    "<code>9-17</code> or <code>08:30–17:30</code>."
+)
+SITTING_SAME = (
+    "🤔 Those hours start and end at the same time. Send a start and an end, like "
+    "<code>9-17</code>; for all your waking hours tap “All my waking hours”."
+)
 
 STRETCH_LEAD_SCREEN = "⏱ The stretch reminder comes {minutes} minutes before bedtime. Change it:"
 
@@ -683,7 +733,12 @@ NO_MORE_TIPS = "No more tips"
 UNDO = "↩️ Undo"
 RESUME = "▶️ Resume"
 PAUSE = "⏸ Pause"
-MOVEMENT_DAYS = "🗓 Movement days"
+SITTING_HOURS = "🪑 Sitting hours"
+SITTING_PRESETS = {
+    SittingPreset.WEEKDAYS: "Mon–Fri 09:00–17:00",
+    SittingPreset.EVERY_DAY: "Every day 09:00–17:00",
+    SittingPreset.AWAKE: "All my waking hours",
+}
 STRETCH_TIMING = "⏱ Stretch timing"
 PAUSE_LABELS = {
     PauseChoice.HOUR: "1 hour",

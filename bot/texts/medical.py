@@ -157,6 +157,12 @@ MOVEMENT_WHY = (
     "Sitting still for long slows blood flow to your muscles, one of the causes of "
     "cramps. Stand up and walk a little."
 )
+# 000 · Daily Prevention Checklist, item 4 ("Avoid prolonged sitting; stand and move every
+# hour"): why movement reminders come in the hours someone sits.
+SITTING_WHY = (
+    "The prevention checklist says to avoid sitting for long and to stand and move every "
+    "hour, so movement nudges come hourly while you sit."
+)
 
 # 003 · How to Treat and Prevent Muscle Cramps: the stretches for cramp-prone muscles;
 # 003 · "Regular stretching ... may help reduce their frequency" (night leg cramps).
