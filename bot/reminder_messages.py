@@ -12,7 +12,7 @@ from datetime import datetime
 from telegram import InlineKeyboardMarkup
 
 from bot import texts
-from bot.callbacks import AnswerReminder, ReminderAction
+from bot.callbacks import AnswerReminder, AnswerRhythm, ReminderAction, RhythmChoice
 from bot.keyboards import button
 from core.checklist import tip_for
 from scheduler.planning import DEFAULT_CUPS, Kind
@@ -26,6 +26,7 @@ class Content:
     slot_at: datetime
     cups: int = 0
     goal: int = DEFAULT_CUPS
+    ask: bool = False  # with the question keep / fewer / stop (scheduler/rhythm.py)
 
 
 @dataclass(frozen=True)
@@ -101,4 +102,23 @@ def render(
         for row in reminder.actions
     ]
     markup = InlineKeyboardMarkup([row for row in shown if row]) if with_buttons else None
+    if content.ask and markup is not None:
+        return with_question(kind, delivery_id, reminder.text(content), markup)
     return reminder.text(content), markup
+
+
+_QUESTION = {
+    RhythmChoice.KEEP: texts.RHYTHM_KEEP,
+    RhythmChoice.FEWER: texts.RHYTHM_FEWER,
+    RhythmChoice.STOP: texts.RHYTHM_STOP,
+}
+
+
+def with_question(
+    kind: Kind, delivery_id: int, text: str, markup: InlineKeyboardMarkup
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A reminder with the question asked once of someone who kept letting its kind pass:
+    a line under its text and a row of answers under its buttons."""
+    answers = [button(label, AnswerRhythm(c, delivery_id)) for c, label in _QUESTION.items()]
+    rows = [*markup.inline_keyboard, answers]
+    return f"{text}\n\n{texts.rhythm_question(kind)}", InlineKeyboardMarkup(rows)

@@ -59,7 +59,7 @@ def make_sender(
                 return SendResult.FAILED, None
             text, markup = outgoing.payload.text, None
         else:
-            content = Content(outgoing.slot_at, outgoing.cups, outgoing.goal)
+            content = Content(outgoing.slot_at, outgoing.cups, outgoing.goal, outgoing.ask)
             text, markup = render(outgoing.kind, outgoing.delivery_id, content)
         result = await _send_with_retries(bot, outgoing, text, markup, attempts, backoff_seconds)
         if result[0] is SendResult.SENT and isinstance(outgoing.payload, Summary):
