@@ -498,9 +498,7 @@ class _Rhythms:
         cups = await _last_cups(session, sent)
         for row in series:
             kind = Kind(row.kind)
-            previous = sent.get(
-                (row.user_id, kind, before.get((row.user_id, kind, row.next_due_at)))
-            )
+            previous = sent.get((row.user_id, kind, row.next_due_at))
             judged = (
                 was_ignored(kind, previous.sent_at, previous.response, cups.get(row.user_id))
                 if previous is not None
@@ -562,8 +560,8 @@ def _rhythm_of(stored: ReminderRhythm | None) -> Rhythm:
 
 async def _sent_slots(
     session: AsyncSession, before: dict[tuple[int, Kind, datetime], datetime]
-) -> dict[tuple[int, Kind, datetime | None], _Sent]:
-    """The deliveries of these slots (user, kind, slot), by the slot they come before."""
+) -> dict[tuple[int, Kind, datetime], _Sent]:
+    """The deliveries of the slots before these (user, kind, slot), by the slot after."""
     if not before:
         return {}
     user_ids = {user_id for user_id, _, _ in before}
@@ -586,7 +584,7 @@ async def _sent_slots(
 
 
 async def _last_cups(
-    session: AsyncSession, sent: dict[tuple[int, Kind, datetime | None], _Sent]
+    session: AsyncSession, sent: dict[tuple[int, Kind, datetime], _Sent]
 ) -> dict[int, datetime]:
     """When each user whose last drink reminder went unanswered last logged a cup."""
     waiting = {
