@@ -264,8 +264,8 @@ async def all_reminders(update: Update, context: CoachContext) -> None:
     query, data = pressed(update, AllReminders)
     async with user_transaction(update, context) as tx:
         rhythm = await rhythm_of(tx.session, tx.user.id, data.kind)
-        if rhythm is not None:
-            rhythm.lighter = False
+        if rhythm is not None:  # a fresh start: what was let pass before counts no more
+            rhythm.lighter, rhythm.ignored, rhythm.backoff_until = False, 0, None
         view = await reminders_view(tx)
     await query.answer(texts.RHYTHM_RESTORED.format(name=texts.KIND_NAMES[data.kind]))
     await edit_screen(query, view.text, view.markup)
