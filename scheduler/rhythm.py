@@ -6,10 +6,11 @@ next slot) is ignored. After IGNORED_IN_A_ROW of a kind in a row, hydration and 
 back off to every other slot until the end of the next day, and the next reminder of the
 kind asks, once, whether to keep, have fewer or stop them. Each slot judges the one before
 it, so while backing off a held slot judges the sent one before it: three more let pass
-start the back-off again, and someone who keeps letting them pass keeps getting half. The stretch never backs off on
-its own: it is only asked about. Answering a reminder of the kind restores its rhythm;
-"Fewer" is a lasting every-other-slot rhythm, undone in /reminders. Tips are left out:
-their one button turns them off, so a tip read and liked looks ignored.
+start the back-off again, and someone who keeps letting them pass keeps getting half.
+The stretch never backs off on its own: it is only asked about. Answering a reminder of
+the kind restores its rhythm; "Fewer" is a lasting every-other-slot rhythm, undone in
+/reminders. Tips are left out: their one button turns them off, so a tip read and liked
+looks ignored.
 """
 
 from collections.abc import Callable
