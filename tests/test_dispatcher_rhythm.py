@@ -22,9 +22,9 @@ def dispatcher_for(
     sessions: async_sessionmaker[AsyncSession],
     sender: RecordingSender,
     clock: FakeClock,
-    **kw: bool,
+    adapt: bool = True,
 ) -> Dispatcher:
-    return Dispatcher(sessions, sender, clock, batch_size=50, chunk_size=20, **kw)
+    return Dispatcher(sessions, sender, clock, batch_size=50, chunk_size=20, adapt=adapt)
 
 
 async def hours(dispatcher: Dispatcher, clock: FakeClock, *hours: int, day: int = 0) -> None:

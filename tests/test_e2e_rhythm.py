@@ -22,6 +22,11 @@ async def movement_through(bot: RunningBot, user: FakeUser, *hours: int) -> list
     return [m for m in user.messages[before:] if "Time to move" in (m.text or "")]
 
 
+def delivery_id(message: SentMessage) -> int:
+    """The delivery a reminder's first button is for."""
+    return int(str(message.buttons()[0][0][1]).split(":")[2])
+
+
 def question_row(message: SentMessage) -> list[str]:
     return [label for label, _ in message.buttons()[-1]]
 
@@ -43,7 +48,7 @@ async def test_fewer_is_asked_once_and_undone_in_reminders(running_bot: RunningB
     assert "Moved" in question.buttons()[0][0][0]  # the reminder itself still answerable
     assert QUESTION[0] not in str(question.buttons())
 
-    data = f"ry:k:{question.buttons()[0][0][1].split(':')[2]}"  # a late tap on Keep
+    data = f"ry:k:{delivery_id(question)}"  # a late tap on Keep
     answer = await press_data(running_bot.api, ada, question, data)
     assert answer.params["text"] == texts.RHYTHM_ALREADY_ANSWERED
     later = await movement_through(running_bot, ada, 15, 16, 17, 18)
@@ -83,7 +88,7 @@ async def test_stale_and_forged_answers_change_nothing(running_bot: RunningBot) 
     await set_up(di)
     await set_up(ed)
     question = await asked(running_bot, di)
-    asked_id = int(question.buttons()[-1][0][1].split(":")[2])
+    asked_id = delivery_id(question)
     async with running_bot.db() as session:
         other = await session.scalar(
             select(Delivery.id).filter_by(user_id=74, kind="hydration").limit(1)
