@@ -472,6 +472,28 @@ class AnswerReminder(CallbackData, prefix="rd"):
     delivery_id: Annotated[int, ID]
 
 
+class RhythmChoice(StrEnum):
+    """The answers to the question under a reminder of a kind someone kept letting pass."""
+
+    KEEP = "k"
+    FEWER = "f"
+    STOP = "s"
+
+
+class AnswerRhythm(CallbackData, prefix="ry"):
+    """Keep, fewer or stop, asked under a reminder; the delivery id says which kind (and
+    that it was this reminder that asked)."""
+
+    choice: RhythmChoice
+    delivery_id: Annotated[int, ID]
+
+
+class AllReminders(CallbackData, prefix="ry:all"):
+    """From /reminders: every reminder of a kind again, after "Fewer"."""
+
+    kind: Kind
+
+
 class UndoWater(CallbackData, prefix="wl:u"):
     """Take back a cup logged by mistake."""
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
-from bot.callbacks import AnswerReminder, ReminderAction
+from bot.callbacks import AnswerReminder, AnswerRhythm, ReminderAction, RhythmChoice
 from bot.keyboards import button
 from core.checklist import tip_for
 from scheduler.planning import DEFAULT_CUPS, Kind
@@ -26,6 +26,7 @@ class Content:
     slot_at: datetime
     cups: int = 0
     goal: int = DEFAULT_CUPS
+    ask: bool = False  # with the question keep / fewer / stop (scheduler/rhythm.py)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,8 @@ def render(
     """Text and buttons of a reminder; the same for a fresh one and one being answered.
     Hot day is offered until the day's goal has been raised."""
     markup = InlineKeyboardMarkup(_rows(kind, delivery_id, content)) if with_buttons else None
+    if content.ask and markup is not None:
+        return with_question(kind, delivery_id, REMINDERS[kind].text(content), markup)
     return REMINDERS[kind].text(content), markup
 
 
@@ -114,6 +117,9 @@ def render_message(parts: Sequence[Part]) -> tuple[str, InlineKeyboardMarkup | N
         text = REMINDERS[part.kind].text(part.content)
         if part.answered is None:
             rows += _rows(part.kind, part.delivery_id, part.content)
+            if part.content.ask:  # asked once, under this part's own buttons
+                text = f"{text}\n\n{texts.rhythm_question(part.kind)}"
+                rows.append(_question_row(part.delivery_id))
         else:
             text = f"{text}\n\n{part.answered}"
         texts_.append(text)
@@ -143,3 +149,23 @@ ANSWER_NOTES = {
     ReminderAction.STOPPED: texts.ANSWER_STOPPED,
     ReminderAction.STILL_GOING: texts.ANSWER_STILL_GOING,
 }
+
+
+_QUESTION = {
+    RhythmChoice.KEEP: texts.RHYTHM_KEEP,
+    RhythmChoice.FEWER: texts.RHYTHM_FEWER,
+    RhythmChoice.STOP: texts.RHYTHM_STOP,
+}
+
+
+def with_question(
+    kind: Kind, delivery_id: int, text: str, markup: InlineKeyboardMarkup
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A reminder with the question asked once of someone who kept letting its kind pass:
+    a line under its text and a row of answers under its buttons."""
+    rows = [*markup.inline_keyboard, _question_row(delivery_id)]
+    return f"{text}\n\n{texts.rhythm_question(kind)}", InlineKeyboardMarkup(rows)
+
+
+def _question_row(delivery_id: int) -> list[InlineKeyboardButton]:
+    return [button(label, AnswerRhythm(c, delivery_id)) for c, label in _QUESTION.items()]

@@ -69,7 +69,7 @@ def make_sender(
 
 
 def _part(outgoing: Outgoing) -> Part:
-    content = Content(outgoing.slot_at, outgoing.cups, outgoing.goal)
+    content = Content(outgoing.slot_at, outgoing.cups, outgoing.goal, outgoing.ask)
     return Part(outgoing.kind, outgoing.delivery_id, content)
 
 

@@ -183,6 +183,27 @@ class Delivery(Base):
     merged_into: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
 
+class ReminderRhythm(Base):
+    """How often one kind of reminder goes out for one user, when not the usual: a row is
+    made once they let a reminder of the kind pass (scheduler/rhythm.py has the rules)."""
+
+    __tablename__ = "reminder_rhythms"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    # Sent reminders of the kind left unanswered in a row.
+    ignored: Mapped[int] = mapped_column(SmallInteger, default=0)
+    # Every other slot until then (backing off); None: the usual rhythm.
+    backoff_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # They chose "Fewer": every other slot until they undo it in /reminders.
+    lighter: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The reminder that asked keep / fewer / stop (asked once), and what they answered.
+    asked_delivery_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    answer: Mapped[str | None] = mapped_column(String(8), default=None)
+
+
 class WaterLog(Base):
     """One cup of water, counted towards the day it belongs to (wake-up to wake-up)."""
 

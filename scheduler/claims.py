@@ -24,6 +24,7 @@ from scheduler.planning import (
     is_paused,
     next_slot,
 )
+from scheduler.rhythm import Rhythm, holds_back
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class Recipient:
     prefs: Prefs
     wanted: Collection[Kind]  # the reminder kinds they get (scheduler.schedules.wanted_kinds)
     paused_until: datetime | None = None
+    # Kinds not on their usual rhythm (scheduler/rhythm.py); empty with adapt off.
+    rhythm: Mapping[Kind, Rhythm] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,8 @@ def worth_sending(
         return True  # a pause is for reminders; the summary and follow-ups still come
     if is_paused(user.paused_until, now):
         return False
+    if not snooze and _held_back(kind, slot, user, water):
+        return False
     if kind is not Kind.HYDRATION:
         return True
     day = day_of(user.prefs, slot)
@@ -121,6 +126,15 @@ def worth_sending(
         return cups < goal
     index = hydration_slot_index(user.prefs, slot, goal)
     return index is not None and hydration_reminder_needed(cups, index, goal)
+
+
+def _held_back(kind: Kind, slot: datetime, user: Recipient, water: Water) -> bool:
+    """Whether the kind's rhythm (someone who kept letting it pass) holds this slot back."""
+    rhythm = user.rhythm.get(kind)
+    if rhythm is None:
+        return False
+    goal = water.goal_on(day_of(user.prefs, slot))
+    return holds_back(kind, rhythm, user.prefs, slot, goal)
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ from core.clock import Clock
 from core.delivery import DeliveryStatus, SendResult, after_send
 from db.base import UTCDateTime
 from db.dialect import is_postgres, upsert
-from db.models import Delivery, HydrationDay, ReminderSchedule, User, WaterLog
+from db.models import Delivery, HydrationDay, ReminderRhythm, ReminderSchedule, User, WaterLog
 from scheduler.claims import (
     NO_WATER,
     Candidate,
@@ -60,6 +60,14 @@ from scheduler.claims import (
     plan_messages,
 )
 from scheduler.planning import DEFAULT_CUPS, KINDS, MERGE_AHEAD, Kind, day_of, due_is_fresh
+from scheduler.rhythm import (
+    ADAPTIVE,
+    Rhythm,
+    after_previous,
+    previous_slot,
+    wants_to_ask,
+    was_ignored,
+)
 from scheduler.schedules import prefs_of, wanted_kinds
 
 logger = logging.getLogger(__name__)
@@ -121,6 +129,7 @@ class Outgoing:
     # Reminders sent in this one's message (due close together): each keeps its own id.
     parts: tuple["Outgoing", ...] = ()
     paid: bool = False  # sent as a paid broadcast: the free rate could not get it out in time
+    ask: bool = False  # carries the question keep / fewer / stop (scheduler/rhythm.py)
 
 
 Sender = Callable[[Outgoing], Awaitable[tuple[SendResult, int | None]]]
@@ -169,6 +178,7 @@ class Dispatcher:
         merge: bool = True,
         send_rate: float | None = None,
         paid_rate: float | None = None,
+        adapt: bool = True,
     ) -> None:
         self.sessions = sessions
         self.send = send
@@ -185,6 +195,7 @@ class Dispatcher:
         self.send_rate = send_rate
         self.paid_rate = paid_rate
         self.dropped: Counter[str] = Counter()  # by kind, since start (/healthz)
+        self.adapt = adapt  # kinds a user keeps letting pass back off (scheduler/rhythm.py)
         self._wake = asyncio.Event()
         self._stop: asyncio.Event | None = None
 
@@ -233,6 +244,9 @@ class Dispatcher:
         now = self.clock()
         async with self.sessions.begin() as session:
             due = await self._select_due(session, now)
+            rhythms = await _Rhythms.load(session, due) if self.adapt else None
+            if rhythms is not None:
+                due = rhythms.due
             decisions = _decide_each(due, self.decide, now)
             if self.merge and due.rows:
                 due, decisions = await self._with_ahead(session, due, decisions, now)
@@ -241,6 +255,13 @@ class Dispatcher:
                 send_rate=self.send_rate, paid_rate=self.paid_rate,
             )  # fmt: skip
             messages = await _persist(session, due, decisions, plan, now)
+            sending = [
+                claimed[:4]
+                for lead, companions, _ in messages
+                if lead.status != DeliveryStatus.DROPPED
+                for claimed in (lead, *companions)
+            ]
+            asking = rhythms.ask(sending) if rhythms is not None else set()
         stats.rows += len(due.rows) - len(due.ahead)
         stats.skipped += sum(
             decision.skipped for index, decision in enumerate(decisions) if index not in due.ahead
@@ -250,8 +271,8 @@ class Dispatcher:
             if lead.status == DeliveryStatus.DROPPED:
                 stats.dropped[lead.kind] += 1
                 continue
-            message = self._outgoing_of(due, lead)
-            parts = tuple(self._outgoing_of(due, part) for part in companions)
+            message = self._outgoing_of(due, lead, asking)
+            parts = tuple(self._outgoing_of(due, part, asking) for part in companions)
             stats.merged += len(parts)
             outgoing.append(replace(message, parts=parts, paid=paid))
         if stats.dropped:
@@ -264,11 +285,11 @@ class Dispatcher:
         return outgoing
 
     @staticmethod
-    def _outgoing_of(due: "_Due", claimed: _Claimed) -> Outgoing:
+    def _outgoing_of(due: "_Due", claimed: _Claimed, asking: set[int]) -> Outgoing:
         delivery_id, user_id, kind, slot, _ = claimed
-        return _outgoing(
-            due.users[user_id], due.water.get(user_id, NO_WATER), delivery_id, kind, slot
-        )
+        water = due.water.get(user_id, NO_WATER)
+        outgoing = _outgoing(due.users[user_id], water, delivery_id, kind, slot)
+        return replace(outgoing, ask=True) if delivery_id in asking else outgoing
 
     async def _with_ahead(
         self, session: AsyncSession, due: "_Due", decisions: list[ClaimDecision], now: datetime
@@ -581,6 +602,146 @@ def _candidates(due: _Due, decisions: Sequence[ClaimDecision]) -> list[Candidate
         for index, (row, decision) in enumerate(zip(due.rows, decisions, strict=True))
         if decision.send
     ]
+
+
+@dataclass
+class _Rhythms:
+    """The claim's rhythms (scheduler/rhythm.py): each due series slot of an adaptive kind
+    judges the slot before it (ignored or answered), so each sent reminder is judged once,
+    when the next slot of its kind comes; changes are written in the claim's transaction."""
+
+    due: _Due  # with each recipient's rhythms
+    rows: dict[tuple[int, Kind], ReminderRhythm]  # stored, loaded or added (ORM: flushed)
+
+    @classmethod
+    async def load(cls, session: AsyncSession, due: _Due) -> "_Rhythms | None":
+        """The batch's rhythms after judging, in four queries at most; None: none needed."""
+        series = [
+            row
+            for row in due.rows
+            if not row.is_snooze and row.kind in ADAPTIVE and row.user_id in due.recipients
+        ]
+        if not series:
+            return None
+        user_ids = {row.user_id for row in series}
+        query = select(ReminderRhythm).where(ReminderRhythm.user_id.in_(user_ids))
+        if is_postgres(session):
+            query = query.with_for_update()  # an answer's reset is not overwritten
+        rows = {(r.user_id, Kind(r.kind)): r for r in await session.scalars(query)}
+        before: dict[tuple[int, Kind, datetime], datetime] = {}
+        for row in series:
+            water = due.water.get(row.user_id, NO_WATER)
+            prefs = due.recipients[row.user_id].prefs
+            slot = previous_slot(Kind(row.kind), prefs, row.next_due_at, water.goal_on)
+            if slot is not None:
+                before[row.user_id, Kind(row.kind), row.next_due_at] = slot
+        sent = await _sent_slots(session, before)
+        cups = await _last_cups(session, sent)
+        for row in series:
+            kind = Kind(row.kind)
+            previous = sent.get((row.user_id, kind, row.next_due_at))
+            judged = (
+                was_ignored(kind, previous.sent_at, previous.response, cups.get(row.user_id))
+                if previous is not None
+                else None
+            )
+            stored = rows.get((row.user_id, kind))
+            old = _rhythm_of(stored)
+            new = after_previous(
+                kind, old, judged, due.recipients[row.user_id].prefs, row.next_due_at
+            )
+            if new != old:
+                if stored is None:
+                    stored = rows[row.user_id, kind] = ReminderRhythm(
+                        user_id=row.user_id, kind=kind.value
+                    )
+                    session.add(stored)
+                stored.ignored, stored.backoff_until = new.ignored, new.backoff_until
+        by_user: defaultdict[int, dict[Kind, Rhythm]] = defaultdict(dict)
+        for (user_id, kind), stored in rows.items():
+            by_user[user_id][kind] = _rhythm_of(stored)
+        recipients = {
+            user_id: replace(recipient, rhythm=by_user[user_id])
+            if user_id in by_user
+            else recipient
+            for user_id, recipient in due.recipients.items()
+        }
+        return cls(replace(due, recipients=recipients), rows)
+
+    def ask(self, claimed: Sequence[tuple[int, int, str, datetime]]) -> set[int]:
+        """The claimed deliveries that carry the question (each kind's first, once ever)."""
+        asking: set[int] = set()
+        for delivery_id, user_id, kind, slot in claimed:
+            stored = self.rows.get((user_id, Kind(kind)))
+            if stored is not None and wants_to_ask(Kind(kind), _rhythm_of(stored), slot):
+                stored.asked_delivery_id = delivery_id
+                asking.add(delivery_id)
+        return asking
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """A slot's reminder as the judge of its answer needs it."""
+
+    sent_at: datetime | None
+    response: str | None
+    day: date | None
+
+
+def _rhythm_of(stored: ReminderRhythm | None) -> Rhythm:
+    if stored is None:
+        return Rhythm()
+    return Rhythm(
+        stored.ignored or 0,
+        stored.backoff_until,
+        bool(stored.lighter),
+        stored.asked_delivery_id is not None,
+    )
+
+
+async def _sent_slots(
+    session: AsyncSession, before: dict[tuple[int, Kind, datetime], datetime]
+) -> dict[tuple[int, Kind, datetime], _Sent]:
+    """The deliveries of the slots before these (user, kind, slot), by the slot after."""
+    if not before:
+        return {}
+    user_ids = {user_id for user_id, _, _ in before}
+    kinds = {kind.value for _, kind, _ in before}
+    slots = set(before.values())
+    found: dict[tuple[int, Kind, datetime], _Sent] = {}
+    # Three IN lists on the (user, kind, slot) index: a little more than asked for, at times.
+    for user_id, kind, slot_at, sent_at, response, day in await session.execute(
+        select(Delivery.user_id, Delivery.kind, Delivery.slot_at, Delivery.sent_at,
+               Delivery.response, Delivery.day)
+        .where(Delivery.user_id.in_(user_ids), Delivery.kind.in_(kinds),
+               Delivery.slot_at.in_(slots))
+    ):  # fmt: skip
+        found[user_id, Kind(kind), slot_at] = _Sent(sent_at, response, day)
+    return {
+        (user_id, kind, slot): found[user_id, kind, previous]
+        for (user_id, kind, slot), previous in before.items()
+        if (user_id, kind, previous) in found
+    }
+
+
+async def _last_cups(
+    session: AsyncSession, sent: dict[tuple[int, Kind, datetime], _Sent]
+) -> dict[int, datetime]:
+    """When each user whose last drink reminder went unanswered last logged a cup."""
+    waiting = {
+        (user_id, previous.day)
+        for (user_id, kind, _), previous in sent.items()
+        if kind is Kind.HYDRATION and previous.response is None and previous.sent_at is not None
+    }
+    days = [day for _, day in waiting if day is not None]
+    if not waiting or not days:
+        return {}
+    rows = await session.execute(
+        select(WaterLog.user_id, func.max(WaterLog.logged_at))
+        .where(WaterLog.user_id.in_({user_id for user_id, _ in waiting}), WaterLog.day >= min(days))
+        .group_by(WaterLog.user_id)
+    )
+    return {user_id: logged_at for user_id, logged_at in rows if logged_at is not None}
 
 
 def _decide_each(due: _Due, decide: Decide, now: datetime) -> list[ClaimDecision]:

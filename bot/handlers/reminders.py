@@ -13,13 +13,16 @@ from bot import texts
 from bot.callbacks import (
     REMINDER_SCREENS,
     STRETCH_LEADS,
+    AllReminders,
     AnswerReminder,
+    AnswerRhythm,
     Flow,
     OpenScreen,
     Pause,
     PauseChoice,
     RaiseGoal,
     ReminderAction,
+    RhythmChoice,
     Screen,
     SetStretchLead,
     Sitting,
@@ -46,7 +49,8 @@ from bot.keyboards import button, rows
 from bot.reminder_messages import ANSWER_NOTES, REMINDERS, Content, Part, render, render_message
 from core.delivery import DeliveryStatus
 from core.diary import Duration
-from db.models import CrampReport, Delivery, User, WaterLog
+from db.models import CrampReport, Delivery, ReminderRhythm, User, WaterLog
+from db.rhythms import lighter_kinds, restore_rhythm, rhythm_of
 from scheduler.planning import (
     DEFAULT_CUPS,
     FOLLOW_UP_AFTER,
@@ -57,6 +61,7 @@ from scheduler.planning import (
     is_paused,
     pause_until,
 )
+from scheduler.rhythm import ADAPTIVE
 from scheduler.schedules import (
     cancel_once,
     hydration_today,
@@ -142,6 +147,8 @@ async def _record_answer(
     if action is ReminderAction.CUP:
         _, cups, goal = await hydration_today(tx.session, user, now)
         result = f"{texts.ANSWER_CUP} {texts.water_progress(cups, goal)}"
+    if kind in ADAPTIVE:  # last: the claim locks schedule rows before rhythms, so do we
+        await restore_rhythm(tx.session, user.id, kind)
     return None, await _message_view(tx, delivery, result), []
 
 
@@ -208,6 +215,81 @@ async def _raise_goal_from(tx: UserTransaction, delivery: Delivery) -> tuple[str
     return texts.GOAL_RAISED.format(goal=goal), await _message_view(tx, delivery, None)
 
 
+# --- The question asked once of someone who kept letting a kind pass --------------------------
+
+
+async def answer_rhythm(update: Update, context: CoachContext) -> None:
+    """Keep, fewer or stop, under the reminder that asked: once, for the presser's own."""
+    query, data = pressed(update, AnswerRhythm)
+    view: View | None = None
+    try:
+        async with user_transaction(update, context, create=False) as tx:
+            delivery = await tx.session.get(Delivery, data.delivery_id)
+            answer: str | None
+            if delivery is None:
+                answer = texts.REMINDER_GONE
+            elif delivery.user_id != tx.user.id:
+                answer = texts.NOT_YOURS
+            else:
+                answer, view = await _choose_rhythm(tx, delivery, data.choice)
+    except UserGone:
+        answer = texts.REMINDER_GONE
+    await query.answer(answer)
+    if view is not None:
+        await edit_screen(query, view.text, view.markup)
+
+
+async def _choose_rhythm(
+    tx: UserTransaction, delivery: Delivery, choice: RhythmChoice
+) -> tuple[str | None, View | None]:
+    """Apply the answer if this reminder asked and nothing was answered yet: a toast, and
+    the reminder with the answer in place of the question."""
+    kind = Kind(delivery.kind)
+    rhythm = await tx.session.get(ReminderRhythm, (tx.user.id, kind.value))
+    if kind not in ADAPTIVE or rhythm is None or rhythm.asked_delivery_id != delivery.id:
+        return texts.STALE_BUTTON, None
+    if choice is RhythmChoice.STOP and rhythm.answer is None:
+        switch(tx.user, kind, False)
+        # Before locking the rhythm row: the claim locks schedule rows first, then rhythms.
+        await tx.sync_schedule()
+    await tx.session.refresh(rhythm, with_for_update=True)  # a double tap waits here
+    if rhythm.answer is not None:
+        if choice is RhythmChoice.STOP and rhythm.answer != choice.value:
+            switch(tx.user, kind, True)  # another answer came first
+        return texts.RHYTHM_ALREADY_ANSWERED, None
+    rhythm.answer, rhythm.ignored, rhythm.backoff_until = choice.value, 0, None
+    rhythm.lighter = choice is RhythmChoice.FEWER
+    result = {
+        RhythmChoice.KEEP: texts.RHYTHM_KEPT,
+        RhythmChoice.FEWER: texts.RHYTHM_LIGHTER,
+        RhythmChoice.STOP: texts.RHYTHM_STOPPED.format(name=texts.KIND_NAMES[kind]),
+    }[choice]
+    content = Content(delivery.slot_at)
+    if kind is Kind.HYDRATION:
+        _, cups, goal = await hydration_today(tx.session, tx.user, tx.now)
+        content = Content(delivery.slot_at, cups, goal)
+    prefs = prefs_of(tx.user)
+    answerable = (
+        choice is not RhythmChoice.STOP
+        and delivery.response is None
+        and day_of(prefs, delivery.slot_at) == day_of(prefs, tx.now)
+    )
+    text, markup = render(kind, delivery.id, content, with_buttons=answerable)
+    return None, View(f"{text}\n\n{result}", markup)
+
+
+async def all_reminders(update: Update, context: CoachContext) -> None:
+    """From /reminders: every reminder of a kind again, after "Fewer"."""
+    query, data = pressed(update, AllReminders)
+    async with user_transaction(update, context) as tx:
+        rhythm = await rhythm_of(tx.session, tx.user.id, data.kind)
+        if rhythm is not None:  # a fresh start: what was let pass before counts no more
+            rhythm.lighter, rhythm.ignored, rhythm.backoff_until = False, 0, None
+        view = await reminders_view(tx)
+    await query.answer(texts.RHYTHM_RESTORED.format(name=texts.KIND_NAMES[data.kind]))
+    await edit_screen(query, view.text, view.markup)
+
+
 # --- Water and stretching on demand ----------------------------------------------------------
 
 
@@ -228,6 +310,7 @@ async def log_water(update: Update, context: CoachContext) -> None:
         log = WaterLog(user_id=tx.user.id, logged_at=tx.now, day=day, source=source)
         tx.session.add(log)
         await tx.session.flush()
+        await restore_rhythm(tx.session, tx.user.id, Kind.HYDRATION)  # a cup answers them
         _, cups, goal = await hydration_today(tx.session, tx.user, tx.now)
         log_id = log.id
     await message.reply_text(
@@ -298,13 +381,15 @@ async def reminders_view(tx: UserTransaction) -> View:
     user, now = tx.user, tx.now
     due = await next_due_times(tx.session, user.id)
     _, cups, goal = await hydration_today(tx.session, user, now)
+    lighter = await lighter_kinds(tx.session, user.id)
     shown = [kind for kind in REMINDERS if KINDS[kind].switchable]
     lines = [
         texts.reminder_line(
             kind,
             is_on(user, kind),
             local_when(user, due[kind], now) if kind in due else None,
-            _DETAILS[kind](user, cups, goal) if kind in _DETAILS else "",
+            (_DETAILS[kind](user, cups, goal) if kind in _DETAILS else "")
+            + (texts.RHYTHM_LIGHTER_DETAIL if kind in lighter else ""),
         )
         for kind in shown
     ]
@@ -325,7 +410,14 @@ async def reminders_view(tx: UserTransaction) -> View:
         button(texts.SITTING_HOURS, Sitting(Flow.SETTINGS)),
         button(texts.STRETCH_TIMING, OpenScreen(Screen.STRETCH_LEAD)),
     ]
-    markup = InlineKeyboardMarkup([*rows(toggles, 2), screens, [pause]])
+    all_again = [  # undoes "Fewer", chosen under a reminder
+        [button(texts.RHYTHM_ALL_AGAIN.format(icon=texts.KIND_ICONS[kind],
+                                              name=texts.KIND_NAMES[kind].lower()),
+                AllReminders(kind))]
+        for kind in shown
+        if kind in lighter and is_on(user, kind)
+    ]  # fmt: skip
+    markup = InlineKeyboardMarkup([*rows(toggles, 2), *all_again, screens, [pause]])
     return View(texts.reminders_overview(lines, until), markup)
 
 
@@ -433,6 +525,8 @@ HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     CommandHandler("resume", resume_command),
     MessageHandler(filters.Text([texts.BUTTON_WATER]), log_water),
     AnswerReminder.handler(answer_reminder),
+    AnswerRhythm.handler(answer_rhythm),
+    AllReminders.handler(all_reminders),
     UndoWater.handler(undo_water),
     RaiseGoal.handler(raise_goal_today),
     ToggleKind.handler(toggle_kind),

@@ -319,6 +319,39 @@ ANSWER_STILL_GOING = "Noted: it has lasted over 10 minutes. See below."
 SNOOZED_UNTIL = "⏰ Snoozed: I'll remind you again at {time:%H:%M}."
 ANSWER_SNOOZED = "⏰ Snoozed."
 
+# The question attached, once, to a reminder of a kind someone kept letting pass
+# (scheduler/rhythm.py), its buttons and what each answer does.
+_LET_PASS = {
+    Kind.HYDRATION: "the last few drink reminders",
+    Kind.MOVEMENT: "the last few movement reminders",
+    Kind.STRETCH: "the last few bedtime stretch reminders",
+}
+
+
+def rhythm_question(kind: Kind) -> str:
+    """The lines under a reminder asking whether to keep, have fewer or stop its kind."""
+    if kind is Kind.STRETCH:  # never eased off without asking
+        return (
+            f"🤔 You've let {_LET_PASS[kind]} pass. Keep them as usual, have fewer (every "
+            "other evening), or stop them?"
+        )
+    return (
+        f"🤔 You've let {_LET_PASS[kind]} pass, so I'm sending fewer today and tomorrow. "
+        "Keep them as usual, have fewer (every other one), or stop them?"
+    )
+
+
+RHYTHM_KEEP = "Keep as usual"
+RHYTHM_FEWER = "Fewer"
+RHYTHM_STOP = "Stop these"
+RHYTHM_KEPT = "👍 Back to the usual rhythm."
+RHYTHM_LIGHTER = "👍 Every other one from now on. /reminders brings back all of them."
+RHYTHM_STOPPED = "🔕 {name} reminders are off. /reminders switches them back on."
+RHYTHM_ALREADY_ANSWERED = "Already noted."
+RHYTHM_ALL_AGAIN = "{icon} All {name} reminders again"
+RHYTHM_LIGHTER_DETAIL = " · every other one"
+RHYTHM_RESTORED = "{name}: every reminder again."
+
 
 def when(local: datetime, today: date) -> str:
     """A due time in the user's zone: 14:00, tomorrow 07:00, or Tue 15:00."""
