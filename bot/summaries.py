@@ -9,7 +9,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.texts.weekly_message import insight_text, nudge_text, summary_text, summary_title
-from core.weekly import DayRecord, daily_series, insights, is_empty, nudge, period, totals
+from core.weekly import (
+    DayRecord,
+    counted_from,
+    daily_series,
+    first_day,
+    insights,
+    is_empty,
+    nudge,
+    period,
+    totals,
+)
 from db.models import Flag, User
 from db.stats import day_records
 from scheduler.dispatcher import Outgoing, Preparer
@@ -62,9 +72,10 @@ async def build_summaries(
         start, end = periods[user.id]
         today = todays[user.id]
         days = records.get(user.id, [])
-        this = totals(days, start, end, today=min(today, end))
-        previous = totals(days, start - timedelta(days=7), start - timedelta(days=1))
         prefs = prefs_of(user)
+        since = first_day(day_of(prefs, user.created_at), days)
+        this = totals(days, start, end, today=min(today, end), since=since)
+        previous = totals(days, start - timedelta(days=7), start - timedelta(days=1), since=since)
         rule_ids = sorted(  # one per warning raised: the summary says how often
             rule_id for rule_id, at in flags_by_user.get(user.id, [])
             if start <= day_of(prefs, at) <= end
@@ -76,7 +87,8 @@ async def build_summaries(
         patterns = [insight_text(insight) for insight in found]
         tip = nudge_text(nudge(this, days))
         text = summary_text(this, previous, days, rule_ids, patterns, tip, title)
-        chart = None if is_empty(this) else tuple(daily_series(days, start, end))
+        # The chart starts on the user's first day: days before it were not missed.
+        chart = None if is_empty(this) else tuple(daily_series(days, counted_from(this), end))
         summaries[user.id] = Summary(text, title, chart)
     return summaries
 

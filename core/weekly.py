@@ -69,7 +69,10 @@ class WeekTotals:
     movement_sent: int
     movement_done: int
     stretch_nights: int
-    days_passed: int = 7  # days of the period up to `today`: all of them for a finished week
+    days_passed: int = 7  # days counted: from `since` (else start) up to `today`
+    # The user's first day when it falls after `start`: the period counts from it (their
+    # first week). None: the whole period is theirs.
+    since: date | None = None
 
 
 def period(summary_weekday: int, today: date, which: str = "current") -> tuple[date, date]:
@@ -111,19 +114,36 @@ def _goal_met(d: DayRecord) -> bool:
     return d.cups >= max(d.goal, 1)
 
 
+def first_day(joined: date, days: Sequence[DayRecord]) -> date:
+    """The user's first day: the day they joined, or an earlier day their diary covers.
+
+    A cramp logged for the night before joining belongs to a day before it; that day is
+    theirs too, so its report still counts.
+    """
+    return min((d.day for d in days if d.day < joined and _has_data(d)), default=joined)
+
+
 def totals(
-    days: Sequence[DayRecord], start: date, end: date, today: date | None = None
+    days: Sequence[DayRecord],
+    start: date,
+    end: date,
+    today: date | None = None,
+    since: date | None = None,
 ) -> WeekTotals:
     """Add up the records from start to end (inclusive); missing days count as empty.
 
     `today` makes it the week so far: only the days up to it count, so "x of days_passed"
     never exceeds its whole and the average cups are not diluted by days still ahead.
+    `since` (the user's first_day) does the same at the other end: days before the user
+    started are not missed days, so they count neither as empty days nor in averages.
     """
     last = end if today is None else min(today, end)
-    days_passed = max((last - start).days + 1, 0)
+    late = since is not None and since > start
+    first = since if since is not None and late else start
+    days_passed = max((last - first).days + 1, 0)
     # As daily_series, without building the empty days: they add nothing to any sum. A
     # weekly sweep runs this twice per user, so it is one pass with plain locals.
-    by_day = {d.day: d for d in days if start <= d.day <= last}  # a repeated date: last wins
+    by_day = {d.day: d for d in days if first <= d.day <= last}  # a repeated date: last wins
     with_data = cramps = night = day_cramps = sev_sum = sev_count = goal_met = 0
     cups = sent = done = stretched = 0
     max_severity: int | None = None
@@ -170,7 +190,23 @@ def totals(
         movement_done=done,
         stretch_nights=stretched,
         days_passed=days_passed,
+        since=first if late else None,
     )
+
+
+def counted_from(this: WeekTotals) -> date:
+    """The first day the totals count: the user's first day in their first week."""
+    return this.since or this.start
+
+
+def counted_to(this: WeekTotals) -> date:
+    """The last day the totals count (the day before counted_from when none is)."""
+    return counted_from(this) + timedelta(days=this.days_passed - 1)
+
+
+def before_start(this: WeekTotals) -> bool:
+    """The user started after the period: it has nothing of theirs to count."""
+    return this.since is not None and this.days_passed <= 0
 
 
 def is_empty(this: WeekTotals) -> bool:
@@ -320,29 +356,43 @@ class Nudge(StrEnum):
     POTASSIUM = "potassium"
 
 
+# A tip that says "most" or "few" of some days needs at least this many of them: with one
+# or two it would tell a single day's story as a habit (1 of 1 is "most"), as a first
+# week would after a day. Three is the fewest where "most" need not mean "all".
+MIN_DAYS_FOR_MOST = 3
+
+
 def nudge(this: WeekTotals, days: Sequence[DayRecord]) -> Nudge:
     """The tip that fits the week; the first match wins.
 
     Water low on most cramp days, then few evening stretches, then most movement
-    reminders unanswered, then night cramps anyway, then a food or footwear tip.
+    reminders unanswered, then night cramps anyway, then a food or footwear tip. Each
+    claim about most (or few) days needs MIN_DAYS_FOR_MOST of them, else it is left out.
     """
-    week = [d for d in daily_series(days, this.start, this.end) if d.day <= _last_day(this)]
+    if this.days_passed <= 0:
+        week: list[DayRecord] = []
+    else:
+        week = daily_series(days, counted_from(this), counted_to(this))
     cramp_days = [d for d in week if d.cramps > 0]
     # Without a single cup logged we cannot tell low water from unlogged water.
     logs_water = any(d.cups > 0 for d in week)
-    if logs_water and 2 * sum(not _goal_met(d) for d in cramp_days) > len(cramp_days):
+    short = sum(not _goal_met(d) for d in cramp_days)
+    if logs_water and len(cramp_days) >= MIN_DAYS_FOR_MOST and 2 * short > len(cramp_days):
         return Nudge.WATER
-    if 2 * this.stretch_nights < this.days_passed:
+    stretched_most = 2 * this.stretch_nights >= this.days_passed
+    if not stretched_most and this.days_passed >= MIN_DAYS_FOR_MOST:
         return Nudge.STRETCH_NIGHTS if this.night_cramps > 0 else Nudge.STRETCH
-    if this.movement_sent >= MIN_MOVEMENT_SENT and 2 * this.movement_done < this.movement_sent:
+    movement_days = sum(d.movement_sent > 0 for d in week)
+    if (
+        this.movement_sent >= MIN_MOVEMENT_SENT
+        and movement_days >= MIN_DAYS_FOR_MOST
+        and 2 * this.movement_done < this.movement_sent
+    ):
         return Nudge.MOVEMENT
-    if this.night_cramps > 0:
+    # "Even with your evening stretches": only when most evenings had one.
+    if this.night_cramps > 0 and stretched_most and this.stretch_nights > 0:
         return Nudge.NIGHT
     if this.by_place.get(Place.CALF, 0) > 0 or this.by_place.get(Place.FOOT, 0) > 0:
         return Nudge.FOOTWEAR
     # Alternate week by week so a quiet stretch of weeks does not repeat one tip.
     return Nudge.MAGNESIUM if this.start.toordinal() // 7 % 2 == 0 else Nudge.POTASSIUM
-
-
-def _last_day(this: WeekTotals) -> date:
-    return this.start + timedelta(days=this.days_passed - 1)

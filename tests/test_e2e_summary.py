@@ -158,3 +158,45 @@ async def test_forget_leaves_nothing_behind(running_bot: RunningBot) -> None:
                 left = await session.scalar(select(func.count()).select_from(table))
             assert left == 0, f"{table.name} still holds {left} row(s)"
         assert await session.scalar(text("SELECT count(*) FROM flag_reports")) == 0
+
+
+async def test_a_first_week_counts_only_the_days_since_the_user_started(
+    running_bot: RunningBot,
+) -> None:
+    # Gus starts on Sunday evening, logs a cramp and one cup, and gets the summary at 18:00.
+    running_bot.clock.now = datetime(2026, 11, 22, 17, 0, tzinfo=UTC)
+    gus = await set_up(running_bot.user(77, "Gus"))
+    await ask(running_bot, gus, "/water", "1/8")
+    await ask(running_bot, gus, "/cramp calf 6", "Saved")
+    await ask(running_bot, gus, "/cramp calf 5", "Saved")
+
+    running_bot.clock.now = datetime(2026, 11, 22, 18, 0, tzinfo=UTC)
+    before = len(gus.messages)
+    await running_bot.dispatch()
+    await running_bot.api.wait_for(
+        lambda: any("Your week" in (m.text or "") for m in gus.messages[before:]), timeout=10
+    )
+    [summary] = [m for m in gus.messages[before:] if "Your week" in (m.text or "")]
+    said = summary.text or ""
+    assert "since you started on Sun 22 Nov" in said
+    assert "Water goal met on 0 of 1 day;" in said and "1.0 cups a day on average" in said
+    assert "of 7" not in said
+    assert "most" not in said.lower()  # one cramp day is no "most of your cramp days"
+    assert "last week" not in said  # there is no week before the start
+
+    # On Monday, /summary last is that same first week.
+    running_bot.clock.now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    [last] = await ask(running_bot, gus, "/summary last", "Your week")
+    assert "since you started on Sun 22 Nov" in (last.text or "")
+    # The doctor's PDF starts on his first day too, not 90 days of zeros before it.
+    [pdf_message] = await ask(running_bot, gus, "/export", "document:.pdf")
+    assert pdf_message.document is not None
+    pdf = PdfReader(io.BytesIO(pdf_message.document[1]))
+    content = " ".join(page.extract_text() for page in pdf.pages)
+    assert "Period: 22 Nov - 23 Nov 2026" in content
+
+    # Hal starts on Monday: last week has nothing of his to sum up, and says so.
+    hal = await set_up(running_bot.user(78, "Hal"))
+    [before_him] = await ask(running_bot, hal, "/summary last", "Your week")
+    assert "You started on Mon 23 Nov, after this week" in (before_him.text or "")
+    assert "Nothing logged" not in (before_him.text or "")

@@ -37,6 +37,7 @@ from bot.texts.weekly_message import (
 from core.diary import Duration, Place, SpasmKind
 from core.redflags import RULES
 from core.weekly import (
+    MIN_DAYS_FOR_MOST,
     DayRecord,
     Insight,
     InsightKind,
@@ -416,11 +417,22 @@ def with_day(records: list[DayRecord], offset: int, **fields: Any) -> list[DayRe
     return [replace(r, **fields) if r.day == MON + timedelta(days=offset) else r for r in records]
 
 
+def short_cramp_days(records: list[DayRecord], *offsets: int) -> list[DayRecord]:
+    for offset in offsets:
+        records = with_day(records, offset, cramps=1, cups=3)
+    return records
+
+
 def test_nudge_water_when_most_cramp_days_fall_short() -> None:
-    assert nudge_for(with_day(every_night(), 1, cramps=1, cups=3)) == NUDGE_WATER
-    # Half is not most: one short day and one at the goal.
-    half = with_day(with_day(every_night(), 1, cramps=1, cups=3), 2, cramps=1)
+    assert nudge_for(short_cramp_days(every_night(), 1, 2, 3)) == NUDGE_WATER
+    assert nudge_for(with_day(short_cramp_days(every_night(), 1, 2), 3, cramps=1)) == NUDGE_WATER
+    # Half is not most: two short days and two at the goal.
+    half = with_day(with_day(short_cramp_days(every_night(), 1, 2), 3, cramps=1), 4, cramps=1)
     assert nudge_for(half) != NUDGE_WATER
+    # One or two cramp days are no "most", however short they fell.
+    assert MIN_DAYS_FOR_MOST == 3
+    assert nudge_for(short_cramp_days(every_night(), 1)) != NUDGE_WATER
+    assert nudge_for(short_cramp_days(every_night(), 1, 2)) != NUDGE_WATER
     # No cups logged all week: nothing to say about water.
     assert nudge_for([day(1, cramps=1)]) != NUDGE_WATER
 
@@ -433,12 +445,20 @@ def test_nudge_stretch_when_fewer_than_half_the_evenings_had_one() -> None:
     assert nudge_for(with_day(three, 5, night_cramps=1, cramps=1)) == NUDGE_STRETCH_NIGHTS
     # The week so far: 2 stretches in 3 days is most of them.
     assert nudge_for(three[:2], today=MON + 2 * DAY) != NUDGE_STRETCH
+    # 0 of 2 evenings is too few evenings to call them few; and no "even with your stretches".
+    none = [day(i, cups=8, cramps=1, night_cramps=1) for i in range(2)]
+    quiet = {NUDGE_STRETCH, NUDGE_STRETCH_NIGHTS, NUDGE_NIGHT}
+    assert nudge_for(none, today=MON + DAY) not in quiet
+    assert nudge_for(none, today=MON + 2 * DAY) == NUDGE_STRETCH_NIGHTS
 
 
 def test_nudge_movement_when_most_reminders_went_unanswered() -> None:
     assert nudge_for(every_night(movement_sent=2, movement_done=0)) == NUDGE_MOVEMENT
     assert nudge_for(every_night(movement_sent=2, movement_done=1)) != NUDGE_MOVEMENT
     assert nudge_for(with_day(every_night(), 0, movement_sent=2)) != NUDGE_MOVEMENT  # too few
+    # Many reminders, but on two days only: too few days to speak of "most".
+    two_days = with_day(with_day(every_night(), 0, movement_sent=9), 1, movement_sent=9)
+    assert nudge_for(two_days) != NUDGE_MOVEMENT
 
 
 def test_nudge_night_cramps_despite_stretching() -> None:

@@ -24,7 +24,7 @@ from bot.texts.medical import LEVEL_WORDS, RULE_ACTIONS, RULE_TITLES
 from bot.texts.weekly_message import CHART_CAPTION
 from core.diary import Condition, Medication, Report, from_mask
 from core.redflags import Level
-from core.weekly import period, totals
+from core.weekly import first_day, period, totals
 from db.models import CrampReport, Delivery, User, WaterLog
 from db.reports import latest_flags
 from db.stats import day_records
@@ -111,10 +111,14 @@ async def _doctor_report(
     today = day_of(prefs, now)
     first = today - timedelta(days=REPORT_DAYS - 1)
     days = (await day_records(session, [user.id], first, today))[user.id]
+    # Weeks before the user started are not weeks of zeros, and the first one's average
+    # divides by the days since they started.
+    since = first_day(day_of(prefs, user.created_at), days)
+    first = max(first, min(since, today))
     weeks = []
     start, _ = period(user.summary_weekday, first)
     while start <= today:
-        week = totals(days, start, start + timedelta(days=6), today=today)
+        week = totals(days, start, start + timedelta(days=6), today=today, since=since)
         weeks.append(WeekPoint(start, week.cramps, week.avg_cups))
         start += timedelta(days=7)
     recent = list(

@@ -31,6 +31,9 @@ from core.weekly import (
     InsightKind,
     Nudge,
     WeekTotals,
+    before_start,
+    counted_from,
+    counted_to,
     daily_series,
     is_empty,
     sparkline,
@@ -57,9 +60,16 @@ _NUDGES = {
 _DURATION_WORDS = {**DURATION_LABELS, Duration.STILL_GOING: "still going when reported"}
 _DAY_LETTERS = "MTWTFSS"
 _NOTHING_LOGGED = (
-    "Nothing logged this week{so_far}, and that's okay. Whenever a cramp strikes or you "
+    "Nothing logged {when}, and that's okay. Whenever a cramp strikes or you "
     "drink a cup, a quick tap keeps your diary going, and next week's summary will have "
     "more to show."
+)
+_SINCE_YOU_STARTED = "since you started on {day}"
+# A first week counts only the days since the user started: say so once, under the title.
+_FIRST_WEEK = "🌱 Counting the {days} since you started on {day}."
+_NOT_STARTED_YET = (
+    "You started on {day}, after this week, so it has nothing of yours to sum up. "
+    "/summary shows your week so far."
 )
 _K = TypeVar("_K", Place, SpasmKind)
 
@@ -125,17 +135,39 @@ def _clip(text: str, limit: int) -> str:
     return "".join(out) + "…"
 
 
+def _day(day: date) -> str:
+    """E.g. "Sun 22 Nov"."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _versus(now: int, before: int, previous: WeekTotals) -> str:
+    # Before the user started there is nothing to compare with, not "nothing logged".
+    if previous.days_passed <= 0:
+        return ""
     # A week with nothing logged is no baseline: "up from 0" would only mean "started logging".
     if is_empty(previous):
         return " (nothing logged last week)"
+    # A first week's few days against a whole week would read as a trend: give its size.
+    if previous.since is not None:
+        return f" (last week: {before} in your first {_plural(previous.days_passed, 'day')})"
     if now == before:
         return " (= same as last week)"
     return f" ({'↑' if now > before else '↓'} from {before} last week)"
 
 
 def _so_far(this: WeekTotals) -> str:
-    return " so far" if this.days_passed < (this.end - this.start).days + 1 else ""
+    return " so far" if counted_to(this) < this.end else ""
+
+
+def _when(this: WeekTotals) -> str:
+    """What the figures cover: "this week", "this week so far" or "since you started on …"."""
+    if this.since is not None:
+        return _SINCE_YOU_STARTED.format(day=_day(this.since))
+    return f"this week{_so_far(this)}"
 
 
 def _counts(counts: Mapping[_K, int], words: Mapping[_K, str]) -> str:
@@ -171,15 +203,18 @@ def _chart(this: WeekTotals, days: Sequence[DayRecord]) -> list[str]:
     series = daily_series(days, this.start, this.end)
     if not 1 <= len(series) <= 14:  # a line per day stops being readable past two weeks
         return []
-    passed = series[: max(this.days_passed, 0)]
+    # Days before the user started and days still ahead are not counted: "·", not "▁".
+    before = min((counted_from(this) - this.start).days, len(series))
+    passed = series[before : before + max(this.days_passed, 0)]
     goal = max((d.goal for d in passed), default=8)
     # The goal joins the scale so that a full block means "goal reached", not "best day".
     cups = sparkline([d.cups for d in passed] + [goal])[:-1]
     cramps = sparkline([d.cramps for d in passed])
-    future = "·" * (len(series) - len(passed))  # days still ahead
+    earlier = "·" * before
+    future = "·" * (len(series) - before - len(passed))
 
     def row(blocks: str) -> str:
-        return " ".join(blocks + future)
+        return " ".join(earlier + blocks + future)
 
     letters = " ".join(_DAY_LETTERS[d.day.weekday()] for d in series)
     return [
@@ -190,8 +225,8 @@ def _chart(this: WeekTotals, days: Sequence[DayRecord]) -> list[str]:
 def _habit_lines(this: WeekTotals, previous: WeekTotals) -> list[str]:
     so_far = _so_far(this)
     lines = [
-        f"💧 Water goal met on {this.days_goal_met} of {this.days_passed} days{so_far}"
-        f"{_versus(this.days_goal_met, previous.days_goal_met, previous)}; "
+        f"💧 Water goal met on {this.days_goal_met} of {_plural(this.days_passed, 'day')}"
+        f"{so_far}{_versus(this.days_goal_met, previous.days_goal_met, previous)}; "
         f"{this.avg_cups:.1f} cups a day on average",
     ]
     if this.movement_sent > 0:
@@ -199,7 +234,8 @@ def _habit_lines(this: WeekTotals, previous: WeekTotals) -> list[str]:
             f"🚶 Movement reminders acted on: {this.movement_done} of {this.movement_sent}"
         )
     lines.append(
-        f"🧘 Bedtime stretch done on {this.stretch_nights} of {this.days_passed} nights{so_far}"
+        f"🧘 Bedtime stretch done on {this.stretch_nights} of "
+        f"{_plural(this.days_passed, 'night')}{so_far}"
     )
     return lines
 
@@ -265,13 +301,22 @@ def summary_text(
     """
     head = [f"<b>{_clip(title, 120)}</b>"]
     rules = _flag_rules(flag_rule_ids)
-    if is_empty(this):
-        core: list[list[str]] = [head, [_NOTHING_LOGGED.format(so_far=_so_far(this))]]
+    if before_start(this) and this.since is not None:
+        core: list[list[str]] = [head, [_NOT_STARTED_YET.format(day=_day(this.since))]]
         shown_patterns: Sequence[str] = ()
         tip_lines: list[str] = []
+    elif is_empty(this):
+        core = [head, [_NOTHING_LOGGED.format(when=_when(this))]]
+        shown_patterns = ()
+        tip_lines = []
     else:
+        first_week = (
+            [_FIRST_WEEK.format(days=_plural(this.days_passed, "day"), day=_day(this.since))]
+            if this.since is not None
+            else []
+        )
         core = [
-            head,
+            head + first_week,
             _cramp_lines(this, previous),
             _chart(this, days),
             _habit_lines(this, previous),
