@@ -9,10 +9,13 @@ stretch is one UTC day, Friday 2025-06-06 02:00 to Saturday 02:00 (no DST change
 zone that week): every user lives a whole daily cycle in it, and it holds every user's
 Friday tip and, with the summary weekday set to Friday for everyone, their weekly summary
 (Sunday by default; Friday here so that the day carries every kind). At sizes where a
-whole day would take too long through the real claim on SQLite (see FULL_DAY_UP_TO), the
-busiest seven hours of that day are simulated instead (BUSY_WINDOW, 11:00-18:00 UTC:
-Europe's and India's afternoon and the Americas' morning, the most slots planned in any
-seven hours), and the row label says so. The schedule rows
+whole day would take too long through the real claim on SQLite (above FULL_DAY_UP_TO;
+about 1,500-3,000 messages a second of wall time, so 100,000 users' 2.6 M slots would take
+15-30 minutes per design), five of the busiest hours are simulated instead (BUSY_WINDOW,
+11:00-16:00 UTC: Europe's afternoon, India's evening and the Americas' morning; the hour
+from 12:00 has the most slots of the day), and the row label says so. The window starts
+with no backlog, which flatters the baseline: from 08:00 UTC more falls due each hour
+than 30/s can send. The schedule rows
 are seeded as the bot plans them (scheduler.planning.next_slot) from the start of the
 simulated stretch, so it starts with no backlog.
 
@@ -55,7 +58,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.common import Row, fresh_database, percentile
@@ -75,8 +78,8 @@ FULL_SIZES, QUICK_SIZES = (10_000, 30_000, 100_000), (60,)
 START = datetime(2025, 6, 6, 2, tzinfo=UTC)  # a Friday
 DAY = timedelta(days=1)
 # Up to this many users a whole day is simulated; above, the busiest window of it.
-FULL_DAY_UP_TO = 30_000
-BUSY_WINDOW = (START + timedelta(hours=9), START + timedelta(hours=16))  # 11:00-18:00 UTC
+FULL_DAY_UP_TO = 10_000
+BUSY_WINDOW = (START + timedelta(hours=9), START + timedelta(hours=14))  # 11:00-16:00 UTC
 # Goals, for 100,000 users on one token (the issue's): met or not at every size.
 GOAL_DROPPED_SHARE, GOAL_P99_SECONDS = 0.001, 60.0
 NEVER_DROPPED = (Kind.STRETCH, Kind.SUMMARY)
@@ -354,17 +357,19 @@ async def simulate(url: str, rows: list[dict[str, object]], baseline: bool,
 
     async with sessions() as session:
         lost = (DeliveryStatus.EXPIRED, getattr(DeliveryStatus, "DROPPED", DeliveryStatus.EXPIRED))
-        for kind, n in await session.execute(
-            select(Delivery.kind, func.count())
-            .where(Delivery.status.in_(lost))
-            .group_by(Delivery.kind)
+        for kind, slot, claimed in await session.execute(
+            select(Delivery.kind, Delivery.slot_at, Delivery.claimed_at).where(
+                Delivery.status.in_(lost)
+            )
         ):
-            tally.dropped[kind] += n
+            # A row for a slot already stale when claimed: counting_decide counted it.
+            if claimed is None or due_is_fresh(Kind(kind), slot, claimed):
+                tally.dropped[kind] += 1
     await engine.dispose()
     return tally
 
 
-def summary(tally: Tally, users: int, hours: float) -> dict[str, Any]:
+def summary(tally: Tally, users: int) -> dict[str, Any]:
     """The figures of one design."""
     sent, dropped = tally.sent.total(), tally.dropped.total()
     slots = sent - tally.sent[CHART] + dropped
@@ -372,7 +377,7 @@ def summary(tally: Tally, users: int, hours: float) -> dict[str, Any]:
     busiest_sent = max(tally.sent_per_minute.values(), default=0)
     return {
         "messages": sent,
-        "messages_per_user_per_day": round(sent / users * 24 / hours, 2),
+        "messages_per_user": round(sent / users, 2),  # over the simulated span
         "sent_by_kind": dict(tally.sent),
         "dropped_by_kind": dict(tally.dropped),
         "dropped": dropped,
@@ -392,21 +397,21 @@ def summary(tally: Tally, users: int, hours: float) -> dict[str, Any]:
 async def at_size(users: int, folder: Path, quick: bool) -> list[Row]:
     whole_day = users <= FULL_DAY_UP_TO and not quick  # --quick: the window, in a second
     window = (START, START + DAY) if whole_day else BUSY_WINDOW
-    hours = (window[1] - window[0]).total_seconds() / 3600
     rows = make_users(users)
     url = f"sqlite+aiosqlite:///{folder / 'scale.sqlite3'}"
     new, old = [
-        summary(await simulate(url, [dict(r) for r in rows], baseline, window), users, hours)
+        summary(await simulate(url, [dict(r) for r in rows], baseline, window), users)
         for baseline in (False, True)
     ]
-    span = "a day" if whole_day else f"{window[0]:%H:%M}-{window[1]:%H:%M} UTC (busiest)"
+    span = "whole day" if whole_day else f"busiest {window[0]:%H}-{window[1]:%H} UTC"
     drop_ok = new["dropped_share"] <= GOAL_DROPPED_SHARE
     kept_ok = new["never_dropped_kinds_dropped"] == 0
     late_ok = new["lateness_p99"] <= GOAL_P99_SECONDS
     return [
-        Row(f"7. a day at scale, {users:,} users, {span}: dropped, new / baseline",
+        Row(f"7. a day at scale, {users:,} users ({span}): dropped, new / baseline",
             f"{new['dropped_share']:.2%} / {old['dropped_share']:.2%}",
-            f"<= {GOAL_DROPPED_SHARE:.1%}", drop_ok, {"new": new, "baseline": old}),
+            f"<= {GOAL_DROPPED_SHARE:.1%}", drop_ok,
+            {"window": [at.isoformat() for at in window], "new": new, "baseline": old}),
         Row("   stretch and summary dropped, new / baseline",
             f"{new['never_dropped_kinds_dropped']:,} / {old['never_dropped_kinds_dropped']:,}",
             "none", kept_ok),
@@ -417,8 +422,8 @@ async def at_size(users: int, folder: Path, quick: bool) -> list[Row]:
             f"{old['lateness_p50']:.0f} / {old['lateness_p99']:.0f} s"),
         Row("   busiest minute, slots due: new / baseline",
             f"{new['busiest_minute_due']:,} / {old['busiest_minute_due']:,}"),
-        Row("   messages/user/day (rate over the span), new / baseline",
-            f"{new['messages_per_user_per_day']:.1f} / {old['messages_per_user_per_day']:.1f}"),
+        Row(f"   messages/user {'that day' if whole_day else 'in those hours'}, new / baseline",
+            f"{new['messages_per_user']:.1f} / {old['messages_per_user']:.1f}"),
     ]  # fmt: skip
 
 
