@@ -175,7 +175,7 @@ def _pick(rng: random.Random, weighted: tuple[tuple[Any, int], ...]) -> Any:
 def make_users(count: int) -> list[dict[str, object]]:
     """User rows for `count` set-up users, clustered zones and times, every kind on."""
     rng = random.Random(f"{SEED}:users")
-    sitting = hasattr(User, "sit_from")
+    sitting = hasattr(User, "sitting_from")  # users.sitting_from/to (migration 0010)
     rows = list(user_rows(count, START - timedelta(days=60)))
     for row in rows:
         row |= {
@@ -186,7 +186,7 @@ def make_users(count: int) -> list[dict[str, object]]:
         }
         if sitting:  # most keep the default; some tap "all my waking hours"
             default = rng.random() >= ALL_WAKING_SHARE
-            row["sit_from"], row["sit_to"] = SITTING_DEFAULT if default else (None, None)
+            row["sitting_from"], row["sitting_to"] = SITTING_DEFAULT if default else (None, None)
     return rows
 
 
