@@ -341,15 +341,15 @@ async def simulate(url: str, rows: list[dict[str, object]], baseline: bool,
     )  # fmt: skip
     started = timer.perf_counter()
     while True:
-        if answers and answers[0].at <= now:
-            due_answers = []
-            while answers and answers[0].at <= now:
-                due_answers.append(heapq.heappop(answers))
-            await _record_answers(sessions, due_answers, prefs)
         due = await dispatcher.next_due_at()
         if due is None or due >= window[1]:
             break
         now = max(now, due)
+        if answers and answers[0].at <= now:  # before the claim, which then sees them
+            due_answers = []
+            while answers and answers[0].at <= now:
+                due_answers.append(heapq.heappop(answers))
+            await _record_answers(sessions, due_answers, prefs)
         await dispatcher.run_once()
         tally.passes += 1
         now = max(now, instant(sender.last))
