@@ -8,16 +8,17 @@ round times, most keeping the defaults 07:00 and 23:00; every kind on. The simul
 stretch is one UTC day, Friday 2025-06-06 02:00 to Saturday 02:00 (no DST change in any
 zone that week): every user lives a whole daily cycle in it, and it holds every user's
 Friday tip and, with the summary weekday set to Friday for everyone, their weekly summary
-(Sunday by default; Friday here so that the day carries every kind). At sizes where a
-whole day would take too long through the real claim on SQLite (above FULL_DAY_UP_TO;
-about 1,500-3,000 messages a second of wall time, so 100,000 users' 2.6 M slots would take
-15-30 minutes per design), five of the busiest hours are simulated instead (BUSY_WINDOW,
-11:00-16:00 UTC: Europe's afternoon, India's evening and the Americas' morning; the hour
-from 12:00 has the most slots of the day), and the row label says so. The window starts
-with no backlog, which flatters the baseline: from 08:00 UTC more falls due each hour
-than 30/s can send. The schedule rows
+(Sunday by default; Friday here so that the day carries every kind). The schedule rows
 are seeded as the bot plans them (scheduler.planning.next_slot) from the start of the
 simulated stretch, so it starts with no backlog.
+
+Above FULL_DAY_UP_TO users a whole day would take too long through the real claim on
+SQLite (about 2,700 messages a second of wall time here: 10,000 users' day takes about
+100 s per design, 100,000 users' 2.6 M slots would take some 15 minutes). Five of the
+busiest hours are simulated instead (BUSY_WINDOW, 11:00-16:00 UTC: Europe's afternoon,
+India's evening and the Americas' morning; the hour from 12:00 has the most slots of the
+day), and the row label says so. That window starts with no backlog, which flatters the
+baseline: from 08:00 UTC more falls due each hour than 30/s can send.
 
 The virtual sender (VirtualSender) works out when each message would leave under the two
 limits: the earliest free slot of a 1/30 s grid at or after the moment it is handed over
