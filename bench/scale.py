@@ -25,7 +25,8 @@ limits: the earliest free slot of a 1/30 s grid at or after the moment it is han
 (the claim's instant, which is when the previous pass's last message left), and at least
 one second after the previous message to its chat; the weekly summary's chart photo is a
 second message to the same chat. It advances the virtual clock by those send times and
-answers SENT; lateness is send time minus slot time. Nothing is sent over HTTP: the
+answers SENT; lateness is send time minus slot time, once per message (a merged message's
+lead slot). Nothing is sent over HTTP: the
 figures are about time and counts, which HTTP would not change (scenario 2 measures the
 real limiter against a fake Telegram).
 
@@ -42,9 +43,12 @@ slots that went out or were dropped.
 
 Baseline vs new design: the baseline is today's design (no per-user offset, movement in
 all waking hours, Dispatcher(merge=False, send_rate=None, adapt=False)); the new design is
-the defaults. Those Prefs fields and Dispatcher arguments are passed only when the code
-has them, so before they land both designs are the same. Deterministic (seeded): one run
-per size, no medians. SQLite only: the figures do not depend on the database.
+the defaults with the send rate the bot passes (bot/app.py: send_rate=30, no paid
+broadcast), and most users keep the new sitting hours, weekdays 09:00-17:00 (a fifth
+chose all waking hours). Those Prefs fields, user columns and Dispatcher arguments are
+used only when the code has them (before they land both designs are the same).
+Deterministic (seeded): one run per size, no medians. SQLite only: the figures do not
+depend on the database.
 """
 
 import heapq
@@ -106,6 +110,8 @@ ANSWER_AFTER = timedelta(minutes=3)
 
 BASELINE_PREFS = {"offset_minutes": 0, "sit_from": None, "sit_to": None}
 BASELINE_DISPATCHER = {"merge": False, "send_rate": None, "adapt": False}
+# The new design as bot/app.py runs it: the dispatcher plans a backlog at the send rate.
+NEW_DISPATCHER = {"send_rate": RATE}
 
 
 def baseline_prefs(prefs: Prefs) -> Prefs:
@@ -117,10 +123,9 @@ def baseline_prefs(prefs: Prefs) -> Prefs:
 
 def dispatcher_options(baseline: bool) -> dict[str, Any]:
     """The Dispatcher keyword arguments of a design that this code accepts."""
-    if not baseline:
-        return {}
     accepted = inspect.signature(Dispatcher).parameters
-    return {k: v for k, v in BASELINE_DISPATCHER.items() if k in accepted}
+    options = BASELINE_DISPATCHER if baseline else NEW_DISPATCHER
+    return {k: v for k, v in options.items() if k in accepted}
 
 
 class VirtualSender:
@@ -159,7 +164,8 @@ class VirtualSender:
 class Tally:
     """What one simulated design gave."""
 
-    sent: Counter[str] = field(default_factory=Counter)  # messages by kind
+    messages: int = 0  # what Telegram got: a merged message once, a summary's chart too
+    sent: Counter[str] = field(default_factory=Counter)  # reminders by kind, and charts
     dropped: Counter[str] = field(default_factory=Counter)
     lateness: list[float] = field(default_factory=list)  # seconds, per message
     due_per_minute: Counter[datetime] = field(default_factory=Counter)
@@ -321,18 +327,22 @@ async def simulate(url: str, rows: list[dict[str, object]], baseline: bool,
 
     async def send(outgoing: Outgoing) -> tuple[SendResult, int | None]:
         leaves = instant(sender.at(outgoing.chat_id, seconds(now)))
-        tally.sent[outgoing.kind.value] += 1
+        tally.messages += 1
         tally.sent_per_minute[_minute(leaves)] += 1
         tally.lateness.append((leaves - outgoing.slot_at).total_seconds())
         if outgoing.kind is Kind.SUMMARY:
             chart = instant(sender.at(outgoing.chat_id, seconds(leaves)))
+            tally.messages += 1
             tally.sent[CHART] += 1
             tally.sent_per_minute[_minute(chart)] += 1
-        if outgoing.kind in ANSWERS:
-            rng = random.Random(f"{SEED}:{outgoing.user_id}:{outgoing.kind}:{outgoing.slot_at}")
-            if rng.random() < ANSWERS[outgoing.kind][0]:
-                answer = Answer(leaves + ANSWER_AFTER, outgoing.delivery_id, outgoing.user_id,
-                                outgoing.kind)  # fmt: skip
+        # A merged message (the new design) carries other reminders: each is answered alone.
+        for part in (outgoing, *getattr(outgoing, "parts", ())):
+            tally.sent[part.kind.value] += 1
+            if part.kind not in ANSWERS:
+                continue
+            rng = random.Random(f"{SEED}:{part.user_id}:{part.kind}:{part.slot_at}")
+            if rng.random() < ANSWERS[part.kind][0]:
+                answer = Answer(leaves + ANSWER_AFTER, part.delivery_id, part.user_id, part.kind)
                 heapq.heappush(answers, answer)
         return SendResult.SENT, outgoing.delivery_id
 
@@ -372,13 +382,13 @@ async def simulate(url: str, rows: list[dict[str, object]], baseline: bool,
 
 def summary(tally: Tally, users: int) -> dict[str, Any]:
     """The figures of one design."""
-    sent, dropped = tally.sent.total(), tally.dropped.total()
-    slots = sent - tally.sent[CHART] + dropped
+    dropped = tally.dropped.total()
+    slots = tally.sent.total() - tally.sent[CHART] + dropped
     busiest_due = max(tally.due_per_minute.items(), key=lambda kv: kv[1], default=(None, 0))
     busiest_sent = max(tally.sent_per_minute.values(), default=0)
     return {
-        "messages": sent,
-        "messages_per_user": round(sent / users, 2),  # over the simulated span
+        "messages": tally.messages,
+        "messages_per_user": round(tally.messages / users, 2),  # over the simulated span
         "sent_by_kind": dict(tally.sent),
         "dropped_by_kind": dict(tally.dropped),
         "dropped": dropped,
