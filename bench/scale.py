@@ -53,10 +53,12 @@ depend on the database.
 
 import heapq
 import inspect
+import logging
 import random
 import time as timer
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
@@ -405,15 +407,28 @@ def summary(tally: Tally, users: int) -> dict[str, Any]:
     }
 
 
+@contextmanager
+def quiet_dispatcher() -> Iterator[None]:
+    """The dispatcher warns of each pass's drops; thousands of them would bury the table."""
+    log = logging.getLogger("scheduler.dispatcher")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
 async def at_size(users: int, folder: Path, quick: bool) -> list[Row]:
     whole_day = users <= FULL_DAY_UP_TO and not quick  # --quick: the window, in a second
     window = (START, START + DAY) if whole_day else BUSY_WINDOW
     rows = make_users(users)
     url = f"sqlite+aiosqlite:///{folder / 'scale.sqlite3'}"
-    new, old = [
-        summary(await simulate(url, [dict(r) for r in rows], baseline, window), users)
-        for baseline in (False, True)
-    ]
+    with quiet_dispatcher():
+        new, old = [
+            summary(await simulate(url, [dict(r) for r in rows], baseline, window), users)
+            for baseline in (False, True)
+        ]
     span = "whole day" if whole_day else f"busiest {window[0]:%H}-{window[1]:%H} UTC"
     drop_ok = new["dropped_share"] <= GOAL_DROPPED_SHARE
     kept_ok = new["never_dropped_kinds_dropped"] == 0
