@@ -8,7 +8,10 @@ round times, most keeping the defaults 07:00 and 23:00; every kind on. The simul
 stretch is one UTC day, Friday 2025-06-06 02:00 to Saturday 02:00 (no DST change in any
 zone that week): every user lives a whole daily cycle in it, and it holds every user's
 Friday tip and, with the summary weekday set to Friday for everyone, their weekly summary
-(Sunday by default; Friday here so that the day carries every kind). The schedule rows
+(Sunday by default; Friday here so that the day carries every kind). That is a worst
+case: the summaries (each with its chart) go out at 18:00 local beside the day's drink and
+movement reminders, where on their Sunday the new design's weekday sitting hours would
+send no movement. The schedule rows
 are seeded as the bot plans them (scheduler.planning.next_slot) from the start of the
 simulated stretch, so it starts with no backlog.
 
