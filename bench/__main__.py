@@ -29,6 +29,7 @@ SCENARIOS = {
     4: "updates",
     5: "weekly",
     6: "messages",
+    7: "scale",
 }
 
 
