@@ -307,7 +307,8 @@ def _user_row(row: dict[str, object], user: SimUser, new: bool) -> dict[str, obj
     row |= {"timezone": user.prefs.timezone, "wake_time": user.prefs.wake,
             "bed_time": user.prefs.bed}  # fmt: skip
     if new:
-        row.pop("movement_days", None)
+        for default in ("movement_days", "sitting_from", "sitting_to"):
+            row.pop(default, None)
     elif hasattr(User, "sitting_from"):
         row |= {"sitting_from": None, "sitting_to": None}
     return row

@@ -15,9 +15,11 @@ clock stay ordered (and inside the day's window) as UTC instants.
 
 Spread: hydration, movement and tip slots of each user come a stable 0 to SPREAD_MINUTES
 minutes after the times above (`spread_minutes`, from the user's id), so users who share
-a zone and the default times do not all fall due in the same second. The stretch, the
-summary and follow-ups keep their set times. The offset is added on the wall clock, so
-the daylight-saving rules above hold for it too.
+a zone and the default times do not all fall due in the same minute. The weekly summary
+comes within the hour after its set time too; the stretch at most 14 minutes earlier than
+set (still before bed); follow-ups keep their times. The offset is added on the wall clock, so
+the daylight-saving rules above hold for it too; movement nudges stay inside the sitting
+hours (one fewer when the offset would push the last past their end).
 """
 
 from collections.abc import Callable, Iterator
@@ -47,9 +49,11 @@ HOT_DAY_EXTRA_CUPS = 2
 ALL_DAYS = 0b1111111  # movement_days bitmask: Monday = bit 0 ... Sunday = bit 6
 TIP_WEEKDAYS = (1, 4)  # Tuesday and Friday: at most two tips a week
 
-# The largest spread offset. With 15 distinct minutes, a crowd due at one minute on the
-# wall clock is cut about 15-fold; a drink or move nudge a few minutes later loses nothing.
-SPREAD_MINUTES = 14
+# The largest spread offset: a whole hour. Hourly move nudges and two-hourly drink slots
+# are as useful at 10:37 as at 10:00, and each user keeps their own minute every hour.
+# A quarter of an hour was not enough: 100,000 users (bench scenario 7) put 4,500 slots
+# in one minute, where one token sends 1,800; spread over the hour, 1,540.
+SPREAD_MINUTES = 59
 
 # How far next_slot looks: the day before (an after-midnight window may still be open)
 # through a bit more than a week (movement may be on one weekday only).
@@ -218,17 +222,19 @@ def _movement_minutes(prefs: Prefs) -> list[int]:
     """A movement day's nudges, in minutes after wake-up: hourly from an hour after the
     sitting start to the sitting end (seed 000: "avoid prolonged sitting; stand and move
     every hour"), kept inside wake + 1 h .. bed - 1 h; all of that without sitting hours.
+    Each comes the user's spread later, and still inside those bounds.
     """
-    last = _span(prefs) - 60
+    last, spread = _span(prefs) - 60, prefs.offset_minutes
     if prefs.sit_from is None or prefs.sit_to is None:
-        return list(range(60, last + 1, 60))
+        return list(range(60 + spread, last + 1, 60))
     start = awake_minutes(prefs.wake, prefs.sit_from)
     length = awake_minutes(prefs.sit_from, prefs.sit_to)  # 0 (never stored): no hours
     found: set[int] = set()
     # The sitting that starts after this wake-up, and one that started before it (sitting
     # 06:00-14:00, awake at 07:00): either may overlap the waking window.
     for begin in (start, start - 24 * 60):
-        found.update(m for m in range(begin + 60, begin + length + 1, 60) if 60 <= m <= last)
+        nudges = range(begin + 60 + spread, begin + length + 1, 60)
+        found.update(m for m in nudges if 60 <= m <= last)
     return sorted(found)
 
 
@@ -237,7 +243,7 @@ def _movement_instants(prefs: Prefs, day: date) -> Iterator[datetime]:
     if not prefs.movement_days >> day.weekday() & 1:
         return
     for minutes in _movement_minutes(prefs):
-        yield _at(prefs, day, _spread(prefs, minutes))
+        yield _at(prefs, day, minutes)
 
 
 def movement_slots(prefs: Prefs, day: date) -> list[datetime]:
@@ -247,11 +253,13 @@ def movement_slots(prefs: Prefs, day: date) -> list[datetime]:
 
 
 def stretch_slot(prefs: Prefs, day: date) -> datetime:
-    """Bedtime minus the stretch lead, on the wall clock.
+    """Bedtime minus the stretch lead, on the wall clock, and up to a quarter of the
+    user's spread earlier (0-14 min: close to the set time, and still before bed).
 
     A lead longer than the awake span is cut to wake-up, so the slot stays in its day.
     """
-    return _at(prefs, day, max(0, _span(prefs) - prefs.stretch_lead_minutes))
+    lead = prefs.stretch_lead_minutes + prefs.offset_minutes // 4
+    return _at(prefs, day, max(0, _span(prefs) - lead))
 
 
 def tip_slot(prefs: Prefs, day: date) -> datetime | None:
@@ -262,12 +270,13 @@ def tip_slot(prefs: Prefs, day: date) -> datetime | None:
 
 
 def summary_slot(prefs: Prefs, day: date) -> datetime | None:
-    """The weekly summary on the summary weekday: at the chosen time, or at bedtime when
-    the chosen time falls outside that day's waking hours (it never wakes anyone)."""
+    """The weekly summary on the summary weekday: within the hour after the chosen time
+    (the user's spread: everyone's Sunday 18:00 is one crowd), or at bedtime when that
+    falls outside that day's waking hours (it never wakes anyone)."""
     if day.weekday() != prefs.summary_weekday:
         return None
     after_wake = awake_minutes(prefs.wake, prefs.summary_time)
-    return _at(prefs, day, min(after_wake, _span(prefs)))
+    return _at(prefs, day, min(after_wake + prefs.offset_minutes, _span(prefs)))
 
 
 def _stretch_slots(prefs: Prefs, day: date, _goal: int) -> list[datetime]:

@@ -47,27 +47,27 @@ async def test_presets_and_typed_hours_in_reminders_move_the_next_nudge(
     running_bot: RunningBot,
 ) -> None:
     ada = await set_up(running_bot.user(701, "Ada"))
-    # The times shown are the ones used: Ada's nudges come 12 minutes after the hour.
-    assert spread_minutes(701) == 12
-    assert await movement_line(ada) == "🚶 Movement: on · next Mon 10:12 · Mon–Fri 09:00–17:00"
+    # The times shown are the ones used: Ada's nudges come 42 minutes after the hour.
+    assert spread_minutes(701) == 42
+    assert await movement_line(ada) == "🚶 Movement: on · next Mon 10:42 · Mon–Fri 09:00–17:00"
     menu = await ada.ask("/reminders")
     await tap(ada, menu, texts.SITTING_HOURS)
     assert f"✅ {WEEKDAYS}" in menu.button_texts()
-    assert "Next movement nudge: Mon 10:12" in (menu.text or "")
+    assert "Next movement nudge: Mon 10:42" in (menu.text or "")
 
     await tap(ada, menu, EVERY_DAY)
     assert "every day 09:00–17:00" in (menu.text or "")
-    assert "Next movement nudge: 10:12" in (menu.text or "")
+    assert "Next movement nudge: 10:42" in (menu.text or "")
     await tap(ada, menu, AWAKE)  # every waking hour, the days kept
     assert "every day, all waking hours" in (menu.text or "")
     assert await sitting(running_bot, 701) == (None, None, 0b1111111)
 
     saved = await ada.ask("8:30–12:15")
     assert "every day 08:30–12:15" in (saved.text or "")
-    assert "Next movement nudge: 09:42" in (saved.text or "")
-    assert await movement_line(ada) == "🚶 Movement: on · next 09:42 · every day 08:30–12:15"
+    assert "Next movement nudge: 10:12" in (saved.text or "")
+    assert await movement_line(ada) == "🚶 Movement: on · next 10:12 · every day 08:30–12:15"
 
-    running_bot.clock.now = running_bot.clock.now.replace(hour=9, minute=42)
+    running_bot.clock.now = running_bot.clock.now.replace(hour=10, minute=12)
     before = len(ada.messages)
     await running_bot.dispatch()
     await running_bot.api.wait_for(lambda: any(
@@ -125,7 +125,7 @@ async def test_setup_sets_sitting_hours_in_its_reminders_step(running_bot: Runni
         time(10), time(16, 30), 0b0111111,
     )  # fmt: skip
     assert row["setup_step"] is None and row["awaiting"] is None
-    assert await movement_line(dee) == "🚶 Movement: on · next 11:00 · Mon–Sat 10:00–16:30"
+    assert await movement_line(dee) == "🚶 Movement: on · next 11:45 · Mon–Sat 10:00–16:30"
 
     # A setup button pressed after setup is stale and changes nothing.
     answer = await press_data(

@@ -4,6 +4,7 @@ import csv
 import io
 from datetime import UTC, datetime
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select, text
 
@@ -13,6 +14,9 @@ from db.models import ReminderSchedule
 from tests.conftest import RunningBot
 from tests.e2e import set_up, tap
 from tests.fake_bot_api import FakeUser, SentMessage
+
+# Summaries at their set times (test_spread_and_merge covers the spread).
+pytestmark = pytest.mark.usefixtures("unspread")
 
 SATURDAY = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)  # the FakeClock's start
 

@@ -22,7 +22,7 @@ from scheduler.planning import (
 MONDAY = date(2026, 11, 23)
 UTC_DAY = Prefs("UTC", wake=time(7), bed=time(23))
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-PINNED = [8, 7, 1]  # spread_minutes of users 1, 2 and 3
+PINNED = [23, 37, 31]  # spread_minutes of users 1, 2 and 3
 
 
 def at(hour: int, minute: int = 0, day: date = MONDAY) -> datetime:
@@ -40,19 +40,23 @@ def test_a_users_offset_is_stable_and_within_the_bound() -> None:
 
 def test_offsets_spread_a_crowd_evenly_over_the_minutes() -> None:
     crowd = Counter(spread_minutes(user_id) for user_id in range(100_000))
-    # 15 minutes: each holds about 1/15 (6.7 %) of the crowd, none more than 7.5 %.
-    assert max(crowd.values()) / 100_000 < 0.075
+    # 60 minutes: each holds about 1/60 (1.7 %) of the crowd, none more than 2 %.
+    assert max(crowd.values()) / 100_000 < 0.02
 
 
-def test_hydration_movement_and_tips_move_by_the_offset_stretch_and_summary_do_not() -> None:
+def test_drinks_moves_tips_and_the_summary_move_by_the_offset_the_stretch_barely() -> None:
     spread = Prefs("UTC", wake=time(7), bed=time(23), offset_minutes=7, summary_weekday=0)
     tuesday = MONDAY + timedelta(days=1)
     later = timedelta(minutes=7)
     assert hydration_slots(spread, MONDAY) == [s + later for s in hydration_slots(UTC_DAY, MONDAY)]
-    assert movement_slots(spread, MONDAY) == [s + later for s in movement_slots(UTC_DAY, MONDAY)]
+    # Movement stays inside wake + 1 h .. bed - 1 h: 22:00 + 7 min would pass it.
+    moved = [s + later for s in movement_slots(UTC_DAY, MONDAY)]
+    assert movement_slots(spread, MONDAY) == moved[:-1]
     assert tip_slot(spread, tuesday) == tip_slot(UTC_DAY, tuesday) + later  # type: ignore[operator]
-    assert stretch_slot(spread, MONDAY) == at(22, 30)
-    assert summary_slot(spread, MONDAY) == at(18)
+    assert summary_slot(spread, MONDAY) == at(18, 7)
+    assert stretch_slot(spread, MONDAY) == at(22, 29)  # a quarter of the offset earlier
+    latest = Prefs("UTC", wake=time(7), bed=time(23), offset_minutes=59)
+    assert stretch_slot(latest, MONDAY) == at(22, 16)  # never more than 14 min before 22:30
 
 
 def test_the_offset_follows_the_wall_clock_across_spring_forward() -> None:
