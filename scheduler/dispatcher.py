@@ -188,7 +188,7 @@ class Dispatcher:
         self.idle_seconds = idle_seconds
         self.on_idle = on_idle
         self.prepare = prepare
-        self.decide = decide  # another only for a comparison (bench/messages.py)
+        self.decide = decide  # another only for a comparison (bench/scale.py)
         self.merge = merge  # off only for a comparison with the old design (bench/)
         # What this sender can count on a second (None: no overload planning, no drops),
         # and the paid broadcast's rate when the operator allows it (None: never paid).
