@@ -307,6 +307,7 @@ class Dispatcher:
         query = select(ReminderSchedule).where(
             ReminderSchedule.user_id.in_(users),
             ReminderSchedule.kind.in_(_MERGING),
+            ~ReminderSchedule.is_snooze,  # a snooze keeps the time the user asked for
             ReminderSchedule.next_due_at > now,
             ReminderSchedule.next_due_at <= now + MERGE_AHEAD,
         )

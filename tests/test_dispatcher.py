@@ -423,3 +423,23 @@ async def test_a_slot_found_past_its_grace_is_recorded_as_dropped_not_skipped_si
     assert sender.sent == []
     assert await statuses(sessions) == Counter({"dropped": 2})
     assert dispatcher.dropped == Counter({"hydration": 1, "movement": 1})
+
+
+async def test_a_snoozed_reminder_keeps_its_time_and_never_rides_along_early(
+    sessions: async_sessionmaker[AsyncSession],
+    dispatcher: Dispatcher,
+    sender: RecordingSender,
+    clock: FakeClock,
+) -> None:
+    await add_user(sessions, 1, clock.now, stretch_on=False)
+    clock.now = MONDAY_7AM.replace(hour=8)
+    await dispatcher.run_once()  # the 08:00 drink and move nudge, one message
+    clock.now = MONDAY_7AM.replace(hour=8, minute=40)
+    async with sessions.begin() as session:  # "Snooze 30 min" on the drink, at 08:40
+        await snooze(session, 1, Kind.HYDRATION, clock.now)
+    clock.now = MONDAY_7AM.replace(hour=9)  # the move nudge; the snoozed drink is at 09:10
+    await dispatcher.run_once()
+    assert [(m.kind, m.parts) for m in sender.messages[1:]] == [(Kind.MOVEMENT, ())]
+    clock.now = MONDAY_7AM.replace(hour=9, minute=10)
+    await dispatcher.run_once()
+    assert [m.kind for m in sender.messages[1:]] == [Kind.MOVEMENT, Kind.HYDRATION]
