@@ -59,7 +59,7 @@ import inspect
 import logging
 import random
 import time as timer
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
@@ -173,6 +173,10 @@ class Tally:
     sent: Counter[str] = field(default_factory=Counter)  # reminders by kind, and charts
     dropped: Counter[str] = field(default_factory=Counter)
     lateness: list[float] = field(default_factory=list)  # seconds, per message
+    # The same by the kind that leads the message: where the tail goes.
+    lateness_by_kind: defaultdict[str, list[float]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     due_per_minute: Counter[datetime] = field(default_factory=Counter)
     sent_per_minute: Counter[datetime] = field(default_factory=Counter)
     seconds: float = 0.0
@@ -335,6 +339,7 @@ async def simulate(url: str, rows: list[dict[str, object]], baseline: bool,
         tally.messages += 1
         tally.sent_per_minute[_minute(leaves)] += 1
         tally.lateness.append((leaves - outgoing.slot_at).total_seconds())
+        tally.lateness_by_kind[outgoing.kind.value].append(tally.lateness[-1])
         if outgoing.kind is Kind.SUMMARY:
             chart = instant(sender.at(outgoing.chat_id, seconds(leaves)))
             tally.messages += 1
@@ -402,6 +407,9 @@ def summary(tally: Tally, users: int) -> dict[str, Any]:
         "lateness_p50": percentile(tally.lateness, 0.5),
         "lateness_p99": percentile(tally.lateness, 0.99),
         "lateness_max": max(tally.lateness, default=float("nan")),
+        "lateness_p99_by_kind": {
+            kind: percentile(late, 0.99) for kind, late in sorted(tally.lateness_by_kind.items())
+        },
         "busiest_minute": busiest_due[0].isoformat() if busiest_due[0] else None,
         "busiest_minute_due": busiest_due[1],  # slots worth sending that fell due in it
         "busiest_minute_sent": busiest_sent,

@@ -328,7 +328,8 @@ class Dispatcher:
             else due.water
         )
         more = _Due(rows, due.users, due.recipients, water, set(range(len(due.rows), len(rows))))
-        return more, decisions + _decide_each(more, self.decide, now)[len(due.rows) :]
+        only_ahead = _Due(ahead, due.users, due.recipients, water)
+        return more, decisions + _decide_each(only_ahead, self.decide, now)
 
     async def _select_due(self, session: AsyncSession, now: datetime) -> "_Due":
         """The claim's batch of due rows, locked, with their users and hydration counts."""
