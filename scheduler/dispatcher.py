@@ -2,9 +2,10 @@
 
 A pass claims a batch of due schedule rows in one transaction, in three steps: select
 the rows (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite transactions are serial) with
-their users and hydration counts, and the same users' rows due within MERGE_AHEAD; decide
-without the database (scheduler/claims.py) whether to send each and when its row is due
-next, then which slots share a message, in what order messages go, and what the send rate
+their users and hydration counts, and the same users' rows due soon (planning.rides_along:
+within MERGE_AHEAD; a tip, a few hours); decide without the database
+(scheduler/claims.py) whether to send each and when its row is due next, then which
+slots share a message, in what order messages go, and what the send rate
 cannot get out within its grace; persist that, advancing or deleting each row and
 recording each slot as a delivery, unique per (user, kind, slot): to send, or dropped.
 Only the transaction that inserted that delivery sends it, so a slot goes out at most
@@ -59,7 +60,15 @@ from scheduler.claims import (
     decide_claim,
     plan_messages,
 )
-from scheduler.planning import DEFAULT_CUPS, KINDS, MERGE_AHEAD, Kind, day_of, due_is_fresh
+from scheduler.planning import (
+    DEFAULT_CUPS,
+    KINDS,
+    LOOK_AHEAD,
+    Kind,
+    day_of,
+    due_is_fresh,
+    rides_along,
+)
 from scheduler.rhythm import (
     ADAPTIVE,
     Rhythm,
@@ -294,7 +303,7 @@ class Dispatcher:
     async def _with_ahead(
         self, session: AsyncSession, due: "_Due", decisions: list[ClaimDecision], now: datetime
     ) -> tuple["_Due", list[ClaimDecision]]:
-        """The batch, plus the same users' rows due within MERGE_AHEAD that could share a
+        """The batch, plus the same users' rows due soon (rides_along) that could share a
         message going now. They are decided as if claimed now; those that end up in no
         message are left as they are (claims.plan_messages)."""
         users = {
@@ -309,11 +318,12 @@ class Dispatcher:
             ReminderSchedule.kind.in_(_MERGING),
             ~ReminderSchedule.is_snooze,  # a snooze keeps the time the user asked for
             ReminderSchedule.next_due_at > now,
-            ReminderSchedule.next_due_at <= now + MERGE_AHEAD,
+            ReminderSchedule.next_due_at <= now + LOOK_AHEAD,
         )
         if is_postgres(session):
             query = query.with_for_update(skip_locked=True)
-        ahead = list((await session.scalars(query)).all())
+        rows_ahead = (await session.scalars(query)).all()
+        ahead = [r for r in rows_ahead if rides_along(Kind(r.kind), r.next_due_at, now)]
         if not ahead:
             return due, decisions
         rows = due.rows + ahead
@@ -594,7 +604,7 @@ class _Due:
     users: dict[int, User]
     recipients: dict[int, Recipient]
     water: dict[int, Water]
-    ahead: set[int] = field(default_factory=set)  # indices of rows not due yet (MERGE_AHEAD)
+    ahead: set[int] = field(default_factory=set)  # indices of rows not due yet (rides_along)
 
 
 def _candidates(due: _Due, decisions: Sequence[ClaimDecision]) -> list[Candidate]:

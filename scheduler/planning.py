@@ -311,8 +311,10 @@ class KindPlan:
     switchable: bool = True  # the user can turn it off (/reminders)
     pausable: bool = True  # /pause holds it back (the summary and follow-ups still come)
     needs_setup: bool = True  # held back until setup is done
-    # Goes out in one message with the user's other such reminders due within MERGE_AHEAD.
+    # Goes out in one message with the user's other such reminders due within MERGE_AHEAD,
+    # or for this kind up to `rides_ahead` early, inside a message going anyway.
     merges: bool = True
+    rides_ahead: timedelta | None = None
 
 
 # Every kind, in the order /reminders lists them. Append only: a kind's position is its
@@ -325,7 +327,11 @@ KINDS: dict[Kind, KindPlan] = {
         "m", timedelta(minutes=10), lambda p, d, _: movement_slots(p, d), priority=4
     ),
     Kind.STRETCH: KindPlan("s", timedelta(minutes=60), _stretch_slots, priority=2),
-    Kind.TIP: KindPlan("t", timedelta(hours=6), _tip_slots, priority=5),
+    # A tip (twice a week) loses nothing coming a few hours early inside a drink or move
+    # nudge, and so rarely needs a message of its own.
+    Kind.TIP: KindPlan(
+        "t", timedelta(hours=6), _tip_slots, priority=5, rides_ahead=timedelta(hours=3)
+    ),
     Kind.SUMMARY: KindPlan(
         "w",
         timedelta(hours=12),
@@ -351,6 +357,15 @@ KINDS: dict[Kind, KindPlan] = {
 # A user's reminders due within this of one another go out as one message (the later
 # ones a little early): a drink slot and a move nudge of the same hour, say.
 MERGE_AHEAD = timedelta(minutes=20)
+# How far ahead of `now` any kind may ride along: what the claim looks for.
+LOOK_AHEAD = max([MERGE_AHEAD, *(p.rides_ahead for p in KINDS.values() if p.rides_ahead)])
+
+
+def rides_along(kind: Kind, slot: datetime, now: datetime) -> bool:
+    """Whether a slot of `kind` due at `slot` may go now, inside another message."""
+    return slot - now <= (KINDS[kind].rides_ahead or MERGE_AHEAD)
+
+
 # How long after a report saved as still going the follow-up asks about it (seed 000,
 # "When to Seek Medical Help": a spasm lasting longer than 10 minutes).
 FOLLOW_UP_AFTER = timedelta(minutes=10)

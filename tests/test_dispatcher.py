@@ -443,3 +443,23 @@ async def test_a_snoozed_reminder_keeps_its_time_and_never_rides_along_early(
     clock.now = MONDAY_7AM.replace(hour=9, minute=10)
     await dispatcher.run_once()
     assert [m.kind for m in sender.messages[1:]] == [Kind.MOVEMENT, Kind.HYDRATION]
+
+
+async def test_a_tip_rides_along_in_a_drink_and_move_message_up_to_three_hours_early(
+    sessions: async_sessionmaker[AsyncSession],
+    dispatcher: Dispatcher,
+    sender: RecordingSender,
+    clock: FakeClock,
+) -> None:
+    tuesday = MONDAY_7AM + timedelta(days=1)
+    clock.now = tuesday.replace(hour=10, minute=30)
+    await add_user(sessions, 1, clock.now, tips=True, stretch_on=False)
+    assert (await due_times(sessions, 1))["tip"] == tuesday.replace(hour=15)
+    clock.now = tuesday.replace(hour=11)  # a move nudge; the tip is 4 hours away
+    await dispatcher.run_once()
+    assert [(m.kind, m.parts) for m in sender.messages] == [(Kind.MOVEMENT, ())]
+    clock.now = tuesday.replace(hour=12)  # a drink and a move nudge; the tip 3 hours away
+    await dispatcher.run_once()
+    assert [p.kind for p in sender.messages[-1].parts] == [Kind.MOVEMENT, Kind.TIP]
+    friday = tuesday + timedelta(days=3)
+    assert (await due_times(sessions, 1))["tip"] == friday.replace(hour=15)
