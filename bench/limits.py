@@ -26,7 +26,7 @@ from bench.common import FakeApi, Row, database_urls, fake_bot_api, fresh_databa
 from bench.seed import seed_due
 from bench.startup import bot_env
 from core.delivery import DeliveryStatus
-from db.models import Delivery, ReminderSchedule
+from db.models import Delivery, ReminderSchedule, User
 from db.session import create_engine
 
 RATE, PER_CHAT = 30.0, 1.0
@@ -51,6 +51,10 @@ async def set_all_due(url: str, users: int) -> float:
     due = datetime.now(UTC) + timedelta(seconds=DUE_AFTER)
     async with engine.begin() as connection:
         await connection.execute(update(ReminderSchedule).values(next_due_at=due))
+        # One reminder each: no movement day, so the row goes once it is sent. Otherwise a
+        # user's next hourly slot (anywhere in the hour, with the spread) could fall during
+        # the run and be counted as a duplicate.
+        await connection.execute(update(User).values(movement_days=0))
     await engine.dispose()
     return due_monotonic
 
