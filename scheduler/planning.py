@@ -276,7 +276,7 @@ def summary_slot(prefs: Prefs, day: date) -> datetime | None:
     if day.weekday() != prefs.summary_weekday:
         return None
     after_wake = awake_minutes(prefs.wake, prefs.summary_time)
-    return _at(prefs, day, min(after_wake + prefs.offset_minutes, _span(prefs)))
+    return _at(prefs, day, _spread(prefs, after_wake))
 
 
 def _stretch_slots(prefs: Prefs, day: date, _goal: int) -> list[datetime]:

@@ -131,30 +131,32 @@ async def _record_answer(
     delivery.response, delivery.responded_at = action.value, now
     if kind is Kind.FOLLOW_UP:
         return await _answer_follow_up(tx, delivery, action)
-    result = _ANSWERED.get(action, "")
+    result, water = _ANSWERED.get(action, ""), None
     if action is ReminderAction.CUP:
         tx.session.add(
             WaterLog(user_id=user.id, logged_at=now, day=day_of(prefs_of(user), now),
                      source="reminder")
         )  # fmt: skip
         await tx.session.flush()
+        _, *water = await hydration_today(tx.session, user, now)
+        result = f"{texts.ANSWER_CUP} {texts.water_progress(*water)}"
     elif action is ReminderAction.SNOOZE:
         result = texts.SNOOZED_UNTIL.format(
             time=_local(user, await snooze(tx.session, user.id, kind, now))
         )
     elif action is ReminderAction.NO_TIPS:
         switch(user, Kind.TIP, False)
-    if action is ReminderAction.CUP:
-        _, cups, goal = await hydration_today(tx.session, user, now)
-        result = f"{texts.ANSWER_CUP} {texts.water_progress(cups, goal)}"
     if kind in ADAPTIVE:  # last: the claim locks schedule rows before rhythms, so do we
         await restore_rhythm(tx.session, user.id, kind)
-    return None, await _message_view(tx, delivery, result), []
+    return None, await _message_view(tx, delivery, result, water), []
 
 
-async def _message_view(tx: UserTransaction, pressed: Delivery, note: str | None) -> View:
+async def _message_view(
+    tx: UserTransaction, pressed: Delivery, note: str | None, water: list[int] | None = None
+) -> View:
     """The message a reminder went out in, drawn again after a tap on it: the pressed
-    reminder with `note` (what its answer did), any others sent with it as they stand."""
+    reminder with `note` (what its answer did), any others sent with it as they stand.
+    `water`: today's [cups, goal] when the caller has just read them."""
     lead_id = pressed.merged_into or pressed.id
     parts = (
         await tx.session.scalars(
@@ -163,8 +165,8 @@ async def _message_view(tx: UserTransaction, pressed: Delivery, note: str | None
             .order_by(Delivery.merged_into.is_not(None), Delivery.id)
         )
     ).all()
-    cups, goal = 0, DEFAULT_CUPS
-    if any(part.kind == Kind.HYDRATION for part in parts):
+    cups, goal = water or (0, DEFAULT_CUPS)
+    if water is None and any(part.kind == Kind.HYDRATION for part in parts):
         _, cups, goal = await hydration_today(tx.session, tx.user, tx.now)
     drawn = []
     for part in parts:
@@ -211,8 +213,8 @@ async def _raise_goal_from(tx: UserTransaction, delivery: Delivery) -> tuple[str
     if not await raise_goal(tx.session, tx.user.id, day):
         return texts.GOAL_ALREADY_RAISED, None
     tx.reschedule()
-    _, _, goal = await hydration_today(tx.session, tx.user, tx.now)
-    return texts.GOAL_RAISED.format(goal=goal), await _message_view(tx, delivery, None)
+    _, *water = await hydration_today(tx.session, tx.user, tx.now)
+    return texts.GOAL_RAISED.format(goal=water[1]), await _message_view(tx, delivery, None, water)
 
 
 # --- The question asked once of someone who kept letting a kind pass --------------------------
