@@ -18,7 +18,8 @@ from telegram.ext import (
 )
 
 from bot import texts
-from bot.context import CONTEXT_TYPES, CoachApplication, CoachContext
+from bot.budget import SharedBudget
+from bot.context import CONTEXT_TYPES, BotData, CoachApplication, CoachContext
 from bot.handlers import cramps, general, preferences, reminders, sitting, summary
 from bot.http import AiohttpRequest
 from bot.outgoing import OutgoingBot
@@ -28,6 +29,7 @@ from bot.settings import Settings
 from bot.summaries import make_preparer
 from bot.update_processor import PerUserUpdateProcessor
 from core.clock import Clock, utc_now
+from db.dialect import is_postgres
 from db.migrate import upgrade_database
 from db.report_forms import ReportForms
 from db.session import create_engine, create_session_factory
@@ -90,6 +92,16 @@ async def post_init(application: CoachApplication) -> None:
     data.report_forms = ReportForms(data.engine)
     await application.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
     limiter = application.bot.rate_limiter
+    async with data.engine.connect() as connection:
+        shared = is_postgres(connection) and isinstance(limiter, SendLimiter)
+    if shared:
+        assert isinstance(limiter, SendLimiter)
+        # Other instances may share the database: the budget and the users are split
+        # among the live ones (bot/budget.py). On SQLite this is the only instance.
+        data.budget = SharedBudget(
+            data.sessions, limiter, data.send_max_per_second, on_change=_follow_budget(data)
+        )
+        await data.budget.start()
     interval = limiter.overall_interval if isinstance(limiter, SendLimiter) else 0.0
     data.dispatcher = Dispatcher(
         data.sessions,
@@ -103,7 +115,10 @@ async def post_init(application: CoachApplication) -> None:
         # left to go stale; paid broadcast (an operator's choice) is the overflow lane.
         send_rate=1.0 / interval if interval else None,
         paid_rate=FloodLimit.PAID_MESSAGES_PER_SECOND if data.paid_broadcast else None,
+        membership=data.budget.membership if data.budget is not None else None,
     )
+    if data.budget is not None:
+        _follow_budget(data)(limiter.rate if isinstance(limiter, SendLimiter) else None)
     data.dispatcher_stop = asyncio.Event()
     data.dispatcher_task = asyncio.create_task(data.dispatcher.run(data.dispatcher_stop))
     if application.job_queue is not None:
@@ -120,18 +135,43 @@ async def post_init(application: CoachApplication) -> None:
     logger.info("Ready as @%s", application.bot.username)
 
 
+def _follow_budget(data: BotData) -> Callable[[float | None], None]:
+    """What the dispatcher plans with follows this instance's share of the budget."""
+
+    def follow(rate: float | None) -> None:
+        dispatcher = data.dispatcher
+        if dispatcher is None:
+            return
+        was = dispatcher.send_rate
+        dispatcher.send_rate = rate
+        if rate != 0:  # (at 0 it claims nothing)
+            dispatcher.chunk_size = send_window(1.0 / rate if rate else 0.0)
+        if rate != was:
+            dispatcher.wake()  # a share, or other users, to claim for
+
+    return follow
+
+
 async def post_stop(application: CoachApplication) -> None:
-    """Let the dispatcher finish the chunk it is sending, then stop it."""
+    """Let the dispatcher finish the chunk it is sending, then stop it; then leave the
+    shared budget (the others take this instance's share and users at once)."""
     data = application.bot_data
     if data.dispatcher_stop is not None and data.dispatcher_task is not None:
         data.dispatcher_stop.set()
         await data.dispatcher_task
         data.dispatcher_task = None
+    if data.budget is not None:
+        await data.budget.stop()
+        data.budget = None
 
 
 async def post_shutdown(application: CoachApplication) -> None:
-    """Close the database connections."""
+    """Leave the shared budget if post_stop did not (the bot never started), and close
+    the database connections."""
     data = application.bot_data
+    if data.budget is not None:
+        await data.budget.stop()
+        data.budget = None
     if data.engine is not None:
         await data.engine.dispose()
         data.engine = data.sessions = data.update_log = data.report_forms = None
@@ -168,7 +208,7 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> CoachApp
         base_file_url=telegram.api_base_file_url,
         defaults=Defaults(parse_mode=ParseMode.HTML),
         rate_limiter=SendLimiter(
-            overall_per_second=settings.sending.per_instance_per_second,
+            overall_per_second=settings.sending.max_per_second or None,
             per_chat_interval=settings.sending.chat_interval_seconds,
         ),
         request=AiohttpRequest(),
@@ -191,5 +231,6 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> CoachApp
     application.bot_data.dispatch_batch_size = settings.dispatch.batch_size
     application.bot_data.retry_backoff_seconds = settings.dispatch.retry_backoff_seconds
     application.bot_data.paid_broadcast = settings.sending.paid_broadcast
+    application.bot_data.send_max_per_second = settings.sending.max_per_second or None
     register_handlers(application)
     return application

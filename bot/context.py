@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
 
+from bot.budget import SharedBudget
 from bot.ratelimit import RateLimitArgs
 from core.clock import Clock, utc_now
 from db.report_forms import ReportForms
@@ -26,6 +27,8 @@ class BotData:
     dispatch_batch_size: int = 500
     retry_backoff_seconds: float = 1.0
     paid_broadcast: bool = False  # SEND_PAID_BROADCAST
+    send_max_per_second: float | None = None  # SEND_MAX_PER_SECOND, all instances together
+    budget: SharedBudget | None = None  # PostgreSQL: the budget shared with other instances
     engine: AsyncEngine | None = None
     sessions: async_sessionmaker[AsyncSession] | None = None
     update_log: UpdateLog | None = None

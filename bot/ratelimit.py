@@ -8,18 +8,23 @@ but they count, so a reminder never follows a reply within the second.
 A 429 pauses all sending for its retry_after and the same request is tried again.
 Paid broadcasts (allow_paid_broadcast, SEND_PAID_BROADCAST) do not take from the free
 budget: they are spaced on a lane of their own at Telegram's paid rate, 1,000 a second.
+Several instances share the overall budget (bot/budget.py): each changes its own rate at
+run time with `set_rate`, and a rate of 0 holds its messages until it has a share.
 """
 
 import asyncio
 import logging
 import math
+import warnings
 from collections import deque
 from collections.abc import Callable, Coroutine
+from datetime import timedelta
 from typing import Any
 
 from telegram.constants import FloodLimit
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
+from telegram.warnings import PTBDeprecationWarning
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +53,9 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
         max_retries: int = 5,
     ) -> None:
         self.overall_interval = 1.0 / overall_per_second if overall_per_second else 0.0
+        # Cleared while this instance's share of a shared budget is 0 (set_rate).
+        self._has_budget = asyncio.Event()
+        self._has_budget.set()
         self.per_chat_interval = per_chat_interval
         self.max_retries = max_retries
         self._next_overall = 0.0
@@ -64,6 +72,26 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
         self._chat_locks: dict[int | str, asyncio.Lock] = {}
         self._resume_at = 0.0
         self._last_cleanup = 0.0
+
+    def set_rate(self, overall_per_second: float | None) -> None:
+        """Change the overall budget from now on (None: no limit; 0: hold every message
+        until a later call gives some). Slots already handed out keep their times; the
+        one-second window caps the next second at the new rate."""
+        if overall_per_second is not None and overall_per_second <= 0:
+            self._has_budget.clear()
+            return
+        self.overall_interval = 1.0 / overall_per_second if overall_per_second else 0.0
+        size = max(1, math.floor(overall_per_second)) if overall_per_second else 1
+        if size != self._recent.maxlen:
+            self._recent = deque(self._recent, maxlen=size)
+        self._has_budget.set()
+
+    @property
+    def rate(self) -> float | None:
+        """Messages a second this limiter sends at most now (None: no limit; 0: held)."""
+        if not self._has_budget.is_set():
+            return 0.0
+        return 1.0 / self.overall_interval if self.overall_interval else None
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -106,6 +134,7 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
         them: never more than the budget in any second.
         """
         while True:
+            await self._has_budget.wait()
             now = self._clock()
             slot = max(now, self._next_overall, self._resume_at)
             self._next_overall = slot + self.overall_interval
@@ -173,8 +202,7 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
             except RetryAfter as error:
                 if attempt == self.max_retries:
                     raise
-                # The public retry_after is deprecated (int or timedelta); PTB reads this too.
-                delay = error._retry_after.total_seconds() + 0.1
+                delay = _seconds(error) + 0.1
                 if message:
                     logger.warning("Flood limit hit; pausing all sending for %.1fs", delay)
                     self._resume_at = max(self._resume_at, self._clock() + delay)
@@ -182,3 +210,13 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
                     logger.warning("Flood limit hit on %s; retrying in %.1fs", endpoint, delay)
                     await asyncio.sleep(delay)
         raise AssertionError("unreachable")
+
+
+def _seconds(error: RetryAfter) -> float:
+    """How long Telegram asks to wait. `retry_after` is a timedelta with PTB_TIMEDELTA set
+    and an int (deprecated since PTB 22.2, with a warning on each read) without it; both
+    mean the same wait, so the warning tells an operator nothing."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        retry_after = error.retry_after
+    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)

@@ -78,9 +78,6 @@ class SendingSettings(EnvSettings, env_prefix="SEND_"):
         ge=0,
         description="Messages per second overall, all instances together; 0: no limit.",
     )
-    instances: int = Field(
-        default=1, ge=1, description="Instances sharing the budget; each takes an equal share."
-    )
     chat_interval_seconds: float = Field(
         default=1.0, ge=0, description="Seconds between background messages to one chat."
     )
@@ -89,11 +86,6 @@ class SendingSettings(EnvSettings, env_prefix="SEND_"):
         description="Send reminders a backlog would otherwise drop as paid broadcasts "
         "(allow_paid_broadcast: up to 1,000 a second, paid in Stars from the bot's balance).",
     )
-
-    @property
-    def per_instance_per_second(self) -> float | None:
-        """This instance's share of the budget; None when there is no limit."""
-        return self.max_per_second / self.instances if self.max_per_second else None
 
 
 class DispatchSettings(EnvSettings, env_prefix="DISPATCH_"):

@@ -315,3 +315,18 @@ class ProcessedUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Instance(Base):
+    """A running bot process on this database (PostgreSQL, several instances): it
+    heartbeats here, and the live ones share the send budget and the users between them
+    (db/instances.py, bot/budget.py). `send_rate` is the share it has taken, so a newcomer
+    takes only what the others have given back."""
+
+    __tablename__ = "instances"
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))  # host and pid, for operators
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    send_rate: Mapped[float] = mapped_column(Float, default=0.0)

@@ -22,6 +22,13 @@ a second of sending, see bot/app.py), and a chat's second message of a pass come
 every chat's first, by when Telegram's one-second gap between a chat's messages has
 mostly passed and it holds up nobody in the window.
 
+Several instances on one PostgreSQL split the users between them (`membership`,
+db/instances.py): each claims and recovers only the rows of its own users, read from the
+live instances inside the claim's transaction, so one chat's reminders come from one
+instance at a time; when instances come or go, users move, and the row locks above still
+send each slot once. An instance with no share of the send budget (`send_rate` 0) claims
+nothing until it has one.
+
 While the database is unreachable a pass fails and the next wake-up tries again: what
 was claimed stays claimed and goes out late, within its grace. Marking and recording
 what Telegram answered are retried through an outage (for up to OUTAGE_RETRY_SECONDS):
@@ -48,6 +55,7 @@ from core.clock import Clock
 from core.delivery import DeliveryStatus, SendResult, after_send
 from db.base import UTCDateTime
 from db.dialect import is_postgres, upsert
+from db.instances import Membership, Partition
 from db.models import Delivery, HydrationDay, ReminderRhythm, ReminderSchedule, User, WaterLog
 from scheduler.claims import (
     NO_WATER,
@@ -112,6 +120,7 @@ _RECORD_OUTCOME = (
 
 
 T = TypeVar("T")
+_EVERYONE = Partition(0, 1)
 
 
 def _is_outage(error: BaseException) -> bool:
@@ -188,6 +197,7 @@ class Dispatcher:
         send_rate: float | None = None,
         paid_rate: float | None = None,
         adapt: bool = True,
+        membership: Membership | None = None,
     ) -> None:
         self.sessions = sessions
         self.send = send
@@ -205,6 +215,7 @@ class Dispatcher:
         self.paid_rate = paid_rate
         self.dropped: Counter[str] = Counter()  # by kind, since start (/healthz)
         self.adapt = adapt  # kinds a user keeps letting pass back off (scheduler/rhythm.py)
+        self.membership = membership  # None: the only instance, every user is its own
         self._wake = asyncio.Event()
         self._stop: asyncio.Event | None = None
 
@@ -243,16 +254,34 @@ class Dispatcher:
         return stats
 
     async def next_due_at(self) -> datetime | None:
-        """When the earliest schedule row is due."""
+        """When the earliest schedule row of this instance's users is due."""
         async with self.sessions() as session:
-            return await session.scalar(select(func.min(ReminderSchedule.next_due_at)))
+            mine = await self._mine(session)
+            if mine is None:
+                return None  # woken when that changes (bot/budget.py)
+            query = select(func.min(ReminderSchedule.next_due_at))
+            if mine.count > 1:
+                query = query.where(mine.where(ReminderSchedule.user_id))
+            return await session.scalar(query)
+
+    async def _mine(self, session: AsyncSession) -> Partition | None:
+        """The users this instance claims for now (all of them when it is the only one);
+        None: none (no share of the send budget yet, or not live among the instances)."""
+        if self.send_rate == 0:
+            return None
+        if self.membership is None:
+            return _EVERYONE
+        return await self.membership.partition(session)
 
     async def claim(self, stats: PassStats | None = None) -> list[Outgoing]:
         """Advance due schedule rows and record the slots to send; returns them."""
         stats = stats if stats is not None else PassStats()
         now = self.clock()
         async with self.sessions.begin() as session:
-            due = await self._select_due(session, now)
+            mine = await self._mine(session)
+            if mine is None:
+                return []
+            due = await self._select_due(session, now, mine)
             rhythms = await _Rhythms.load(session, due) if self.adapt else None
             if rhythms is not None:
                 due = rhythms.due
@@ -341,7 +370,7 @@ class Dispatcher:
         only_ahead = _Due(ahead, due.users, due.recipients, water)
         return more, decisions + _decide_each(only_ahead, self.decide, now)
 
-    async def _select_due(self, session: AsyncSession, now: datetime) -> "_Due":
+    async def _select_due(self, session: AsyncSession, now: datetime, mine: Partition) -> "_Due":
         """The claim's batch of due rows, locked, with their users and hydration counts."""
         # By priority, then due time: under a backlog the summary and the stretch go
         # before drink and move nudges, and what waits longest is what gets dropped.
@@ -351,6 +380,8 @@ class Dispatcher:
             .order_by(_PRIORITY, ReminderSchedule.next_due_at, ReminderSchedule.user_id)
             .limit(self.batch_size)
         )
+        if mine.count > 1:
+            query = query.where(mine.where(ReminderSchedule.user_id))
         if is_postgres(session):
             query = query.with_for_update(skip_locked=True)
         rows = list((await session.scalars(query)).all())
@@ -372,6 +403,9 @@ class Dispatcher:
         """Deliveries a dead pass left behind: resend the untried, write off the unknown."""
         now = self.clock()
         async with self.sessions.begin() as session:
+            mine = await self._mine(session)
+            if mine is None:
+                return []
             await session.execute(
                 update(Delivery)
                 .where(
@@ -389,6 +423,8 @@ class Dispatcher:
                 )
                 .limit(self.batch_size)
             )
+            if mine.count > 1:
+                query = query.where(mine.where(Delivery.user_id))
             if is_postgres(session):
                 query = query.with_for_update(skip_locked=True)
             orphans = list((await session.scalars(query)).all())

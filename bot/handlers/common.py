@@ -61,10 +61,9 @@ class UserTransaction:
 
     async def close_open_setup(self) -> None:
         """End a setup the user went on without finishing: what they set is kept, every
-        step left open at its default, and reminders start. The row is locked first
-        (PostgreSQL), so of two updates racing on two instances only one closes it and
-        the user is told once."""
-        await self.session.refresh(self.user, with_for_update=True)
+        step left open at its default, and reminders start. The row is locked (PostgreSQL,
+        user_transaction), so of two updates racing on two instances only one closes it
+        and the user is told once."""
         if self.user.setup_step is None:
             return
         if self.user.awaiting == self.user.setup_step:  # a typed answer to it: not any more
@@ -112,7 +111,9 @@ InSetup = bool | Callable[[User], bool]
 async def user_transaction(
     update: Update, context: CoachContext, *, create: bool = True, in_setup: InSetup = False
 ) -> AsyncIterator[UserTransaction]:
-    """One database transaction for the sender, with their user row.
+    """One database transaction for the sender, with their user row, locked on PostgreSQL
+    (SELECT ... FOR UPDATE) until it ends: updates of one user go one after the other,
+    even on different instances.
 
     The row is created with default settings if they have none (unless `create` is
     False: then UserGone is raised). On the way out, still inside the transaction: if
@@ -130,9 +131,11 @@ async def user_transaction(
         raise RuntimeError("update has no user or chat")
     async with context.db.begin() as session:
         now = context.now()
+        # Locked: two taps of one user may be handled by two instances at once; the second
+        # waits here for the first's commit and then reads what it wrote.
         if create:
-            user, _ = await get_or_create_user(session, tg_user.id, chat.id, now)
-        elif (found := await get_user(session, tg_user.id)) is not None:
+            user, _ = await get_or_create_user(session, tg_user.id, chat.id, now, lock=True)
+        elif (found := await get_user(session, tg_user.id, lock=True)) is not None:
             user = found
         else:
             raise UserGone
