@@ -145,7 +145,7 @@ async def test_an_instance_forgotten_after_a_long_stall_registers_anew(
     clock.advance(seconds=FORGET_AFTER.total_seconds() + 1)
     await b.start()  # b's beat forgets a's row
     await a.beat()  # a finds its row gone: it sends nothing until it is back
-    assert a.instance_id is None and a.limiter.rate == 0.0
+    assert (a.membership.instance_id, a.limiter.rate) == (None, 0.0)
     await b.beat()
     await a.beat()
     await b.beat()
@@ -235,7 +235,7 @@ async def test_a_dead_instances_users_move_to_the_live_ones(
 ) -> None:
     await seed_due(engine, 40, NOW)
     clock = FakeClock(NOW)
-    a, b = await members_of(sessions, 2)
+    a, _ = await members_of(sessions, 2)
     sender = RecordingSender()
     dispatcher = Dispatcher(sessions, sender, clock, membership=a)
     await dispatcher.run_once()
