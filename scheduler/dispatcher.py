@@ -41,11 +41,11 @@ import itertools
 import logging
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import partial
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Row, Table, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -96,6 +96,9 @@ LOST_AFTER = timedelta(minutes=10)
 # How long marking and recording are retried while the database is unreachable.
 OUTAGE_RETRY_SECONDS = 60.0
 _OUTAGE_BACKOFF = (0.25, 0.5, 1.0, 2.0, 5.0)
+# The next claim starts while this many seconds of sending are left (a claim of 500 takes
+# about a second on a loaded machine): a backlog goes out at the full rate, without gaps.
+FOLLOW_ON_SECONDS = 2.0
 
 
 _deliveries = cast(Table, Delivery.__table__)
@@ -229,7 +232,7 @@ class Dispatcher:
         while not stop.is_set():
             try:
                 while not stop.is_set():
-                    stats = await self.run_once()
+                    stats = await self.run_once(follow_on=True)
                     if not (stats.rows or stats.claimed):
                         break
                 if self.on_idle is not None:
@@ -244,14 +247,20 @@ class Dispatcher:
             for waiter in waiters:
                 waiter.cancel()
 
-    async def run_once(self) -> PassStats:
-        """Claim one batch of due slots (and orphaned ones) and send them."""
+    async def run_once(self, *, follow_on: bool = False) -> PassStats:
+        """Claim one batch of due slots (and orphaned ones) and send them. With
+        `follow_on`, the next batch is claimed while the last seconds of this one are
+        sent, and so on until nothing is due: the limiter never waits on a claim."""
         stats = PassStats()
+        outgoing = await self._claim_all(stats)
+        await self.deliver(outgoing, stats, partial(self._claim_all, stats) if follow_on else None)
+        return stats
+
+    async def _claim_all(self, stats: PassStats) -> list[Outgoing]:
         outgoing = await self.claim(stats)
         outgoing += await self.recover()
         stats.claimed += len(outgoing)
-        await self.deliver(outgoing, stats)
-        return stats
+        return outgoing
 
     async def next_due_at(self) -> datetime | None:
         """When the earliest schedule row of this instance's users is due."""
@@ -468,8 +477,14 @@ class Dispatcher:
                 for d in recovered
             ]
 
-    async def deliver(self, outgoing: Sequence[Outgoing], stats: PassStats) -> None:
-        """Send: mark messages sending, send them, record what happened.
+    async def deliver(
+        self,
+        outgoing: Sequence[Outgoing],
+        stats: PassStats,
+        follow_on: Callable[[], Coroutine[Any, Any, list[Outgoing]]] | None = None,
+    ) -> None:
+        """Send: mark messages sending, send them, record what happened; with `follow_on`,
+        claim more once FOLLOW_ON_SECONDS of sending are left, until it finds nothing.
 
         A delivery's statuses, and the steps that move it (core/delivery.py has them all):
 
@@ -496,12 +511,25 @@ class Dispatcher:
         tasks: set[asyncio.Task[None]] = set()
         in_flight = 0
         done: list[_Outcome] = []
+        claiming: asyncio.Task[list[Outgoing]] | None = None
 
         async def send(message: Outgoing) -> None:
             finished.put_nowait(await self._send_safely(message))
 
         try:
-            while waiting or in_flight:
+            while waiting or in_flight or claiming is not None:
+                if claiming is not None and claiming.done():
+                    more = _claimed_more(claiming)
+                    claiming, follow_on = None, follow_on if more else None
+                    waiting.extend(_spread_chats(more))
+                    continue
+                if (
+                    follow_on is not None
+                    and claiming is None
+                    and not self._stopping()
+                    and len(waiting) + in_flight <= self._follow_on_at()
+                ):
+                    claiming = asyncio.create_task(follow_on())
                 room = self.chunk_size - in_flight - len(done)
                 if waiting and room >= half and not self._stopping():
                     batch = [waiting.popleft() for _ in range(min(room, len(waiting)))]
@@ -512,8 +540,19 @@ class Dispatcher:
                         in_flight += 1
                     continue
                 if not in_flight:
+                    if claiming is not None:
+                        await asyncio.wait([claiming])
+                        continue
                     break  # stopping: the rest stays pending, for a later pass or instance
-                arrived = [await finished.get()]
+                getting = asyncio.ensure_future(finished.get())
+                await asyncio.wait(
+                    [getting] if claiming is None else [getting, claiming],
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                if not getting.done():
+                    getting.cancel()  # the claim came first (a cancelled get takes nothing)
+                    continue
+                arrived = [getting.result()]
                 while not finished.empty():
                     arrived.append(finished.get_nowait())
                 done += arrived
@@ -522,6 +561,8 @@ class Dispatcher:
                     recording, done = done, []
                     await self._record(recording, stats)
         finally:
+            if claiming is not None:  # what it claims stays pending, for a later pass
+                await asyncio.wait([claiming])
             if tasks:  # an error: still record what is already on its way
                 await asyncio.wait(tasks)
             while not finished.empty():
@@ -535,6 +576,12 @@ class Dispatcher:
             # Before marking: a failure here leaves the batch pending, to be sent later.
             batch = list(await self._through_outage(partial(self.prepare, batch)))
         return await self._through_outage(partial(self._mark_sending, batch))
+
+    def _follow_on_at(self) -> int:
+        """Messages left to send (waiting and on their way) when the next claim starts."""
+        if not self.send_rate:
+            return self.chunk_size
+        return max(self.chunk_size, round(self.send_rate * FOLLOW_ON_SECONDS))
 
     def _stopping(self) -> bool:
         return self._stop is not None and self._stop.is_set()
@@ -616,6 +663,15 @@ class Dispatcher:
     async def _users(session: AsyncSession, ids: set[int]) -> dict[int, User]:
         result = await session.scalars(select(User).where(User.id.in_(ids)))
         return {user.id: user for user in result}
+
+
+def _claimed_more(claiming: "asyncio.Task[list[Outgoing]]") -> list[Outgoing]:
+    """What a follow-on claim found; nothing if it failed (logged: the next pass tries)."""
+    error = claiming.exception()
+    if error is None:
+        return claiming.result()
+    logger.error("Dispatcher pass failed", exc_info=error)
+    return []
 
 
 def _spread_chats(outgoing: Sequence[Outgoing]) -> list[Outgoing]:

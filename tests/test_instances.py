@@ -1,33 +1,68 @@
 """Several instances on one PostgreSQL: three `python -m bot` processes in webhook mode
-share 10,000 due reminders. Each reminder goes out exactly once in total, and together
-they stay under the configured overall send rate."""
+share one send budget (bot/budget.py) over 3,000 due reminders, and one is killed
+(SIGKILL) mid-run. Together they never go over the overall rate, the two left take the
+dead one's share back within seconds, and each reminder goes out once at most: all of
+them in the end but those the killed process had on their way to Telegram."""
 
 import asyncio
 import signal
 import sys
+import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.seed import seed_due
+from core.delivery import DeliveryStatus
+from db.instances import STALE_AFTER
 from db.migrate import upgrade_database
-from db.models import Delivery
+from db.models import Delivery, ReminderSchedule
 from db.session import create_engine
 from tests.conftest import TOKEN
 from tests.e2e import bot_env, busiest, free_port, reminder_ids
 from tests.fake_bot_api import FakeBotApi
 
-REMINDERS = 10_000
-OVERALL_PER_SECOND = 900.0  # the setting under test; Telegram's own is 30
+REMINDERS = 3_000
+# The setting under test (Telegram's own is 30): twice that, and low enough that three
+# bots and the fake keep up with it on a loaded 2-core machine, so the rate measured is
+# the budget's, not the machine's.
+OVERALL_PER_SECOND = 60.0
 INSTANCES = 3
+KILL_AFTER = 900  # reminders sent when one instance is killed
+# From the kill, how long until the two left send at the whole rate: the dead one is left
+# out after STALE_AFTER, the others take its share at their next heartbeat (1 s).
+RECOVERY_SECONDS = STALE_AFTER.total_seconds() + 3
+MEASURED_SECONDS = 12.0  # the rate before the kill and after the recovery, over this long
 
 
-@pytest.mark.timeout(180)
+def rate_between(times: list[float], start: float, end: float) -> float:
+    return sum(1 for at in times if start <= at < end) / (end - start)
+
+
+async def unsettled(engine: AsyncEngine) -> int:
+    """Slots still due and deliveries still pending (orphans of the killed instance are
+    taken up by the others after ORPHAN_AFTER)."""
+    async with engine.connect() as connection:
+        due = await connection.scalar(
+            select(func.count())
+            .select_from(ReminderSchedule)
+            .where(ReminderSchedule.next_due_at <= datetime.now(UTC))
+        )
+        pending = await connection.scalar(
+            select(func.count())
+            .select_from(Delivery)
+            .where(Delivery.status == DeliveryStatus.PENDING)
+        )
+    return int(due or 0) + int(pending or 0)
+
+
+@pytest.mark.timeout(300)
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-async def test_three_instances_deliver_each_reminder_once_within_the_overall_rate(
+async def test_three_instances_share_one_budget_and_survive_losing_one(
     database_url: str, tmp_path: Path
 ) -> None:
     engine = create_engine(database_url)
@@ -36,7 +71,7 @@ async def test_three_instances_deliver_each_reminder_once_within_the_overall_rat
     async with FakeBotApi(TOKEN) as api:
         for chat_id in range(1, REMINDERS + 1):
             api.user(chat_id)
-        api.rate_limit(overall_per_second=OVERALL_PER_SECOND, per_chat_per_second=None)
+        api.rate_limit(overall_per_second=OVERALL_PER_SECOND, per_chat_per_second=1.0)
         processes = []
         for _ in range(INSTANCES):
             port = free_port()
@@ -44,7 +79,6 @@ async def test_three_instances_deliver_each_reminder_once_within_the_overall_rat
                 api,
                 database_url,
                 SEND_MAX_PER_SECOND=str(OVERALL_PER_SECOND),
-                SEND_INSTANCES=str(INSTANCES),
                 WEBHOOK_URL=f"http://127.0.0.1:{port}/hook",
                 WEBHOOK_SECRET="instances-secret_0123456789",
                 LISTEN_PORT=str(port),
@@ -55,16 +89,24 @@ async def test_three_instances_deliver_each_reminder_once_within_the_overall_rat
                 sys.executable, "-m", "bot", cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE
             )
             processes.append(process)
+        killed, survivors = processes[0], processes[1:]
         try:
             await api.wait_for(
-                lambda: len(api.calls_to("sendMessage")) >= REMINDERS,
+                lambda: len(api.calls_to("sendMessage")) >= KILL_AFTER,
                 timeout=120,
-                description=f"{REMINDERS} reminders",
+                description=f"{KILL_AFTER} reminders",
             )
+            killed.send_signal(signal.SIGKILL)
+            killed_at = time.monotonic()
+            await killed.communicate()
+            deadline = time.monotonic() + 150
+            while await unsettled(engine):  # orphans wait out ORPHAN_AFTER (60 s)
+                assert time.monotonic() < deadline, "reminders left unsent"
+                await asyncio.sleep(0.5)
             await asyncio.sleep(2)  # long enough for a duplicate to show
         finally:
             logs = []
-            for process in processes:
+            for process in survivors:
                 process.send_signal(signal.SIGTERM)
                 _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
                 logs.append(stderr.decode())
@@ -72,27 +114,56 @@ async def test_three_instances_deliver_each_reminder_once_within_the_overall_rat
 
         sends = api.calls_to("sendMessage")
         assert all(call.ok for call in sends)  # not one 429 (nor any other error)
-        # Each delivery went out exactly once. The processes run on the real clock, so a
-        # user's next hourly slot may fall due during the test (at :00 or :30): a second,
-        # different reminder to that chat is right, the same one twice is not.
+        times = sorted(call.at for call in sends)
+        # The overall rate, with one instance killed: never over the budget in any five
+        # seconds (requests bunch on arrival by tens of milliseconds on a loaded 2-core
+        # machine; over five seconds that is well under one per cent).
+        most = busiest(times, 5.0)
+        assert most <= OVERALL_PER_SECOND * 5 * 1.01 + INSTANCES
+        before = rate_between(times, killed_at - MEASURED_SECONDS, killed_at)
+        recovered_at = killed_at + RECOVERY_SECONDS
+        after = rate_between(times, recovered_at, recovered_at + MEASURED_SECONDS)
+        assert sum(1 for at in times if at >= recovered_at + MEASURED_SECONDS) > 0, (
+            "the backlog ran out before the rate after the kill was measured"
+        )
+        assert after >= OVERALL_PER_SECOND * 0.95
+        print(  # figures for the record (pytest -s)
+            f"\nbefore the kill {before:.1f}/s, after recovery {after:.1f}/s (limit"
+            f" {OVERALL_PER_SECOND:.0f}/s), busiest 5 s {most / 5:.1f}/s; from kill to the"
+            f" first second at 95 %: {first_full_second(times, killed_at):.1f} s"
+        )
+        assert all("ERROR" not in log and TOKEN not in log for log in logs)
+
+        # Each delivery went out once at most; every one but those the killed process had
+        # marked "sending" (cut off: at most once, never resent) went out exactly once.
+        # The processes run on the real clock, so a user's next hourly slot may fall due
+        # during the test (at :00 or :30): a second, different reminder is right.
         messages = [m for chat in range(1, REMINDERS + 1) for m in api.chat_messages(chat)]
         assert len(messages) == len(sends)
         assert all(len(reminder_ids(message)) == 1 for message in messages)
-        sent_deliveries = Counter(d for message in messages for d in reminder_ids(message))
-        assert set(sent_deliveries.values()) == {1}
-        times = [call.at for call in sends]
-        # Each instance spaces its share on an even grid; requests still bunch on arrival
-        # by tens of milliseconds on a loaded 2-core machine, which at 900/s is up to
-        # ~15 % in a one-second window, so the window is five seconds (at Telegram's 30/s
-        # that jitter is well under one message).
-        assert busiest(times, 5.0) <= OVERALL_PER_SECOND * 5 * 1.01 + INSTANCES
-        assert (len(times) - 1) / (max(times) - min(times)) <= OVERALL_PER_SECOND
-        assert all("ERROR" not in log and TOKEN not in log for log in logs)
+        sent = Counter(d for message in messages for d in reminder_ids(message))
+        assert set(sent.values()) == {1}
     async with engine.connect() as connection:
         deliveries = (
             await connection.execute(select(Delivery.id, Delivery.user_id, Delivery.status))
         ).all()
     await engine.dispose()
-    assert {status for _, _, status in deliveries} == {"sent"}
-    assert set(sent_deliveries) == {delivery_id for delivery_id, _, _ in deliveries}
+    statuses = Counter(status for _, _, status in deliveries)
+    assert set(statuses) <= {"sent", "sending"}, statuses
+    assert {d for d, _, status in deliveries if status == "sent"} <= set(sent)
+    assert statuses["sending"] <= 100  # one send window at most (bot/app.py send_window)
     assert {user_id for _, user_id, _ in deliveries} == set(range(1, REMINDERS + 1))
+    print(f"deliveries {dict(statuses)}")
+
+
+def first_full_second(times: list[float], killed_at: float) -> float:
+    """Seconds from the kill to the start of the first one-second window after it in
+    which at least 95 % of the overall rate went out."""
+    after = [at for at in times if at >= killed_at]
+    start = 0
+    for end, at in enumerate(after):
+        while at - after[start] >= 1.0:
+            start += 1
+        if end - start + 1 >= OVERALL_PER_SECOND * 0.95:
+            return after[start] - killed_at
+    return float("inf")
