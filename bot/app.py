@@ -29,7 +29,6 @@ from bot.settings import Settings
 from bot.summaries import make_preparer
 from bot.update_processor import PerUserUpdateProcessor
 from core.clock import Clock, utc_now
-from db.dialect import is_postgres
 from db.migrate import upgrade_database
 from db.report_forms import ReportForms
 from db.session import create_engine, create_session_factory
@@ -92,10 +91,7 @@ async def post_init(application: CoachApplication) -> None:
     data.report_forms = ReportForms(data.engine)
     await application.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
     limiter = application.bot.rate_limiter
-    async with data.engine.connect() as connection:
-        shared = is_postgres(connection) and isinstance(limiter, SendLimiter)
-    if shared:
-        assert isinstance(limiter, SendLimiter)
+    if data.engine.dialect.name == "postgresql" and isinstance(limiter, SendLimiter):
         # Other instances may share the database: the budget and the users are split
         # among the live ones (bot/budget.py). On SQLite this is the only instance.
         data.budget = SharedBudget(
