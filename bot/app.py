@@ -17,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
+from bot import metrics, texts
 from bot.context import CONTEXT_TYPES, CoachApplication, CoachContext
 from bot.handlers import cramps, general, preferences, reminders, sitting, summary
 from bot.http import AiohttpRequest
@@ -93,7 +93,9 @@ async def post_init(application: CoachApplication) -> None:
     interval = limiter.overall_interval if isinstance(limiter, SendLimiter) else 0.0
     data.dispatcher = Dispatcher(
         data.sessions,
-        make_sender(application.bot, backoff_seconds=data.retry_backoff_seconds),
+        metrics.counting_sends(
+            make_sender(application.bot, backoff_seconds=data.retry_backoff_seconds), data.clock
+        ),
         data.clock,
         batch_size=data.dispatch_batch_size,
         chunk_size=send_window(interval),
@@ -117,6 +119,7 @@ async def post_init(application: CoachApplication) -> None:
         application.job_queue.run_repeating(
             general.forget_old_updates, interval=UPDATE_PRUNE_SECONDS, first=60
         )
+    metrics.set_live_instances(1)  # until the instance registry counts them
     logger.info("Ready as @%s", application.bot.username)
 
 

@@ -21,6 +21,8 @@ from telegram.constants import FloodLimit
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot import metrics
+
 logger = logging.getLogger(__name__)
 
 JSONDict = dict[str, Any]
@@ -171,6 +173,7 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
+                metrics.TELEGRAM_429.inc()
                 if attempt == self.max_retries:
                     raise
                 # The public retry_after is deprecated (int or timedelta); PTB reads this too.
