@@ -5,6 +5,7 @@ by what happened, and only kinds and results are ever labels."""
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -12,6 +13,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 from sqlalchemy import delete, select
 
+from bot import metrics
+from bot.metrics import ApplicationCollector
 from bot.settings import ServerSettings
 from db.models import Delivery, ReminderSchedule
 from tests.conftest import TOKEN, FakeClock, RunningBot
@@ -238,3 +241,14 @@ async def test_while_the_database_is_unreachable_the_rest_is_still_served(
     finally:
         await outage.close()
         await bot.close()
+
+
+def test_the_readme_lists_every_metric() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    collector = ApplicationCollector(lambda: {})
+    collector.lag_seconds = 0.0
+    families = [*metrics.REGISTRY.collect(), *collector.collect()]
+    names = {f"{f.name}_total" if f.type == "counter" else f.name for f in families}
+    assert len(names) == 8
+    for name in names:
+        assert f"| `{name}` |" in readme, f"{name} is not in the README's table of metrics"
