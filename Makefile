@@ -3,16 +3,19 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint readme bench bench-quick clean
+.PHONY: run test lint readme bench bench-quick clean lock
 
-$(VENV)/.run-deps: pyproject.toml
+# Installs the versions pinned in the lock files (what CI tested), then the project itself.
+$(VENV)/.run-deps: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.test-deps: pyproject.toml $(VENV)/.run-deps
-	$(PY) -m pip install --quiet -e ".[test]"
+$(VENV)/.test-deps: pyproject.toml requirements-test.lock $(VENV)/.run-deps
+	$(PY) -m pip install --quiet -r requirements-test.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 ## Install (first time only) and run the bot: long polling, SQLite in ./data unless .env says otherwise.
@@ -40,6 +43,15 @@ bench: $(VENV)/.test-deps
 ## The same at small sizes, one run: proves the benchmarks still start.
 bench-quick: $(VENV)/.test-deps
 	$(PY) -m bench --quick
+
+## Rewrite requirements.lock and requirements-test.lock from pyproject.toml after changing its
+## dependencies; pins already there are kept. `make lock UPGRADE=1` takes the newest allowed.
+LOCK := $(PY) -m uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--custom-compile-command "make lock" --quiet $(if $(UPGRADE),--upgrade)
+lock: $(VENV)/.run-deps
+	$(PY) -m pip install --quiet "uv>=0.13,<1"
+	$(LOCK) -o requirements.lock
+	$(LOCK) --extra test -c requirements.lock -o requirements-test.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
