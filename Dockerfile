@@ -36,6 +36,6 @@ EXPOSE 8080
 # 200 from /healthz, or the container is marked unhealthy (503: the database does not answer
 # or the dispatcher stopped). No proxy: the check is about this container.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request as r; r.build_opener(r.ProxyHandler({})).open('http://127.0.0.1:%s/healthz' % os.environ.get('LISTEN_PORT', '8080'), timeout=4)"]
+    CMD ["python", "-c", "import os, urllib.request as r; r.build_opener(r.ProxyHandler({})).open('http://127.0.0.1:%s/healthz' % (os.environ.get('LISTEN_PORT') or '8080'), timeout=4)"]
 
 CMD ["python", "-m", "bot"]
