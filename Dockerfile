@@ -26,8 +26,9 @@ RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin coach \
 USER coach
 RUN python -c "import matplotlib.font_manager"
 
-# The HTTP server on every interface of the container, so that /healthz (and the webhook,
-# when WEBHOOK_URL is set) can be reached; in polling mode it runs because LISTEN_PORT is set.
+# The HTTP server on every interface of the container, so that /healthz, /metrics (and the
+# webhook, when WEBHOOK_URL is set) can be reached; in polling mode it runs because
+# LISTEN_PORT is set.
 ENV LISTEN_ADDRESS=0.0.0.0 \
     LISTEN_PORT=8080 \
     DATA_DIR=/app/data
