@@ -9,103 +9,26 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from urllib.request import urlopen
 
-import aiohttp
 import pytest
 from sqlalchemy import func, select
 
 from bot import texts
 from bot.demo.clock import DemoClock
-from bot.demo.server import DEMO_FILE_NAME, Demo, serve
-from bot.demo.settings import DemoSettings
+from bot.demo.server import DEMO_FILE_NAME, Demo
 from db.models import Delivery, User, WaterLog
+from tests.demo_page import ANN, BEN, JSON, START, Page, has_text, labels, last, served
 from tests.e2e import REPO, free_port
-
-# A Saturday morning, as in the other end-to-end tests.
-START = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
-ANN, BEN = 1001, 1002
-JSON = dict[str, Any]
-
-
-class Page:
-    """What the page does, over HTTP: the same calls its script makes."""
-
-    def __init__(self, demo: Demo, session: aiohttp.ClientSession) -> None:
-        self.demo, self.session, self.version = demo, session, ""
-
-    async def post(self, path: str, body: JSON, status: int = 200) -> JSON:
-        async with self.session.post(path, json=body) as response:
-            answer: JSON = await response.json()
-            assert response.status == status, answer
-            return answer
-
-    async def state(self, user: int = ANN) -> JSON:
-        async with self.session.get("/api/state", params={"user": user, "since": "now"}) as r:
-            assert r.status == 200
-            answer: JSON = await r.json()
-            return answer
-
-    async def until(
-        self,
-        check: Callable[[JSON], bool],
-        user: int = ANN,
-        timeout: float = 10.0,  # noqa: ASYNC109
-    ) -> JSON:
-        """Long-poll the user's state until `check` holds (as the page's loop does)."""
-        deadline, since = time.monotonic() + timeout, ""
-        while time.monotonic() < deadline:
-            params = {"user": str(user), "since": since}
-            async with self.session.get("/api/state", params=params) as response:
-                state: JSON = await response.json()
-            if check(state):
-                return state
-            since = state["version"]
-        texts_seen = [m.get("text") for m in state["messages"]]
-        raise AssertionError(f"timed out; last messages: {texts_seen}")
-
-    async def send(self, text: str, user: int = ANN) -> JSON:
-        return await self.post("/api/send", {"user": user, "text": text})
-
-    async def press(self, message: JSON, label: str, user: int = ANN) -> JSON:
-        data = next(b["data"] for row in message["buttons"] for b in row if label in b["text"])
-        return await self.post(
-            "/api/press", {"user": user, "message_id": message["id"], "data": data}
-        )
-
-
-def last(state: JSON) -> JSON:
-    message: JSON = state["messages"][-1]
-    return message
-
-
-def labels(message: JSON) -> list[str]:
-    return [b["text"] for row in message["buttons"] for b in row]
-
-
-def has_text(part: str) -> Callable[[JSON], bool]:
-    return lambda state: any(part in (m.get("text") or "") for m in state["messages"])
 
 
 @pytest.fixture
 async def page(tmp_path: Path) -> AsyncIterator[Page]:
-    """The demo serving its page on a free port, from a data folder of the test's own."""
-    demo = Demo(tmp_path / "data", start=START)
-    stop, ready = asyncio.Event(), asyncio.Event()
-    serving = asyncio.create_task(serve(demo, DemoSettings(port=0), stop, ready))
-    await asyncio.wait(
-        [serving, asyncio.create_task(ready.wait())], return_when=asyncio.FIRST_COMPLETED
-    )
-    if serving.done():
-        serving.result()
-    async with aiohttp.ClientSession(base_url=demo.page_url) as session:
-        yield Page(demo, session)
-    stop.set()
-    await serving
+    async with served(tmp_path / "data") as page:
+        yield page
 
 
 async def set_up(page: Page, user: int = ANN) -> JSON:
