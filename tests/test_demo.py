@@ -20,6 +20,8 @@ from sqlalchemy import func, select
 from bot import texts
 from bot.demo.clock import DemoClock
 from bot.demo.server import DEMO_FILE_NAME, Demo
+from bot.demo.settings import DemoSettings, load_demo_settings
+from bot.settings import ConfigError
 from db.models import Delivery, User, WaterLog
 from tests.demo_page import ANN, BEN, JSON, START, Page, has_text, labels, last, served
 from tests.e2e import REPO, free_port
@@ -215,3 +217,19 @@ def test_python_m_bot_demo_starts_with_no_token(tmp_path: Path) -> None:
         assert process.wait(timeout=20) == 0
         log.close()
     print(f"python -m bot demo: page ready after {ready_after:.2f} s")
+
+
+def test_demo_settings_are_documented_and_a_bad_one_is_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in DemoSettings.model_fields:
+        setting = f"DEMO_{name.upper()}"
+        assert f"{setting}=" in (REPO / ".env.example").read_text()
+        assert f"| `{setting}` |" in (REPO / "README.md").read_text()
+    monkeypatch.setenv("DEMO_PORT", "80808")
+    with pytest.raises(ConfigError, match=r"^DEMO_PORT is not valid$"):
+        load_demo_settings()
+    monkeypatch.setenv("DEMO_PORT", "8088")
+    monkeypatch.setenv("DEMO_ADDRESS", "my laptop")
+    with pytest.raises(ConfigError, match=r"^DEMO_ADDRESS is not valid$"):
+        load_demo_settings()
