@@ -188,8 +188,9 @@ def test_the_clock_runs_at_its_speed_and_only_forward() -> None:
 
 
 def test_python_m_bot_demo_starts_with_no_token(tmp_path: Path) -> None:
-    """The entry point: no TELEGRAM_* settings at all, its own file in DATA_DIR, the page
-    answers, Ctrl-C stops it cleanly."""
+    """The entry point: no TELEGRAM_* settings at all, its own file in DATA_DIR (what an
+    earlier run left is replaced), the page answers, Ctrl-C stops it cleanly."""
+    (tmp_path / DEMO_FILE_NAME).write_bytes(b"left by an earlier run")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DEMO_", "LOG_"))}
     env |= {"PYTHONPATH": str(REPO), "DEMO_PORT": str(port), "DATA_DIR": str(tmp_path)}
@@ -210,7 +211,7 @@ def test_python_m_bot_demo_starts_with_no_token(tmp_path: Path) -> None:
         ready_after = time.monotonic() - started
         with urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
             assert response.status == 200
-        assert (tmp_path / DEMO_FILE_NAME).exists()
+        assert (tmp_path / DEMO_FILE_NAME).read_bytes().startswith(b"SQLite format 3")
         assert not (tmp_path / "cramp_coach.sqlite3").exists()
     finally:
         process.send_signal(signal.SIGINT)

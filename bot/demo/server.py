@@ -118,8 +118,14 @@ class Demo:
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Serve the local Bot API and run the bot on it until it is ready."""
+        """Start afresh: an empty database, the clock at its start, the local Bot API served
+        and the bot running on it. (The chats live in this process, so a database left by
+        an earlier run would hold users whose chats are gone, at times the clock has not
+        reached.)"""
         self.database.parent.mkdir(parents=True, exist_ok=True)
+        for path in self.database.parent.glob(self.database.name + "*"):
+            path.unlink()  # the file and SQLite's -wal and -shm beside it
+        self.clock = DemoClock(self._start)
         api = FakeBotApi(DEMO_TOKEN, bot_username="CrampCoachDemoBot", now=self.clock.timestamp)
         await api.start()
         for user_id, name in USERS.items():
@@ -157,9 +163,6 @@ class Demo:
         """Start over: no users, no messages, an empty database, the clock at its start."""
         async with self._lock:
             await self.stop()
-            for path in self.database.parent.glob(self.database.name + "*"):
-                path.unlink()  # the file and SQLite's -wal and -shm beside it
-            self.clock = DemoClock(self._start)
             await self.start()
 
     def _settings(self, api: FakeBotApi) -> Settings:
