@@ -6,6 +6,7 @@ The demo keeps its own SQLite file by design, so these run on SQLite only."""
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -234,3 +235,23 @@ def test_demo_settings_are_documented_and_a_bad_one_is_named(
     monkeypatch.setenv("DEMO_ADDRESS", "my laptop")
     with pytest.raises(ConfigError, match=r"^DEMO_ADDRESS is not valid$"):
         load_demo_settings()
+
+
+def test_a_port_in_use_stops_the_demo_with_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DEMO_", "LOG_"))}
+        env |= {"PYTHONPATH": str(REPO), "DEMO_PORT": str(port), "DATA_DIR": str(tmp_path)}
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "demo"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert result.stderr.startswith("cramp-coach demo: cannot listen:")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr

@@ -113,7 +113,9 @@ class Demo:
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._pacer: asyncio.Task[None] | None = None
-        self._lock = asyncio.Lock()
+        # Held by reset() and by every request but the long poll's wait: none sees a half
+        # reset demo (an engine being disposed, a database file being deleted).
+        self.lock = asyncio.Lock()
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -154,14 +156,17 @@ class Demo:
             self._pacer = None
         self._stop.set()
         if self._task is not None:
-            await self._task
+            try:
+                await self._task
+            except Exception:
+                logger.exception("The bot stopped with an error")
             self._task = None
         if self.api is not None:
             await self.api.stop()
 
     async def reset(self) -> None:
         """Start over: no users, no messages, an empty database, the clock at its start."""
-        async with self._lock:
+        async with self.lock:
             await self.stop()
             await self.start()
 
@@ -467,23 +472,30 @@ def build_web_app(demo: Demo, address: str) -> web.Application:
         user_id = query_int(request, "user")
         demo.user(user_id)
         await demo.wait(request.query.get("since", ""))
-        return web.json_response(await demo.state(user_id))
+        async with demo.lock:
+            return web.json_response(await demo.state(user_id))
 
     async def send(request: web.Request) -> web.Response:
         data = await body(request)
-        return web.json_response(await demo.send(data.get("user"), data.get("text")))
+        async with demo.lock:
+            return web.json_response(await demo.send(data.get("user"), data.get("text")))
 
     async def location(request: web.Request) -> web.Response:
         data = await body(request)
-        return web.json_response(await demo.share_location(data.get("user"), data.get("city")))
+        async with demo.lock:
+            answer = await demo.share_location(data.get("user"), data.get("city"))
+        return web.json_response(answer)
 
     async def press(request: web.Request) -> web.Response:
         data = await body(request)
-        answer = await demo.press(data.get("user"), data.get("message_id"), data.get("data"))
+        async with demo.lock:
+            answer = await demo.press(data.get("user"), data.get("message_id"), data.get("data"))
         return web.json_response(answer)
 
     async def clock(request: web.Request) -> web.Response:
-        return web.json_response(await demo.set_clock(await body(request)))
+        data = await body(request)
+        async with demo.lock:
+            return web.json_response(await demo.set_clock(data))
 
     async def reset(request: web.Request) -> web.Response:
         await body(request)
@@ -491,7 +503,10 @@ def build_web_app(demo: Demo, address: str) -> web.Application:
         return web.json_response({"ok": True, "clock": demo.clock_state()})
 
     async def file(request: web.Request) -> web.Response:
-        name, kind, content = demo.file(query_int(request, "user"), query_int(request, "message"))
+        async with demo.lock:
+            name, kind, content = demo.file(
+                query_int(request, "user"), query_int(request, "message")
+            )
         disposition = "inline" if kind == "image/png" else f'attachment; filename="{name}"'
         return web.Response(
             body=content, content_type=kind, headers={"Content-Disposition": disposition}
@@ -513,12 +528,12 @@ async def serve(
     demo: Demo, settings: DemoSettings, stop: asyncio.Event, ready: asyncio.Event | None = None
 ) -> None:
     """Run the demo and its page until `stop`; `ready` is set once the page can be opened."""
-    await demo.start()
     runner = web.AppRunner(
         build_web_app(demo, settings.address), access_log=None, shutdown_timeout=1.0
     )
-    await runner.setup()
     try:
+        await demo.start()
+        await runner.setup()
         site = web.TCPSite(runner, settings.address, settings.port)
         await site.start()
         demo.page_url = f"http://{_host(settings.address)}:{runner.addresses[0][1]}"
