@@ -550,7 +550,6 @@ def _host(address: str) -> str:
 
 
 async def _main() -> None:
-    started = time.monotonic()
     settings = load_demo_settings()
     data_dir = DatabaseSettings().data_dir
     # Quiet unless asked: the page is the demo, not the log. LOG_LEVEL from the environment
@@ -567,8 +566,7 @@ async def _main() -> None:
     await asyncio.wait([serving, waiting], return_when=asyncio.FIRST_COMPLETED)
     if ready.is_set():
         print(
-            f"Cramp Coach demo ready in {time.monotonic() - started:.1f} s: open "
-            f"{demo.page_url}  (no Telegram, no token; "
+            f"Cramp Coach demo: open {demo.page_url}  (no Telegram, no token; "
             f"data in {demo.database}; Ctrl-C stops)",
             flush=True,
         )
