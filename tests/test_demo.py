@@ -99,7 +99,7 @@ async def test_a_press_answered_with_text_shows_as_a_toast(page: Page) -> None:
     query = await page.press(last(state), "Hot day")
     state = await page.until(lambda s: bool(s["toasts"]))
     assert state["toasts"] == [
-        {"id": query["query_id"], "text": texts.GOAL_RAISED.format(goal=10), "alert": False}
+        {"id": f"1:{query['query_id']}", "text": texts.GOAL_RAISED.format(goal=10), "alert": False}
     ]
     assert (await page.state(BEN))["toasts"] == []  # only the presser sees it
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.texts import GOAL_RAISED
 from bot.texts.weekly_message import CHART_CAPTION
 from tests.demo_page import ANN, BEN, Page, served
 
@@ -100,7 +101,7 @@ async def walk(demo: Page, tab: Tab, tmp_path: Path) -> None:
     await bubble(tab, "Step 4 of 4")
     await tap(tab, "Done")
     await bubble(tab, "All set")
-    await tab.get_by_text("(Europe/London)").wait_for()  # the clock shows Ann's zone
+    await tab.locator("#clock", has_text="(Europe/London)").wait_for()  # in Ann's zone
 
     # A cramp by buttons: the reply keyboard's button, then the common five taps.
     await tab.locator(".rkb-btn", has_text="Report cramp").click()
@@ -116,13 +117,15 @@ async def walk(demo: Page, tab: Tab, tmp_path: Path) -> None:
     drink = tab.locator(".ikb-btn", has_text="Drank a cup").last
     await drink.wait_for(timeout=60_000)
     await tab.locator(".speed", has_text="×1").click()
+    await tap(tab, "Hot day / exercise")  # answered with a toast
+    await tab.locator("#toast.on", has_text=GOAL_RAISED.format(goal=10)).wait_for()
     await drink.click()
     await bubble(tab, "Cup logged")
 
     # Sunday 18:00, then on to the summary's slot (within the hour after it).
     await tab.locator("#jump-at").fill("2026-11-22T18:00")
     await tab.locator("#jump").click()
-    await tab.get_by_text("Sun 22 Nov, 18:").wait_for()
+    await tab.locator("#clock", has_text="Sun 22 Nov, 18:").wait_for()
     await tab.locator("#summary").click()
     await bubble(tab, CHART_CAPTION, timeout=30_000)
     chart = tab.locator("img.photo").last

@@ -110,6 +110,7 @@ class Demo:
         self.application: CoachApplication | None = None
         self._chats: dict[int, _Chat] = {}
         self._epoch = 0
+        self._generation = 0  # starts so far: ids the local Bot API hands out start again
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._pacer: asyncio.Task[None] | None = None
@@ -128,6 +129,7 @@ class Demo:
         for path in self.database.parent.glob(self.database.name + "*"):
             path.unlink()  # the file and SQLite's -wal and -shm beside it
         self.clock = DemoClock(self._start)
+        self._generation += 1
         api = FakeBotApi(DEMO_TOKEN, bot_username="CrampCoachDemoBot", now=self.clock.timestamp)
         await api.start()
         for user_id, name in USERS.items():
@@ -312,7 +314,8 @@ class Demo:
         messages = sorted([*messages, *chat.own], key=lambda m: int(m["id"]))
         toasts = [
             {
-                "id": str(call.params["callback_query_id"]),
+                # Unique across resets, so that a page open through one shows the new ones.
+                "id": f"{self._generation}:{call.params['callback_query_id']}",
                 "text": str(call.params["text"]),
                 "alert": bool(call.params.get("show_alert")),
             }
