@@ -79,6 +79,9 @@ async def test_a_chat_by_the_endpoints_setup_reminder_location_and_export(page: 
     state = await page.until(has_text("Europe/Berlin"))
     await page.press(last(state), "Use")  # the offer of that zone
     await page.until(lambda s: s["zone"] == "Europe/Berlin")
+    # A time without an offset is on Ann's wall clock, as the page's Jump field shows it.
+    clock = await page.post("/api/clock", {"user": ANN, "to": "2026-11-22T18:00"})
+    assert clock["now"].startswith("2026-11-22T17:00:00")
 
     # /export: a CSV and a PDF, each downloadable from the page.
     await page.send("/export")
