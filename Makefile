@@ -26,6 +26,12 @@ run: $(VENV)/.run-deps
 test: $(VENV)/.test-deps
 	$(PY) -m pytest
 
+## Try it without Telegram: the real bot on a local Bot API, and a chat with it in the browser
+## at http://127.0.0.1:8088 (DEMO_PORT). No token, no network; data in data/demo.sqlite3.
+.PHONY: demo
+demo: $(VENV)/.run-deps
+	$(PY) -m bot demo
+
 ## Lint and type-check.
 lint: $(VENV)/.test-deps
 	$(PY) -m ruff check .

@@ -1,4 +1,5 @@
-"""A fake Telegram Bot API server speaking real HTTP on 127.0.0.1, for end-to-end tests.
+"""A local Telegram Bot API server speaking real HTTP on 127.0.0.1: the end-to-end tests'
+fake Bot API, and the one `make demo` runs the bot against (bot/demo/).
 
 Point python-telegram-bot at it and act as a user::
 
@@ -20,7 +21,8 @@ blocked users with ``FakeUser.block()``; an outage (connection refused) is ``sto
 ``start(port=api.port)``. After ``setWebhook`` updates are POSTed to the
 webhook with its secret header, in order, each retried until answered 2xx. Errors are
 answered like the real Bot API does; form, multipart and JSON bodies are accepted and
-JSON-encoded form values are decoded.
+JSON-encoded form values are decoded. Message dates come from ``now`` (the demo passes its
+fast-forwardable clock).
 """
 
 from __future__ import annotations
@@ -296,7 +298,7 @@ class FakeUser:
                 "my_chat_member": {
                     "chat": self.api._chat_json(self.chat_id),
                     "from": self.as_json(),
-                    "date": int(time.time()),
+                    "date": int(self.api.now()),
                     "old_chat_member": {"status": old, "user": bot}
                     | ({"until_date": 0} if old == "kicked" else {}),
                     "new_chat_member": {"status": new, "user": bot}
@@ -308,7 +310,7 @@ class FakeUser:
     def _incoming(self, **content: Any) -> JSON:
         return {
             "message_id": self.api._next_message_id(self.chat_id),
-            "date": int(time.time()),
+            "date": int(self.api.now()),
             "chat": self.api._chat_json(self.chat_id),
             "from": self.as_json(),
             **content,
@@ -366,9 +368,15 @@ class FakeBotApi:
     """The fake Bot API server; see the module docstring."""
 
     def __init__(
-        self, token: str, *, bot_id: int = 999_000_111, bot_username: str = "CrampCoachTestBot"
+        self,
+        token: str,
+        *,
+        bot_id: int = 999_000_111,
+        bot_username: str = "CrampCoachTestBot",
+        now: Callable[[], float] = time.time,
     ) -> None:
         self.token, self.bot_id, self.bot_username = token, bot_id, bot_username
+        self.now = now  # seconds since the epoch, for message dates
         self.calls: list[ApiCall] = []
         self.users: dict[int, FakeUser] = {}
         self._messages: dict[int, list[SentMessage]] = {}
@@ -464,6 +472,14 @@ class FakeBotApi:
     def chat_messages(self, chat_id: int) -> list[SentMessage]:
         """The bot's messages in a chat, in order."""
         return list(self._messages.get(chat_id, []))
+
+    def update(self, update_id: int) -> JSON:
+        """An update queued so far, as the bot receives it."""
+        return self._history[update_id]
+
+    async def notify(self) -> None:
+        """Wake every ``wait_for`` to check again (something outside the API changed)."""
+        await self._notify()
 
     def fail(
         self,
@@ -628,7 +644,7 @@ class FakeBotApi:
         if m.reply_markup and "inline_keyboard" in m.reply_markup:
             data["reply_markup"] = m.reply_markup
         if m.edits:
-            data["edit_date"] = int(time.time())
+            data["edit_date"] = int(self.now())
         return data
 
     async def _enqueue(self, payload: JSON) -> int:
@@ -707,7 +723,9 @@ class FakeBotApi:
 
     def _store(self, chat_id: int, **content: Any) -> JSON:
         self._throttle(chat_id)
-        message = SentMessage(self._next_message_id(chat_id), chat_id, **content)
+        message = SentMessage(
+            self._next_message_id(chat_id), chat_id, **content, date=int(self.now())
+        )
         self._messages[chat_id].append(message)
         return self._message_json(message)
 
