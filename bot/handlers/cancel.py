@@ -37,7 +37,7 @@ async def cancel(update: Update, context: CoachContext) -> None:
                 await tx.close_open_setup()
                 dropped.append(texts.CANCELLED_SETUP)
             elif user.awaiting is not None:
-                dropped.append(texts.CANCELLED_ANSWERS[user.awaiting])
+                dropped.append(texts.CANCELLED_ANSWERS.get(user.awaiting, texts.CANCELLED_ANSWER))
             user.awaiting = None
             forms = await context.forms.close_all(tx.session, user.id, tx.now)
     except UserGone:  # never started, or forgotten: nothing can be pending

@@ -280,6 +280,7 @@ CANCELLED_ANSWERS = {
     "bed": "the bedtime I asked you to type",
     "sitting": "the sitting hours I asked you to type",
 }
+CANCELLED_ANSWER = "the answer I asked you to type"  # a question not in CANCELLED_ANSWERS
 CANCELLED_FORM = "the cramp report you were filling in (nothing saved)"
 CANCELLED_FORMS = "the {count} cramp reports you were filling in (nothing saved)"
 NOTHING_TO_CANCEL = (
