@@ -24,6 +24,7 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import Align, TableBordersLayout, XPos, YPos
 from fpdf.fonts import FontFace
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -91,8 +92,11 @@ _ZWJ = 0x200D
 
 @cache
 def _glyphs() -> frozenset[int]:
-    """The code points every style of the font has a glyph for."""
-    maps = [set(TTFont(FONT_DIR / name, lazy=True).getBestCmap()) for name in _FONT_FILES.values()]
+    """The code points every style of the PDF's font has a glyph for, and so has the font
+    the charts draw with (matplotlib's own DejaVu Sans, unless a system copy is found first)."""
+    files = [FONT_DIR / name for name in _FONT_FILES.values()]
+    files.append(Path(font_manager.findfont(font_manager.FontProperties(family=["sans-serif"]))))
+    maps = [set(TTFont(path, lazy=True).getBestCmap()) for path in files]
     return frozenset(maps[0].intersection(*maps[1:]))
 
 
