@@ -77,8 +77,6 @@ _NOOP = frozenset(
     {
         "close",
         "logout",
-        "setmydescription",
-        "setmyshortdescription",
         "setmyname",
         "setchatmenubutton",
         "setmydefaultadministratorrights",
@@ -390,6 +388,8 @@ class FakeBotApi:
         self._rates: tuple[float | None, float | None] = (None, None)
         self._buckets: dict[int | str, tuple[float, float]] = {}
         self._commands: dict[tuple[str, str], list[JSON]] = {}
+        # (field, language code) -> text, for setMyDescription and setMyShortDescription
+        self.descriptions: dict[tuple[str, str], str] = {}
         self._webhook = ""
         self._webhook_secret = ""
         self._pusher: asyncio.Task[None] | None = None
@@ -857,6 +857,27 @@ class FakeBotApi:
     def _m_deletemycommands(self, p: JSON, _f: object) -> bool:
         self._commands.pop(self._scope_key(p), None)
         return True
+
+    def _set_description(self, p: JSON, field: str, limit: int, words: str) -> bool:
+        text = str(p.get(field) or "")
+        if len(text.encode("utf-16-le")) // 2 > limit:  # Telegram counts UTF-16 units
+            raise ApiError(400, f"Bad Request: {words} is too long")
+        self.descriptions[field, str(p.get("language_code") or "")] = text
+        return True
+
+    def _m_setmydescription(self, p: JSON, _f: object) -> bool:
+        return self._set_description(p, "description", 512, "description")
+
+    def _m_setmyshortdescription(self, p: JSON, _f: object) -> bool:
+        return self._set_description(p, "short_description", 120, "short description")
+
+    def _m_getmydescription(self, p: JSON, _f: object) -> JSON:
+        key = ("description", str(p.get("language_code") or ""))
+        return {"description": self.descriptions.get(key, "")}
+
+    def _m_getmyshortdescription(self, p: JSON, _f: object) -> JSON:
+        key = ("short_description", str(p.get("language_code") or ""))
+        return {"short_description": self.descriptions.get(key, "")}
 
     def _m_sendmessage(self, p: JSON, _f: object) -> JSON:
         chat_id = self._chat(p)
