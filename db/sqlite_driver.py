@@ -133,9 +133,15 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         async with connection._execute_mutex:
             driver, begin = self._connection, connection.begin_pending  # type: ignore[attr-defined]
             connection.begin_pending = None  # type: ignore[attr-defined]
-            outcome: _Outcome = await driver._execute(
-                _run, driver._conn, begin, operation, parameters, many
-            )
+            try:
+                outcome: _Outcome = await driver._execute(
+                    _run, driver._conn, begin, operation, parameters, many
+                )
+            except BaseException:
+                # The statement failed, perhaps after its BEGIN ran: let the rollback that
+                # follows reach the driver (a no-op when nothing is open).
+                connection._in_transaction = True  # type: ignore[attr-defined]
+                raise
         self._description, self._rowcount, self._lastrowid, rows, open_ = outcome
         self._rows = collections.deque(rows or ())
         self._adapt_connection._in_transaction = open_  # type: ignore[attr-defined]
