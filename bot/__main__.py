@@ -1,5 +1,5 @@
 """`python -m bot`: run Cramp Coach (long polling, or webhook when WEBHOOK_URL is set)
-until SIGINT or SIGTERM."""
+until SIGINT or SIGTERM. `python -m bot demo`: the demo, no Telegram (bot/demo/)."""
 
 import asyncio
 import logging
@@ -7,6 +7,7 @@ import signal
 import sys
 
 from bot.app import build_application
+from bot.demo.server import main as demo_main
 from bot.logs import configure_logging
 from bot.runner import run
 from bot.settings import ConfigError, load_settings
@@ -28,6 +29,9 @@ async def _serve() -> None:
 
 def main() -> None:
     """Entry point: one clear line and exit code 2 for a configuration problem."""
+    if sys.argv[1:2] == ["demo"]:
+        demo_main()
+        return
     try:
         asyncio.run(_serve())
     except ConfigError as error:

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import cast
 
-from telegram import BotCommand, Update
+from telegram import Bot, BotCommand, Update
 from telegram.constants import FloodLimit, ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -17,10 +18,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
+from bot import metrics, texts
 from bot.budget import SharedBudget
 from bot.context import CONTEXT_TYPES, BotData, CoachApplication, CoachContext
-from bot.handlers import cramps, general, preferences, reminders, sitting, summary
+from bot.handlers import cancel, cramps, general, preferences, reminders, sitting, summary
 from bot.http import AiohttpRequest
 from bot.outgoing import OutgoingBot
 from bot.ratelimit import SendLimiter
@@ -81,14 +82,25 @@ def send_window(interval: float) -> int:
     return max(1, min(100, round(0.5 / interval))) if interval else UNLIMITED_WINDOW
 
 
+async def publish_description(bot: Bot) -> None:
+    """What Telegram shows before someone presses Start. Only a nicety: a failure is
+    logged, and the bot starts all the same."""
+    try:
+        await bot.set_my_description(texts.BOT_DESCRIPTION)
+        await bot.set_my_short_description(texts.BOT_SHORT_DESCRIPTION)
+    except TelegramError as error:
+        logger.warning("Could not set the bot's description: %s", error)
+
+
 async def post_init(application: CoachApplication) -> None:
-    """Open the database, migrate it, and publish the command menu."""
+    """Open the database, migrate it, and publish the bot's description and command menu."""
     data = application.bot_data
     data.engine = create_engine(data.database_url)
     await upgrade_database(data.engine)
     data.sessions = create_session_factory(data.engine)
     data.update_log = UpdateLog(data.engine, data.clock)
     data.report_forms = ReportForms(data.engine)
+    await publish_description(application.bot)
     await application.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
     limiter = application.bot.rate_limiter
     if data.engine.dialect.name == "postgresql" and isinstance(limiter, SendLimiter):
@@ -101,7 +113,9 @@ async def post_init(application: CoachApplication) -> None:
     interval = limiter.overall_interval if isinstance(limiter, SendLimiter) else 0.0
     data.dispatcher = Dispatcher(
         data.sessions,
-        make_sender(application.bot, backoff_seconds=data.retry_backoff_seconds),
+        metrics.counting_sends(
+            make_sender(application.bot, backoff_seconds=data.retry_backoff_seconds), data.clock
+        ),
         data.clock,
         batch_size=data.dispatch_batch_size,
         chunk_size=send_window(interval),
@@ -128,6 +142,8 @@ async def post_init(application: CoachApplication) -> None:
         application.job_queue.run_repeating(
             general.forget_old_updates, interval=UPDATE_PRUNE_SECONDS, first=60
         )
+    if data.budget is None:
+        metrics.set_live_instances(1)  # else counted at every heartbeat (bot/budget.py)
     logger.info("Ready as @%s", application.bot.username)
 
 
@@ -189,7 +205,7 @@ def register_handlers(application: CoachApplication) -> None:
     )
     # Each module's handlers match disjoint updates (their own commands, menu buttons
     # and button formats), so the modules' order does not matter; the fallbacks last.
-    for module in (preferences, cramps, reminders, sitting, summary, general):
+    for module in (preferences, cramps, reminders, sitting, summary, cancel, general):
         application.add_handlers(module.HANDLERS)
     application.add_handlers(general.FALLBACKS)
     application.add_error_handler(general.error_handler)

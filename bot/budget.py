@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.ratelimit import SendLimiter
 from db import instances
 from db.instances import STALE_AFTER, Member, Membership, wall_clock
@@ -122,6 +123,7 @@ class SharedBudget:
                 return
             await instances.forget_dead(session, now)
         self.live = len(live)
+        metrics.set_live_instances(self.live)
         if self.total and (current is None or rate > current):
             self._apply(rate)  # take more only once the beat is committed
 

@@ -4,22 +4,27 @@ Layout and drawing only: what they say comes from bot.texts.doctor_report.
 
 Pure and synchronous: no Telegram, no database, no network. Charts use matplotlib's
 object-oriented API on the Agg canvas (no pyplot, no global state), so callers can run
-them in a worker thread (`asyncio.to_thread`). The PDF uses fpdf2's core Helvetica font,
-which is latin-1 only: every string goes through `pdf_text` first.
+them in a worker thread (`asyncio.to_thread`). Both draw with DejaVu Sans, embedded in
+the PDF; every string goes through `drawable` first, so what the font cannot draw shows as
+a mark instead of vanishing.
 """
 
 import math
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
+import matplotlib
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import Align, TableBordersLayout, XPos, YPos
 from fpdf.fonts import FontFace
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -75,97 +80,69 @@ class DoctorReport:
 
 # --- text ---------------------------------------------------------------------------------
 
-_PDF_REPLACEMENTS = {
-    # dashes, minus, middle dot, bullets
-    **dict.fromkeys(
-        "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00b7\u2022\u2023\u2043\u2219", "-"
-    ),
-    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
-    **dict.fromkeys("\u201c\u201d\u201e\u2033", '"'),
-    **dict.fromkeys("\t\u00a0\u2007\u2009\u202f", " "),
-    "\u2026": "...",
-    "\u2192": "->",
-    "\u2190": "<-",
-    "\u2264": "<=",
-    "\u2265": ">=",
-    "\u2248": "~",
-    "\u2116": "No.",
-    "\u20ac": "EUR",
-    "\u2122": "(TM)",
-    # Latin letters without a decomposition to a latin-1 base letter
-    "\u0141": "L",
-    "\u0142": "l",
-    "\u0110": "D",
-    "\u0111": "d",
-    "\u0152": "OE",
-    "\u0153": "oe",
-    "\u0131": "i",
-}
+# DejaVu Sans, as matplotlib ships it: the chart's default font, embedded in the PDF too, so
+# both draw Latin, Cyrillic and Greek as typed.
+FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+_FONT = "DejaVuSans"
+_FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
+# What a character the font has no glyph for becomes (CJK, emoji, ...): seen, not dropped.
+MISSING_GLYPH = "\u25a1"  # □
+_ZWJ = 0x200D
 
-_CYRILLIC_LATIN = (
-    "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya i yi ye g u"
-)
-_CYRILLIC = {
-    cyrillic: "" if latin == "-" else latin
-    for cyrillic, latin in zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў", _CYRILLIC_LATIN.split(), strict=True
+
+@cache
+def _glyphs() -> frozenset[int]:
+    """The code points every style of the PDF's font has a glyph for, and so has the font
+    the charts draw with (matplotlib's own DejaVu Sans, unless a system copy is found first)."""
+    files = [FONT_DIR / name for name in _FONT_FILES.values()]
+    files.append(Path(font_manager.findfont(font_manager.FontProperties(family=["sans-serif"]))))
+    maps = [set(TTFont(path, lazy=True).getBestCmap()) for path in files]
+    return frozenset(maps[0].intersection(*maps[1:]))
+
+
+def _continues(code: int, category: str) -> bool:
+    """Whether a character is drawn as part of the one before it: a joiner, a keycap, a
+    tag, a skin tone, a combining mark."""
+    return (
+        code in (_ZWJ, 0x20E3)
+        or 0x1F3FB <= code <= 0x1F3FF
+        or 0xE0020 <= code <= 0xE007F
+        or category in ("Mn", "Mc", "Me")
     )
-}
 
 
-def _transliterate(char: str) -> str | None:
-    """A Latin spelling of a Cyrillic letter, or None."""
-    lower = char.lower()
-    latin = _CYRILLIC.get(lower)
-    if latin is None:
-        return None
-    if char != lower and latin:
-        return latin[0].upper() + latin[1:]
-    return latin
-
-
-def pdf_text(text: str) -> str:
-    """`text` made printable with the PDF core fonts (latin-1).
-
-    Dashes, dots, quotes and the like become ASCII, Cyrillic is transliterated, accents
-    outside latin-1 are stripped, and whatever is left (emoji, other scripts) is removed.
-    """
+def drawable(text: str) -> str:
+    """`text` as the PDF and the charts can draw it with DejaVu Sans: as typed, except that
+    what the font has no glyph for shows as MISSING_GLYPH, one per character as seen (an
+    emoji with its skin tone or a family joined by ZWJs is one), invisible formatting the
+    font lacks and variation selectors are left out, and control characters other than a
+    line break are spaces."""
+    glyphs = _glyphs()
     out: list[str] = []
-    for char in text:
-        if char in _PDF_REPLACEMENTS:
-            out.append(_PDF_REPLACEMENTS[char])
-            continue
-        if char == "\n" or (" " <= char <= "~") or ("\u00a1" <= char <= "\u00ff"):
+    in_mark = False  # the last character written is a mark, for something still going on
+    joined = False  # a ZWJ joined the next character to that mark
+    flag_half = False  # the mark is the first of a flag's two regional indicators
+    for char in unicodedata.normalize("NFC", text):
+        code, category = ord(char), unicodedata.category(char)
+        if category in ("Cc", "Zl", "Zp"):
+            out.append("\n" if char in "\n\u2028\u2029" else " ")
+            in_mark = joined = flag_half = False
+        elif 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF:
+            pass  # a variation selector: the font has one way to draw each character
+        elif in_mark and ((joined and code not in glyphs) or _continues(code, category)):
+            joined = code == _ZWJ
+        elif 0x1F1E6 <= code <= 0x1F1FF and flag_half:  # a flag's second half
+            flag_half = False
+        elif code in glyphs:
             out.append(char)
-            continue
-        latin = _transliterate(char)
-        if latin is not None:
-            out.append(latin)
-            continue
-        # Accented letters outside latin-1 keep their base letter ("ő" -> "o").
-        base = "".join(
-            c for c in unicodedata.normalize("NFKD", char) if " " <= c <= "~" or "¡" <= c <= "ÿ"
-        )
-        out.append(base)
-    return re.sub(r"[ ]{2,}", " ", "".join(out)).strip(" ")
-
-
-def _chart_text(text: str) -> str:
-    """`text` without emoji and invisible joiners, which the chart font cannot draw."""
-    kept = []
-    for char in text:
-        code = ord(char)
-        if (
-            code > 0xFFFF
-            or 0x2600 <= code <= 0x27BF  # misc symbols, dingbats
-            or 0x2B00 <= code <= 0x2BFF
-            or 0xFE00 <= code <= 0xFE0F  # variation selectors
-            or code in (0x200D, 0x20E3)  # zero width joiner, keycap
-            or unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn")
-        ):
-            continue
-        kept.append(char)
-    return re.sub(r"\s{2,}", " ", "".join(kept)).strip()
+            in_mark = joined = flag_half = False
+        elif category == "Zs":
+            out.append(" ")
+            in_mark = joined = flag_half = False
+        elif category != "Cf" and code != 0x20E3:  # a keycap: the key it frames shows
+            out.append(MISSING_GLYPH)
+            in_mark, joined, flag_half = True, False, 0x1F1E6 <= code <= 0x1F1FF
+    return "".join(out)
 
 
 # --- charts -------------------------------------------------------------------------------
@@ -193,7 +170,7 @@ def _no_data(title: str) -> bytes:
     fig = _new_figure()
     ax = fig.add_subplot()
     ax.set_axis_off()
-    ax.set_title(_chart_text(title), fontsize=15, parse_math=False)
+    ax.set_title(drawable(title), fontsize=15, parse_math=False)
     ax.text(0.5, 0.5, words.NO_DATA, ha="center", va="center", fontsize=14, color="grey")
     return _png(fig)
 
@@ -240,7 +217,7 @@ def _finish(
     ax, ax2 = axes
     ax.set_xlim(-0.6, len(ax.patches) - 0.4)  # the bars: one per x
     _style_axes(ax, ax2, *tops)
-    ax.set_title(_chart_text(title), fontsize=15, parse_math=False)
+    ax.set_title(drawable(title), fontsize=15, parse_math=False)
     handles, labels = legend
     fig.legend(
         handles=handles,
@@ -302,7 +279,6 @@ def weekly_history_chart_png(weeks: Sequence[WeekPoint], title: str) -> bytes:
 
 # --- PDF ----------------------------------------------------------------------------------
 
-_FONT = "Helvetica"
 _GREY = (90, 90, 90)
 _BLACK = (0, 0, 0)
 _MAX_PAGES = 3
@@ -311,7 +287,12 @@ _LIMITS = ((40, 12, 3), (25, 8, 2), (12, 5, 1), (5, 3, 1))
 
 
 class _ReportPDF(FPDF):
-    """A4 portrait with a page-number footer."""
+    """A4 portrait with a page-number footer, in DejaVu Sans."""
+
+    def __init__(self) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        for style, name in _FONT_FILES.items():
+            self.add_font(_FONT, style, FONT_DIR / name)
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -322,7 +303,7 @@ class _ReportPDF(FPDF):
 
 def _line(pdf: FPDF, text: str, size: float = 11, style: str = "", height: float = 5.5) -> None:
     pdf.set_font(_FONT, style=style, size=size)
-    pdf.multi_cell(0, height, pdf_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, height, drawable(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _heading(pdf: FPDF, text: str) -> None:
@@ -335,7 +316,7 @@ def _heading(pdf: FPDF, text: str) -> None:
 def _bullet(pdf: FPDF, text: str, size: float = 10, indent: float = 4) -> None:
     pdf.set_x(pdf.l_margin + indent)
     pdf.set_font(_FONT, size=size)
-    pdf.multi_cell(0, 5, "- " + pdf_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 5, "- " + drawable(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _weeks_table(pdf: FPDF, weeks: Sequence[WeekPoint]) -> None:
@@ -359,14 +340,14 @@ def _weeks_table(pdf: FPDF, weeks: Sequence[WeekPoint]) -> None:
 def _render(
     report: DoctorReport, chart: bytes, max_recent: int, max_flags: int, max_triggers: int
 ) -> FPDF:
-    pdf = _ReportPDF(orientation="P", unit="mm", format="A4")
+    pdf = _ReportPDF()
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.set_title(words.DOCUMENT_TITLE)
     pdf.set_creator(words.APP_NAME)
     pdf.add_page()
 
-    name = pdf_text(report.name)
+    name = drawable(report.name).strip()
     _line(pdf, words.TITLE_FOR.format(name=name) if name else words.DOCUMENT_TITLE, 20, "B", 10)
     pdf.ln(1)
     _line(pdf, words.PERIOD.format(period=report.period))

@@ -4,10 +4,15 @@ PTB's default transport (httpx) spent most of a reminder burst's CPU in its conn
 pool, whose bookkeeping grows with pool size and queue length; aiohttp's client sends
 the same requests at several times the rate (measured with bench scenario 1). Long polling uses
 an instance of its own with one connection: it is one request at a time.
+
+aiohttp times phases differently from PTB's four timeouts: waiting for a pooled connection
+and opening one share its `connect` timeout, and its read timer starts only once the body
+is written, so a stalled upload would wait forever. The write budget therefore bounds the
+whole request: it may take at most pool + connect + write + read.
 """
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -33,12 +38,14 @@ class AiohttpRequest(BaseRequest):
         write_timeout: float = 10.0,
         connect_timeout: float = 5.0,
         media_write_timeout: float = 30.0,
+        pool_timeout: float | None = 10.0,
     ) -> None:
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
         self._write_timeout = write_timeout
         self._connect_timeout = connect_timeout
         self._media_write_timeout = media_write_timeout
+        self._pool_timeout = pool_timeout
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -64,6 +71,18 @@ class AiohttpRequest(BaseRequest):
         if self._session is not None and not self._session.closed:
             await self._session.close()
 
+    @staticmethod
+    def _timeout(
+        read: float | None, write: float | None, connect: float | None, pool: float | None
+    ) -> aiohttp.ClientTimeout:
+        """PTB's four timeouts in aiohttp's terms (see the module's docstring)."""
+        acquire = None if pool is None or connect is None else pool + connect
+        phases = (acquire, write, read)
+        total = None if None in phases else sum(p for p in phases if p is not None)
+        return aiohttp.ClientTimeout(
+            total=total, connect=acquire, sock_connect=connect, sock_read=read
+        )
+
     async def do_request(
         self,
         url: str,
@@ -80,11 +99,12 @@ class AiohttpRequest(BaseRequest):
         files = (
             request_data.multipart_data if request_data and request_data.contains_files else None
         )
-        read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
-        connect = (
-            self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
+        timeout = self._timeout(
+            _given(read_timeout, self._read_timeout),
+            _given(write_timeout, self._media_write_timeout if files else self._write_timeout),
+            _given(connect_timeout, self._connect_timeout),
+            _given(pool_timeout, self._pool_timeout),
         )
-        timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect, sock_read=read)
         data: Any = None
         headers = None
         if files:
@@ -100,8 +120,18 @@ class AiohttpRequest(BaseRequest):
             ) as response:
                 return response.status, await response.read()
         except aiohttp.ConnectionTimeoutError as error:
-            raise TimedOut("Connect timed out; the request was not sent") from error
+            # Not chained: aiohttp's connect timeouts are TimeoutErrors too, and a cause among
+            # AMBIGUOUS_TIMEOUTS would make the sender give up a request that never left.
+            # Its text holds the URL, so the token: only its type is kept.
+            raise TimedOut(
+                f"Connect timed out; the request was not sent ({type(error).__name__})"
+            ) from None
         except AMBIGUOUS_TIMEOUTS as error:
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+
+
+def _given(value: Any, default: float | None) -> float | None:
+    """A timeout passed for one request, else the instance's default."""
+    return default if isinstance(value, DefaultValue) else cast(float | None, value)

@@ -26,6 +26,8 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
+from bot import metrics
+
 logger = logging.getLogger(__name__)
 
 JSONDict = dict[str, Any]
@@ -200,6 +202,7 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
+                metrics.TELEGRAM_429.inc()
                 if attempt == self.max_retries:
                     raise
                 delay = _seconds(error) + 0.1

@@ -15,6 +15,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot import metrics
+
 # Handlers running at once: about the database pool (5 + 10 overflow). More only queue for
 # a connection and, on SQLite, for the write lock, whose waiters poll; in the benchmark
 # (bench/updates.py) 16 did better than 8 (too little overlap) and than 64.
@@ -52,6 +54,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         """Users with an update admitted and not yet processed."""
         return len(self._last)
 
+    @metrics.timed_update
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Wait for the user's previous update, then for a running slot, then process."""
         key = order_key(update)

@@ -8,6 +8,7 @@
   503; it says how far behind the dispatcher is (seconds since the oldest due slot not
   yet claimed) whenever the database answers, and how many reminders this instance has
   dropped since it started, by kind (``dropped``: past their grace under a backlog).
+- ``GET /metrics``: Prometheus metrics (bot/metrics.py); the dispatcher's lag as above.
 """
 
 import asyncio
@@ -20,22 +21,25 @@ from aiohttp import web
 from sqlalchemy import text
 from telegram import Update
 
-from bot.context import CoachApplication
+from bot.context import BotData, CoachApplication
+from bot.metrics import metrics_handler
 from bot.settings import ServerSettings
 
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 HEALTH_TIMEOUT_SECONDS = 3.0
 # Telegram's updates are small; anything larger is not from Telegram.
 MAX_UPDATE_BYTES = 1 << 20
 
 
 def build_web_app(application: CoachApplication, server: ServerSettings) -> web.Application:
-    """The aiohttp app: the webhook route (in webhook mode) and /healthz."""
+    """The aiohttp app: the webhook route (in webhook mode), /healthz and /metrics."""
     app = web.Application(client_max_size=MAX_UPDATE_BYTES)
     app.router.add_get(HEALTH_PATH, _health_handler(application))
+    app.router.add_get(METRICS_PATH, _metrics_handler(application))
     if server.webhook_url and server.webhook_secret is not None:
         secret = server.webhook_secret.get_secret_value().encode()
         app.router.add_post(server.webhook_path, _webhook_handler(application, secret))
@@ -76,8 +80,7 @@ def _health_handler(application: CoachApplication) -> Any:
                 async with data.sessions() as session:
                     await session.execute(text("SELECT 1"))
                 body["database"] = "ok"
-                due = await data.dispatcher.next_due_at()
-            lag = max(0.0, (data.clock() - due).total_seconds()) if due is not None else 0.0
+                lag = await _dispatcher_lag(data)
             body["dispatcher_lag_seconds"] = round(lag, 1)
         except Exception as error:  # any failure means "unhealthy", and says which
             body["error"] = type(error).__name__
@@ -86,6 +89,32 @@ def _health_handler(application: CoachApplication) -> Any:
         return web.json_response(status | body, status=200 if healthy else 503)
 
     return health
+
+
+async def _dispatcher_lag(data: BotData) -> float:
+    """Seconds since the oldest due schedule row fell due (0 when none is due)."""
+    if data.dispatcher is None:
+        raise RuntimeError("not started")
+    due = await data.dispatcher.next_due_at()
+    return max(0.0, (data.clock() - due).total_seconds()) if due is not None else 0.0
+
+
+def _metrics_handler(application: CoachApplication) -> Any:
+    data = application.bot_data
+
+    def dropped() -> dict[str, int]:
+        return dict(data.dispatcher.dropped) if data.dispatcher is not None else {}
+
+    async def lag() -> float | None:
+        """The dispatcher's lag; None (left out of the scrape) when it cannot be read."""
+        try:
+            async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
+                return await _dispatcher_lag(data)
+        except Exception as error:  # the database is down or slow: the rest still serves
+            logger.warning("Metrics: dispatcher lag not read (%s)", type(error).__name__)
+            return None
+
+    return metrics_handler(dropped, lag)
 
 
 class WebServer:

@@ -115,8 +115,9 @@ class CrampReport(Base):
 class ReportDraft(Base):
     """A report form being filled in, by its message: its state (bot.callbacks.Draft's
     state string), changed by each tap in the user's order, so a tap on a screen drawn
-    before the last one still counts them all. Made at its first tap; marked closed
-    (db.reports.CLOSED) once saved or cancelled; pruned after a week untouched."""
+    before the last one still counts them all. Made when the form is shown (or at its
+    first tap); marked closed (db.reports.CLOSED) once saved or cancelled (by its button
+    or /cancel); pruned after a week untouched."""
 
     __tablename__ = "report_drafts"
     __table_args__ = (Index("ix_report_drafts_updated_at", "updated_at"),)

@@ -1,8 +1,9 @@
 """Report forms being filled in (report_drafts): each one's state, by its message.
 
-A form has no row until its first tap (its state until then is the fresh one), and keeps
-its row, marked CLOSED, once saved or cancelled, so a late tap on it is refused rather
-than starting it again. Rows untouched for a week are pruned.
+A form gets its row when it is shown (`opened`), so /cancel finds it (a form shown by an
+earlier version, or whose row was not stored, gets it at its first tap, from the fresh
+state), and keeps its row, marked CLOSED, once saved or cancelled, so a late tap on it is
+refused rather than starting it again. Rows untouched for a week are pruned.
 """
 
 from collections import OrderedDict
@@ -108,6 +109,29 @@ class ReportForms:
             changed = None
         self._remember(key, CLOSED if changed is None else changed[1])
         return changed
+
+    async def opened(self, user_id: int, message_id: int, state: str, now: datetime) -> None:
+        """Store a form just shown, at `state`, so that it is found while it stays open."""
+        key = (user_id, message_id)
+        try:
+            if await self._store(key, state, state, now):
+                self._remember(key, state)
+        except IntegrityError:  # its user is gone (/forget)
+            pass
+
+    async def close_all(self, session: AsyncSession, user_id: int, now: datetime) -> list[int]:
+        """Close every open form of the user (/cancel) in the caller's transaction: their
+        message ids, newest first."""
+        closed = await session.scalars(
+            update(_FORMS)
+            .where(_FORMS.c.user_id == user_id, _FORMS.c.state != CLOSED)
+            .values(state=CLOSED, updated_at=now)
+            .returning(_FORMS.c.message_id)
+        )
+        message_ids = sorted(closed, reverse=True)
+        for message_id in message_ids:
+            self._known.pop((user_id, message_id), None)
+        return message_ids
 
     async def close(
         self,

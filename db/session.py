@@ -1,5 +1,8 @@
 """Engine and session factory."""
 
+import importlib
+import logging
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +15,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from db import sqlite_driver
-
 SQLITE_BUSY_TIMEOUT_MS = 5_000
+STOCK_SQLITE_DRIVER = "aiosqlite"  # SQLAlchemy's own, the fallback
+
+logger = logging.getLogger(__name__)
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -30,15 +34,36 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# A deferred transaction that reads, then writes after another connection committed,
+# fails at once with SQLITE_BUSY (the busy timeout does not apply). Taking the write
+# lock at BEGIN makes concurrent transactions queue instead; SQLite has one writer anyway.
 def _begin_immediate(connection: Any) -> None:
-    # A deferred transaction that reads, then writes after another connection committed,
-    # fails at once with SQLITE_BUSY (the busy timeout does not apply). Taking the write
-    # lock at BEGIN makes concurrent transactions queue instead; SQLite has one writer anyway.
-    dbapi_connection = connection.connection.dbapi_connection
-    if isinstance(dbapi_connection, sqlite_driver.OneTripConnection):
-        dbapi_connection.begin_pending = "BEGIN IMMEDIATE"  # sent with the first statement
-    else:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _begin_immediate_with_first_statement(connection: Any) -> None:
+    # The one-trip driver sends it with the transaction's first statement.
+    connection.connection.dbapi_connection.begin_pending = "BEGIN IMMEDIATE"
+
+
+@cache
+def choose_sqlite_driver() -> str:
+    """The one-trip driver (db/sqlite_driver.py) when its assumptions about aiosqlite's and
+    SQLAlchemy's internals hold, else SQLAlchemy's stock one, with one warning a process."""
+    try:
+        module = importlib.import_module("db.sqlite_driver")
+        problem: str | None = module.unmet_assumption()
+        driver: str = module.DRIVER
+    except (ImportError, AttributeError) as error:  # it could not even be defined
+        problem = f"{type(error).__name__}: {error}"
+    if problem is None:
+        return driver
+    logger.warning(
+        "SQLite runs on SQLAlchemy's stock aiosqlite dialect, slower than db/sqlite_driver.py, "
+        "which cannot be used here: %s. Install the versions in requirements.lock to get it back.",
+        problem,
+    )
+    return STOCK_SQLITE_DRIVER
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -47,14 +72,16 @@ def create_engine(url: str) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        if parsed.drivername == "sqlite+aiosqlite":
-            parsed = parsed.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
+        if parsed.drivername == f"sqlite+{STOCK_SQLITE_DRIVER}":
+            parsed = parsed.set(drivername=f"sqlite+{choose_sqlite_driver()}")
         # One connection: SQLite has one writer, and every transaction here writes
         # (BEGIN IMMEDIATE), so more connections would only wait in SQLite's busy loop,
         # which sleeps in steps of up to 100 ms; here they queue for the connection instead.
         engine = create_async_engine(parsed, pool_size=1, max_overflow=0)
         event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
-        event.listen(engine.sync_engine, "begin", _begin_immediate)
+        one_trip = engine.dialect.driver != STOCK_SQLITE_DRIVER
+        begin = _begin_immediate_with_first_statement if one_trip else _begin_immediate
+        event.listen(engine.sync_engine, "begin", begin)
         return engine
     return create_async_engine(url, pool_pre_ping=True)
 

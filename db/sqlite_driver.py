@@ -13,12 +13,16 @@ COMMIT), not three. Everything else (the pool, transactions, the events in db.se
 SQLAlchemy's aiosqlite dialect unchanged.
 It uses aiosqlite's Connection._execute (run a function on the connection's thread), in
 aiosqlite since 0.17; pyproject pins the versions this was tested with (0.22, SQLAlchemy 2.1).
+`unmet_assumption` checks those versions and every private name used here: when one does
+not hold, db.session starts on the stock dialect instead (slower, with a warning).
 """
 
 import collections
 import sqlite3
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+import aiosqlite
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
@@ -29,6 +33,44 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 from sqlalchemy.util.concurrency import await_
 
 DRIVER = "aiosqlite_onetrip"
+
+# The releases (major.minor) this was tested with: another may move the internals below.
+TESTED_VERSIONS = {"aiosqlite": "0.22", "SQLAlchemy": "2.1"}
+# The private names this module relies on, on each class it uses them from.
+ASSUMED: tuple[tuple[type, tuple[str, ...]], ...] = (
+    (aiosqlite.Connection, ("_execute", "_conn")),
+    (
+        AsyncAdapt_aiosqlite_cursor,
+        (
+            "_make_new_cursor",
+            "_aenter_cursor",
+            "_execute_async",
+            "_executemany_async",
+            "_async_soft_close",
+            "_adapt_connection",
+            "_connection",
+            "_rows",
+        ),
+    ),
+    (AsyncAdapt_aiosqlite_connection, ("_cursor_cls", "_execute_mutex", "_connection")),
+)
+
+
+def unmet_assumption() -> str | None:
+    """Why this driver cannot be trusted with the installed packages, or None when it can."""
+    for package, tested in TESTED_VERSIONS.items():
+        try:
+            installed = version(package)
+        except PackageNotFoundError:
+            return f"{package} has no version information"
+        if installed.split(".")[:2] != tested.split("."):
+            return f"{package} {installed} is installed; this driver was tested with {tested}"
+    for owner, names in ASSUMED:
+        missing = [name for name in names if not hasattr(owner, name)]
+        if missing:
+            return f"{owner.__module__}.{owner.__qualname__} has no {', '.join(missing)}"
+    return None
+
 
 _Outcome = tuple[Any, int, int | None, list[Any] | None, bool]
 
@@ -91,9 +133,15 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         async with connection._execute_mutex:
             driver, begin = self._connection, connection.begin_pending  # type: ignore[attr-defined]
             connection.begin_pending = None  # type: ignore[attr-defined]
-            outcome: _Outcome = await driver._execute(
-                _run, driver._conn, begin, operation, parameters, many
-            )
+            try:
+                outcome: _Outcome = await driver._execute(
+                    _run, driver._conn, begin, operation, parameters, many
+                )
+            except BaseException:
+                # The statement failed, perhaps after its BEGIN ran: let the rollback that
+                # follows reach the driver (a no-op when nothing is open).
+                connection._in_transaction = True  # type: ignore[attr-defined]
+                raise
         self._description, self._rowcount, self._lastrowid, rows, open_ = outcome
         self._rows = collections.deque(rows or ())
         self._adapt_connection._in_transaction = open_  # type: ignore[attr-defined]

@@ -1,9 +1,11 @@
 """Rendered documents: chart PNGs decode at the expected size, the doctor PDF opens and says
-what it should, and odd input (emoji, dashes, Cyrillic, empty data) renders too."""
+what it should, and odd input (emoji, dashes, Cyrillic, Greek, CJK, empty data) renders too:
+what the font has, as typed; what it lacks, as a visible mark."""
 
 import asyncio
 import re
 import struct
+import warnings
 from dataclasses import replace
 from datetime import date, timedelta
 from io import BytesIO
@@ -13,18 +15,22 @@ import pytest
 from matplotlib.image import imread
 from pypdf import PdfReader
 
+from bot import texts
 from bot.documents import (
     CHART_HEIGHT_PX,
     CHART_WIDTH_PX,
+    MISSING_GLYPH,
     DoctorReport,
     FlagEntry,
     WeekPoint,
     doctor_pdf,
-    pdf_text,
+    drawable,
     week_chart_png,
     weekly_history_chart_png,
 )
+from bot.texts import doctor_report, medical
 from bot.texts.doctor_report import QUESTIONS
+from bot.texts.weekly_message import summary_title
 from core.weekly import DayRecord
 
 MONDAY = date(2026, 11, 16)
@@ -106,6 +112,15 @@ def test_week_chart_png_odd_titles_and_no_days() -> None:
     _assert_png(week_chart_png([], "Empty"))
 
 
+def test_charts_draw_any_title_without_missing_glyph_warnings() -> None:
+    title = "Анна · Πόνος · 王 💪🏽 👨‍👩‍👧 🇩🇪"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"
+        _assert_png(week_chart_png(_days(7), title))
+        _assert_png(week_chart_png([], title))
+        _assert_png(weekly_history_chart_png(_weeks([1, 2]), title))
+
+
 async def test_week_chart_png_in_worker_threads() -> None:
     results = await asyncio.gather(
         *(asyncio.to_thread(week_chart_png, _days(n), f"Chart {n}") for n in (7, 30, 90)),
@@ -141,28 +156,45 @@ def test_doctor_pdf_contents() -> None:
     assert "electrolytes" in text
 
 
-def test_doctor_pdf_non_latin1_input() -> None:
+def test_doctor_pdf_shows_names_and_notes_as_typed() -> None:
     report = _report(
-        name="Иван 💪",
+        name="Анна",
         period="23 Aug – 21 Nov 2026",
         flags=(
             FlagEntry(
                 raised="12 Oct 2026 · 22:10",
-                title="Swelling – see a doctor today 🚑",
+                title="Swelling – see a doctor today",
                 level="urgent",
                 advice="Swelling, redness or warmth: get checked today… “now”.",
-                reports=("12 Oct · calf · 😖 · 9/10", "ß é ő 中文"),
+                reports=("12 Oct · calf · 9/10", "Πόνος στη γάμπα"),
             ),
         ),
-        conditions=("Kidney disease 🫘",),
-        recent_reports=("12 Oct · calf – 9/10",),
+        conditions=("Kidney disease",),
+        recent_reports=("12 Oct · calf – 9/10 · 王 💪🏽 👨‍👩‍👧 🇩🇪 ok",),
     )
     pages, text = _pdf_text(doctor_pdf(report))
     assert 1 <= pages <= 3
-    assert "Cramp Coach report for Ivan" in text
-    assert "Swelling - see a doctor today" in text
-    assert "23 Aug - 21 Nov 2026" in text
-    assert "Kidney disease" in text
+    assert "Cramp Coach report for Анна" in text
+    assert "Πόνος στη γάμπα" in text
+    assert "Swelling – see a doctor today" in text
+    assert "23 Aug – 21 Nov 2026" in text
+    assert "get checked today… “now”." in text
+    # Each thing the font lacks is one mark: the character, the emoji with its skin tone,
+    # the family, the flag.
+    assert f"9/10 · {MISSING_GLYPH} {MISSING_GLYPH} {MISSING_GLYPH} {MISSING_GLYPH} ok" in text
+    assert "王" not in text
+
+
+def test_doctor_pdf_name_of_emoji_only() -> None:
+    _, text = _pdf_text(doctor_pdf(_report(name="💪")))
+    assert f"Cramp Coach report for {MISSING_GLYPH}" in text
+
+
+def test_doctor_pdf_writes_no_missing_glyph_warnings(caplog: pytest.LogCaptureFixture) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        doctor_pdf(_report(name="王 Анна 😖", recent_reports=("ß é ő 中文 \t tab",)))
+    assert not [r for r in caplog.records if "glyph" in r.getMessage().lower()]
 
 
 def test_doctor_pdf_empty_report() -> None:
@@ -204,15 +236,43 @@ def test_doctor_pdf_stays_within_three_pages() -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "clean"),
+    ("raw", "shown"),
     [
-        ("16–22 Nov · calf", "16-22 Nov - calf"),
-        ("Hi 👋 there", "Hi there"),
-        ("Иван Щукин", "Ivan Shchukin"),
-        ("café “ok”…", 'café "ok"...'),
-        ("Łódź ő œ", "Lódz o oe"),
+        ("16–22 Nov · calf", "16–22 Nov · calf"),
+        ("Иван Щукин", "Иван Щукин"),
+        ("Πόνος", "Πόνος"),
+        ("café “ok”… Łódź ő œ", "café “ok”… Łódź ő œ"),
+        ("Hi 👋 there", "Hi □ there"),
+        ("王小明", "□□□"),
+        ("👍🏽 👨‍👩‍👧 🇩🇪 1️⃣", "□ □ □ 1"),
+        ("e\u0301", "é"),  # composed: the font has é
+        ("a\tb\nc", "a b\nc"),
     ],
 )
-def test_pdf_text(raw: str, clean: str) -> None:
-    assert pdf_text(raw) == clean
-    pdf_text(raw).encode("latin-1")
+def test_drawable(raw: str, shown: str) -> None:
+    assert drawable(raw) == shown
+
+
+def _our_words() -> list[str]:
+    """Every string of ours that the PDF or a chart can show."""
+    found: list[str] = []
+    for value in vars(doctor_report).values():
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, tuple):
+            found += [v for v in value if isinstance(v, str)]
+    for labels in (
+        medical.RULE_TITLES, medical.RULE_ACTIONS, medical.LEVEL_WORDS, texts.CONDITION_LABELS,
+        texts.MEDICATION_LABELS, texts.KIND_WORDS, texts.PLACE_WORDS, texts.CONTEXT_LABELS,
+        texts.SYMPTOM_LABELS,
+    ):  # fmt: skip
+        found += labels.values()
+    found.append(summary_title(date(2026, 11, 16), date(2026, 11, 22)))
+    return found
+
+
+def test_our_own_words_need_no_missing_glyph_mark() -> None:
+    words = _our_words()
+    assert len(words) > 50
+    for text in words:
+        assert MISSING_GLYPH not in drawable(text), text

@@ -4,8 +4,9 @@ import asyncio
 from datetime import time
 
 from bot import texts
-from tests.conftest import RunningBot
+from tests.conftest import FakeClock, RunningBot
 from tests.e2e import load_user, press_data, settings_of, start, tap
+from tests.fake_bot_api import FakeBotApi
 
 
 async def test_two_users_set_up_at_the_same_time_without_seeing_each_other(
@@ -133,6 +134,33 @@ async def test_start_again_after_setup_welcomes_back_with_settings(running_bot: 
     assert "Welcome back" in (welcome.text or "")
     assert "Your settings" in (summary.text or "")
     assert "Time zone" in " ".join(summary.button_texts())
+
+
+async def test_description_is_published_at_start(running_bot: RunningBot) -> None:
+    assert running_bot.api.descriptions == {
+        ("description", ""): texts.BOT_DESCRIPTION,
+        ("short_description", ""): texts.BOT_SHORT_DESCRIPTION,
+    }
+    # Within Telegram's limits (UTF-16 units), and it says what the bot is not.
+    assert len(texts.BOT_DESCRIPTION.encode("utf-16-le")) // 2 <= 512
+    assert len(texts.BOT_SHORT_DESCRIPTION.encode("utf-16-le")) // 2 <= 120
+    for text in (texts.BOT_DESCRIPTION, texts.BOT_SHORT_DESCRIPTION):
+        assert "not a doctor" in text
+
+
+async def test_a_refused_description_does_not_stop_the_start(
+    api: FakeBotApi, database_url: str, clock: FakeClock
+) -> None:
+    api.fail("setMyDescription", error_code=400, description="Bad Request: description is too long")
+    bot = RunningBot(api, database_url, clock)
+    await bot.start()
+    try:
+        assert api.calls_to("setMyDescription")[-1].status == 400
+        assert api.commands  # the menu is published all the same
+        welcome, _ = await start(bot.user(708, "Hal"))
+        assert "Hal" in (welcome.text or "")
+    finally:
+        await bot.close()
 
 
 async def test_command_menu_is_published_at_start_and_help_lists_every_command(

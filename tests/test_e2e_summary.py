@@ -132,6 +132,17 @@ async def test_export_sends_a_csv_and_a_pdf_with_the_users_numbers(running_bot: 
     assert "Ed" in content and "4" in content
 
 
+async def test_export_pdf_shows_a_cyrillic_name_as_typed(running_bot: RunningBot) -> None:
+    anna = await set_up(running_bot.user(78, "Анна"))
+    await ask(running_bot, anna, "/cramp calf 6", "Saved")
+    [pdf_message] = await ask(running_bot, anna, "/export", "document:.pdf")
+    assert pdf_message.document is not None
+    pdf = PdfReader(io.BytesIO(pdf_message.document[1]))
+    content = " ".join(page.extract_text() for page in pdf.pages)
+    assert "Cramp Coach report for Анна" in content
+    assert "cramp · calf · 6/10" in content
+
+
 async def test_forget_leaves_nothing_behind(running_bot: RunningBot) -> None:
     fay = await set_up(running_bot.user(76, "Fay"))
     await log_some_days(running_bot, fay)

@@ -246,6 +246,23 @@ async def test_button_data_too_long(api: FakeBotApi, bot: Bot) -> None:
 
 
 @pytest.mark.asyncio
+async def test_descriptions_and_their_limits(api: FakeBotApi, bot: Bot) -> None:
+    await bot.set_my_description("é" * 512)
+    await bot.set_my_short_description("Short", language_code="de")
+    assert (await bot.get_my_description()).description == "é" * 512
+    assert (await bot.get_my_short_description(language_code="de")).short_description == "Short"
+    assert (await bot.get_my_short_description()).short_description == ""
+    with pytest.raises(BadRequest, match=r"(?i)description is too long"):
+        await bot.set_my_description("x" * 513)
+    with pytest.raises(BadRequest, match=r"(?i)short description is too long"):
+        await bot.set_my_short_description("💪" * 61)  # 122 UTF-16 units
+    assert api.descriptions == {
+        ("description", ""): "é" * 512,
+        ("short_description", "de"): "Short",
+    }
+
+
+@pytest.mark.asyncio
 async def test_press_builds_callback_query(api: FakeBotApi, bot: Bot) -> None:
     alice = api.user(CHAT)
     sent = await bot.send_message(

@@ -94,3 +94,34 @@ async def test_taps_at_once_on_two_instances_all_count(
         assert state is not None
         expected = {letter for i, letter in enumerate(letters) if 3 + i % 3 == message_id}
         assert state[0] == "k" and sorted(state[1:]) == sorted(expected)
+
+
+async def test_cancel_closes_every_open_form_of_the_user_only(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await a_user(sessions)
+    async with sessions.begin() as session:
+        await get_or_create_user(session, USER + 1, USER + 1, NOW)
+    first, second = ReportForms(engine), ReportForms(engine)
+    await first.opened(USER, 1, "k", NOW)  # shown, never tapped
+    await first.opened(USER, 2, "k", NOW)
+    assert await first.change(USER, 2, add("a"), fresh="k", now=NOW) == ("k", "ka")
+    await first.opened(USER, 3, "k", NOW)
+    async with sessions.begin() as session:
+        await first.close(session, USER, 3, fresh="k", now=NOW)  # saved before
+    await first.opened(USER + 1, 4, "k", NOW)  # someone else's
+
+    async with sessions.begin() as session:
+        assert await second.close_all(session, USER, NOW) == [2, 1]
+    assert [await stored(sessions, m) for m in (1, 2, 3)] == [CLOSED] * 3
+    # The instance that remembered form 2 finds it closed, as a tap on it would.
+    assert await first.change(USER, 2, add("b"), fresh="k", now=NOW) is None
+    assert await first.change(USER + 1, 4, add("b"), fresh="k", now=NOW) == ("k", "kb")
+    async with sessions.begin() as session:
+        assert await first.close_all(session, USER, NOW) == []
+
+
+async def test_a_form_shown_to_someone_forgotten_is_not_stored(engine: AsyncEngine) -> None:
+    forms = ReportForms(engine)
+    await forms.opened(USER, 1, "k", NOW)  # no user row: nothing stored, and no error
+    assert not forms._known

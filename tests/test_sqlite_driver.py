@@ -111,3 +111,21 @@ async def test_a_failed_statement_leaves_the_connection_usable(sqlite: AsyncEngi
     async with sqlite.begin() as connection:
         values = (await connection.execute(text("SELECT v FROM t"))).scalars().all()
     assert values == ["x"]  # 'y' went with its transaction
+
+
+async def test_a_transaction_whose_first_statement_fails_is_rolled_back(
+    sqlite: AsyncEngine,
+) -> None:
+    async with sqlite.begin() as connection:
+        await connection.execute(text("INSERT INTO t (v) VALUES ('x')"))
+
+    async def insert_x_again() -> None:
+        async with sqlite.begin() as connection:  # its BEGIN rides with the failing INSERT
+            await connection.execute(text("INSERT INTO t (v) VALUES ('x')"))
+
+    for _ in range(2):  # the pooled connection is clean afterwards, every time
+        with pytest.raises(IntegrityError):
+            await insert_x_again()
+    async with sqlite.begin() as connection:
+        values = (await connection.execute(text("SELECT v FROM t"))).scalars().all()
+    assert values == ["x"]

@@ -727,8 +727,8 @@ def test_week_title_spans_months_and_years() -> None:
 
 
 def test_the_sent_title_names_both_ends_of_the_week() -> None:
-    assert summary_title(MON, SUN) == "📊 Your week, 16 Nov – 22 Nov"
-    assert summary_title(date(2026, 12, 28), date(2027, 1, 3)) == "📊 Your week, 28 Dec – 03 Jan"
+    assert summary_title(MON, SUN) == "Your week, 16 Nov – 22 Nov"
+    assert summary_title(date(2026, 12, 28), date(2027, 1, 3)) == "Your week, 28 Dec – 03 Jan"
 
 
 counts = st.integers(0, 10**6)

@@ -1,6 +1,7 @@
 """The cramp diary: reporting by quick replies or one line, history, undo, the health
 profile, and the red-flag warnings that reports can raise."""
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -8,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
@@ -59,6 +61,8 @@ from db.models import CrampReport, Flag, User
 from db.reports import add_report, latest_flags, latest_reports
 from scheduler.planning import FOLLOW_UP_AFTER, Kind, at_night, day_of
 from scheduler.schedules import adherence_at, prefs_of, schedule_once
+
+logger = logging.getLogger(__name__)
 
 HISTORY_LINES = 10
 
@@ -240,11 +244,16 @@ async def report_cramp(update: Update, context: CoachContext) -> None:
     words = " ".join(context.args or ()) if (message.text or "").startswith("/") else ""
     if not words.strip():
         # The user's row first (made if new; a setup left open closed, and the user told,
-        # before the form shows). The form's state is stored from its first tap on.
-        async with user_transaction(update, context):
-            pass
-        view = _screen(Draft())
-        await message.reply_text(view.text, reply_markup=view.markup)
+        # before the form shows). The form is stored once shown, so /cancel finds it.
+        async with user_transaction(update, context) as tx:
+            user_id = tx.user.id
+        draft = Draft()
+        view = _screen(draft)
+        shown = await message.reply_text(view.text, reply_markup=view.markup)
+        try:
+            await context.forms.opened(user_id, shown.message_id, draft.state(), context.now())
+        except (SQLAlchemyError, OSError):  # it works all the same, stored from its first tap
+            logger.warning("Report form %s not stored when shown", shown.message_id, exc_info=True)
         return
     result = parse_cramp_words(words)
     if result.report is None:

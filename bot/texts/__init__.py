@@ -68,7 +68,25 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("timezone", "Set your time zone, e.g. /timezone Europe/Berlin"),
     ("waketime", "Set when you wake up, e.g. /waketime 07:00"),
     ("bedtime", "Set when you go to bed, e.g. /bedtime 23:30"),
+    ("cancel", "Stop what I'm waiting for: setup, a typed answer, a report"),
     ("help", "What I can do"),
+)
+
+# What Telegram shows before someone presses Start: in the empty chat (setMyDescription,
+# up to 512 characters) and on the bot's profile and in shared links (setMyShortDescription,
+# up to 120). Plain text. The reminders are items of 000 · Daily Prevention Checklist; the
+# rest says what the bot does, and promises nothing about cramps.
+BOT_DESCRIPTION = (
+    "I'm Cramp Coach, for people who get muscle cramps and spasms. I remind you of the "
+    "prevention checklist (drink water through the day, stand up and move every hour, "
+    "stretch before bed), keep a cramp diary you fill in with a few taps, tell you when "
+    "your reports show a pattern worth showing a doctor, and send a weekly summary you "
+    "can take along.\n\n"
+    "I'm not a doctor and this is not medical advice. Press Start to set up in 4 taps."
+)
+BOT_SHORT_DESCRIPTION = (
+    "Reminders to drink, move and stretch, and a cramp diary you can show your doctor. "
+    "I'm not a doctor."
 )
 
 SETUP_STEPS = 4
@@ -253,6 +271,30 @@ NO_ZONE_AT_LOCATION = (
     "📍 I couldn't find a time zone at that spot (out at sea?). "
     "Type your zone instead, like <code>Europe/Berlin</code>."
 )
+# /cancel: what it dropped, each as the end of "Cancelled: ...".
+CANCELLED = "✖️ Cancelled: {what}."
+CANCELLED_SETUP = "the rest of setup"
+CANCELLED_ANSWERS = {
+    "timezone": "the time zone I asked you to type",
+    "wake": "the wake-up time I asked you to type",
+    "bed": "the bedtime I asked you to type",
+    "sitting": "the sitting hours I asked you to type",
+}
+CANCELLED_ANSWER = "the answer I asked you to type"  # a question not in CANCELLED_ANSWERS
+CANCELLED_FORM = "the cramp report you were filling in (nothing saved)"
+CANCELLED_FORMS = "the {count} cramp reports you were filling in (nothing saved)"
+NOTHING_TO_CANCEL = (
+    "Nothing to cancel: I'm not waiting for anything from you. "
+    "Use the buttons below, or /help for everything I can do."
+)
+
+
+def cancelled(parts: Sequence[str]) -> str:
+    """'Cancelled: a, b and c.'"""
+    what = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return CANCELLED.format(what=what)
+
+
 UNEXPECTED_TEXT = "I didn't catch that. Use the buttons below, or /help for everything I can do."
 PRIVATE_ONLY = "I only work in a private chat: open a chat with me and send /start."
 STALE_BUTTON = "This button no longer works. Try /settings or /help."

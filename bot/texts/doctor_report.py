@@ -1,6 +1,7 @@
 """What the doctor PDF and the charts say; bot.documents lays them out and draws them.
 
-Plain text: the PDF passes every string through bot.documents.pdf_text, charts drop emoji.
+Plain text, drawn with DejaVu Sans: no emoji (bot.documents.drawable would show each as a
+mark; a test checks that none of these needs one).
 Lines with figures are str.format templates, whole sentences so a translation can reorder.
 """
 

@@ -75,8 +75,9 @@ _K = TypeVar("_K", Place, SpasmKind)
 
 
 def summary_title(start: date, end: date) -> str:
-    """The title bot.summaries sends, e.g. "📊 Your week, 16 Nov – 22 Nov"."""
-    return f"📊 Your week, {start:%d %b} – {end:%d %b}"
+    """The chart's title, e.g. "Your week, 16 Nov – 22 Nov" (no icon: the chart's font
+    has no emoji)."""
+    return f"Your week, {start:%d %b} – {end:%d %b}"
 
 
 def week_title(start: date, end: date) -> str:

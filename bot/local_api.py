@@ -1,4 +1,5 @@
-"""A fake Telegram Bot API server speaking real HTTP on 127.0.0.1, for end-to-end tests.
+"""A local Telegram Bot API server speaking real HTTP on 127.0.0.1: the end-to-end tests'
+fake Bot API, and the one `make demo` runs the bot against (bot/demo/).
 
 Point python-telegram-bot at it and act as a user::
 
@@ -20,7 +21,8 @@ blocked users with ``FakeUser.block()``; an outage (connection refused) is ``sto
 ``start(port=api.port)``. After ``setWebhook`` updates are POSTed to the
 webhook with its secret header, in order, each retried until answered 2xx. Errors are
 answered like the real Bot API does; form, multipart and JSON bodies are accepted and
-JSON-encoded form values are decoded.
+JSON-encoded form values are decoded. Message dates come from ``now`` (the demo passes its
+fast-forwardable clock).
 """
 
 from __future__ import annotations
@@ -75,8 +77,6 @@ _NOOP = frozenset(
     {
         "close",
         "logout",
-        "setmydescription",
-        "setmyshortdescription",
         "setmyname",
         "setchatmenubutton",
         "setmydefaultadministratorrights",
@@ -296,7 +296,7 @@ class FakeUser:
                 "my_chat_member": {
                     "chat": self.api._chat_json(self.chat_id),
                     "from": self.as_json(),
-                    "date": int(time.time()),
+                    "date": int(self.api.now()),
                     "old_chat_member": {"status": old, "user": bot}
                     | ({"until_date": 0} if old == "kicked" else {}),
                     "new_chat_member": {"status": new, "user": bot}
@@ -308,7 +308,7 @@ class FakeUser:
     def _incoming(self, **content: Any) -> JSON:
         return {
             "message_id": self.api._next_message_id(self.chat_id),
-            "date": int(time.time()),
+            "date": int(self.api.now()),
             "chat": self.api._chat_json(self.chat_id),
             "from": self.as_json(),
             **content,
@@ -366,9 +366,15 @@ class FakeBotApi:
     """The fake Bot API server; see the module docstring."""
 
     def __init__(
-        self, token: str, *, bot_id: int = 999_000_111, bot_username: str = "CrampCoachTestBot"
+        self,
+        token: str,
+        *,
+        bot_id: int = 999_000_111,
+        bot_username: str = "CrampCoachTestBot",
+        now: Callable[[], float] = time.time,
     ) -> None:
         self.token, self.bot_id, self.bot_username = token, bot_id, bot_username
+        self.now = now  # seconds since the epoch, for message dates
         self.calls: list[ApiCall] = []
         self.users: dict[int, FakeUser] = {}
         self._messages: dict[int, list[SentMessage]] = {}
@@ -382,6 +388,8 @@ class FakeBotApi:
         self._rates: tuple[float | None, float | None] = (None, None)
         self._buckets: dict[int | str, tuple[float, float]] = {}
         self._commands: dict[tuple[str, str], list[JSON]] = {}
+        # (field, language code) -> text, for setMyDescription and setMyShortDescription
+        self.descriptions: dict[tuple[str, str], str] = {}
         self._webhook = ""
         self._webhook_secret = ""
         self._pusher: asyncio.Task[None] | None = None
@@ -464,6 +472,14 @@ class FakeBotApi:
     def chat_messages(self, chat_id: int) -> list[SentMessage]:
         """The bot's messages in a chat, in order."""
         return list(self._messages.get(chat_id, []))
+
+    def update(self, update_id: int) -> JSON:
+        """An update queued so far, as the bot receives it."""
+        return self._history[update_id]
+
+    async def notify(self) -> None:
+        """Wake every ``wait_for`` to check again (something outside the API changed)."""
+        await self._notify()
 
     def fail(
         self,
@@ -628,7 +644,7 @@ class FakeBotApi:
         if m.reply_markup and "inline_keyboard" in m.reply_markup:
             data["reply_markup"] = m.reply_markup
         if m.edits:
-            data["edit_date"] = int(time.time())
+            data["edit_date"] = int(self.now())
         return data
 
     async def _enqueue(self, payload: JSON) -> int:
@@ -707,7 +723,9 @@ class FakeBotApi:
 
     def _store(self, chat_id: int, **content: Any) -> JSON:
         self._throttle(chat_id)
-        message = SentMessage(self._next_message_id(chat_id), chat_id, **content)
+        message = SentMessage(
+            self._next_message_id(chat_id), chat_id, **content, date=int(self.now())
+        )
         self._messages[chat_id].append(message)
         return self._message_json(message)
 
@@ -839,6 +857,27 @@ class FakeBotApi:
     def _m_deletemycommands(self, p: JSON, _f: object) -> bool:
         self._commands.pop(self._scope_key(p), None)
         return True
+
+    def _set_description(self, p: JSON, field: str, limit: int, words: str) -> bool:
+        text = str(p.get(field) or "")
+        if len(text.encode("utf-16-le")) // 2 > limit:  # Telegram counts UTF-16 units
+            raise ApiError(400, f"Bad Request: {words} is too long")
+        self.descriptions[field, str(p.get("language_code") or "")] = text
+        return True
+
+    def _m_setmydescription(self, p: JSON, _f: object) -> bool:
+        return self._set_description(p, "description", 512, "description")
+
+    def _m_setmyshortdescription(self, p: JSON, _f: object) -> bool:
+        return self._set_description(p, "short_description", 120, "short description")
+
+    def _m_getmydescription(self, p: JSON, _f: object) -> JSON:
+        key = ("description", str(p.get("language_code") or ""))
+        return {"description": self.descriptions.get(key, "")}
+
+    def _m_getmyshortdescription(self, p: JSON, _f: object) -> JSON:
+        key = ("short_description", str(p.get("language_code") or ""))
+        return {"short_description": self.descriptions.get(key, "")}
 
     def _m_sendmessage(self, p: JSON, _f: object) -> JSON:
         chat_id = self._chat(p)
