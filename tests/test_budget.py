@@ -17,7 +17,7 @@ from bot.ratelimit import SendLimiter
 from db import instances
 from db.instances import FORGET_AFTER, STALE_AFTER, Member, Membership, Partition
 from db.models import Delivery, Instance, ReminderSchedule, User
-from scheduler.dispatcher import Dispatcher
+from scheduler.dispatcher import Dispatcher, Outgoing, PassStats
 from tests.conftest import FakeClock
 from tests.test_dispatcher import RecordingSender
 from tests.test_ratelimit import Endpoint, send
@@ -283,3 +283,43 @@ async def test_an_instance_without_a_share_claims_nothing(
     assert await dispatcher.next_due_at() is None
     dispatcher.send_rate = 10.0
     assert (await dispatcher.run_once()).claimed == 5
+
+
+# -- follow-on claims (the dispatcher's loop) ------------------------------------------------
+
+
+async def test_follow_on_claims_send_a_backlog_of_several_batches_each_once(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await seed_due(engine, 30, NOW)
+    sender = RecordingSender()
+    dispatcher = Dispatcher(sessions, sender, FakeClock(NOW), batch_size=7, chunk_size=4)
+    stats = await dispatcher.run_once(follow_on=True)  # one pass: every batch in turn
+    assert {o.user_id for o in sender.messages} == set(range(1, 31))
+    assert stats.claimed == len(sender.messages) == 30
+    await assert_each_delivery_sent_once(engine, [sender])
+
+
+async def test_a_failed_follow_on_claim_ends_the_pass_and_the_next_pass_goes_on(
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await seed_due(engine, 20, NOW)
+    sender = RecordingSender()
+    dispatcher = Dispatcher(sessions, sender, FakeClock(NOW), batch_size=7, chunk_size=4)
+    claim, calls = dispatcher.claim, 0
+
+    async def failing_second(stats: PassStats | None = None) -> list[Outgoing]:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise OSError("connection refused")  # the database went away meanwhile
+        return await claim(stats)
+
+    dispatcher.claim = failing_second  # type: ignore[method-assign]
+    await dispatcher.run_once(follow_on=True)
+    assert len(sender.messages) == 7 and "Dispatcher pass failed" in caplog.text
+    await dispatcher.run_once(follow_on=True)
+    assert {o.user_id for o in sender.messages} == set(range(1, 21))
+    await assert_each_delivery_sent_once(engine, [sender])
