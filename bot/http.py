@@ -7,12 +7,15 @@ an instance of its own with one connection: it is one request at a time.
 """
 
 import asyncio
+import time
 from typing import Any
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from core import timings
 
 # A read that timed out may have been processed by Telegram; a connect that did not.
 AMBIGUOUS_TIMEOUTS: tuple[type[BaseException], ...] = (
@@ -94,6 +97,7 @@ class AiohttpRequest(BaseRequest):
         elif request_data is not None:
             # A JSON body, as the Bot API accepts: cheaper to build than a form.
             data, headers = request_data.json_payload, JSON_HEADERS
+        started = time.perf_counter()
         try:
             async with self._session.request(
                 method, url, data=data, headers=headers, timeout=timeout
@@ -105,3 +109,5 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+        finally:
+            timings.since(started, timings.HTTP)
