@@ -44,6 +44,17 @@ def enable() -> None:
         gc.callbacks.append(_on_gc)
 
 
+def disable() -> None:
+    """Turn the timers off and forget what they recorded (for tests)."""
+    global _enabled
+    if _enabled:
+        _enabled = False
+        gc.callbacks.remove(_on_gc)
+    updates.clear()
+    gc_pauses.clear()
+    _record.set(None)
+
+
 def is_enabled() -> bool:
     """Whether the timers are on."""
     return _enabled
