@@ -9,7 +9,13 @@ one write lock, so that time is also the time all other writers wait.
 
 The cursor here does all four in one call on the thread, and a transaction's BEGIN goes
 with its first statement: a transaction of one statement is two trips (the statement,
-COMMIT), not three. Everything else (the pool, transactions, the events in db.session) is
+COMMIT), not three. The statements after the first run on the event loop's thread, with
+no trip: the transaction holds the write lock by then (BEGIN IMMEDIATE), so they wait on
+no other connection, and they write to SQLite's page cache, not to the disk (COMMIT
+does, on the thread). A trip costs two turns of the event loop, a busy loop's turn
+takes milliseconds, and every other writer waited through the turns of the one
+connection's holder (bench scenario 4). A transaction is now two trips whatever its
+length. Everything else (the pool, transactions, the events in db.session) is
 SQLAlchemy's aiosqlite dialect unchanged.
 It uses aiosqlite's Connection._execute (run a function on the connection's thread), in
 aiosqlite since 0.17; pyproject pins the versions this was tested with (0.22, SQLAlchemy 2.1).
@@ -91,9 +97,13 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         async with connection._execute_mutex:
             driver, begin = self._connection, connection.begin_pending  # type: ignore[attr-defined]
             connection.begin_pending = None  # type: ignore[attr-defined]
-            outcome: _Outcome = await driver._execute(
-                _run, driver._conn, begin, operation, parameters, many
-            )
+            outcome: _Outcome
+            if begin is None and driver._conn.in_transaction:  # the lock is held: no trip
+                outcome = _run(driver._conn, None, operation, parameters, many)
+            else:
+                outcome = await driver._execute(
+                    _run, driver._conn, begin, operation, parameters, many
+                )
         self._description, self._rowcount, self._lastrowid, rows, open_ = outcome
         self._rows = collections.deque(rows or ())
         self._adapt_connection._in_transaction = open_  # type: ignore[attr-defined]

@@ -1,6 +1,6 @@
 """The one-trip SQLite driver (db/sqlite_driver.py): what SQLAlchemy reads from a cursor
-is right, a statement is one trip to the driver's thread, and a connection handed back
-with a transaction open is still rolled back."""
+is right, a transaction is two trips to the driver's thread however many statements it
+runs, and a connection handed back with a transaction open is still rolled back."""
 
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
@@ -66,6 +66,22 @@ async def test_a_statement_is_one_trip_and_a_clean_hand_back_none(
         await connection.execute(text("SELECT 1"))  # BEGIN IMMEDIATE goes with the SELECT
         await connection.commit()
     assert trips == Counter({"_run": 1, "commit": 1})  # no cursor trips, no reset rollback
+
+
+async def test_a_transaction_is_two_trips_however_long(
+    sqlite: AsyncEngine, trips: Counter[str]
+) -> None:
+    async with sqlite.connect() as connection:
+        await connection.execute(text("SELECT 1"))  # the pool's first connect
+        await connection.commit()
+        trips.clear()
+        async with connection.begin():  # BEGIN goes with the first statement, on the thread
+            for v in "xyz":  # the lock is held: these run without a trip
+                await connection.execute(text("INSERT INTO t (v) VALUES (:v)"), {"v": v})
+            assert await connection.scalar(text("SELECT count(*) FROM t")) == 3
+    assert trips == Counter({"_run": 1, "commit": 1})
+    async with sqlite.connect() as connection:  # committed, seen by the next transaction
+        assert await connection.scalar(text("SELECT count(*) FROM t")) == 3
 
 
 async def test_a_transaction_that_ran_nothing_costs_no_trip(
