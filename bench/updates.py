@@ -2,9 +2,18 @@
 process, long polling the fake Bot API in another; the simulated users run inside the
 fake's process (bench/fake_users.py), so each round trip (update enqueued -> the bot's
 reply for that chat arrives) is timed on one clock, with no driver in the way. Then the
-database is checked: every Save stored exactly one report."""
+database is checked: every Save stored exactly one report.
+
+The bot runs with its phase timers on (core.timings, through bench/timed_bot.py): each
+update's time waiting in its user's queue, for its update_id record, for a database
+connection, holding one, in the send limiter and in Bot API calls, and its "intake" (from
+the fake enqueuing it to the bot taking it in: long polling and parsing). Each phase's
+p99 is printed next to the round trip's, and so is where the slowest 1 % of round trips
+spent their time (the mean of each phase over them), with the garbage collector's pauses.
+"""
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -22,22 +31,37 @@ from sqlalchemy import func, select
 from bench.common import FakeApi, Row, api_and_databases, fresh_database, percentile
 from bench.seed import seed_users
 from bench.startup import bot_env
+from core import timings
 from db.models import CrampReport
 from db.session import create_engine
 
-GOAL_MS, USERS, WARM_UP_USERS = 50.0, 200, 10
+GOAL_MS, WORST_GOAL_MS, USERS, WARM_UP_USERS = 50.0, 80.0, 200, 10
 READY_SECONDS = 60.0
+RUNS = 5
+# The phases printed, in the order an update meets them; "other" is the rest of its time
+# in the bot (running Python, and waiting for the event loop to get to it).
+INTAKE, OTHER = "intake", "other"
+PHASES = (INTAKE, *timings.PHASES, OTHER)
 
 
 @asynccontextmanager
-async def bot_process(url: str, base_url: str, folder: Path) -> AsyncIterator[int]:
-    """`python -m bot` on `url` until the block ends; yields its pid once it is ready.
+async def bot_process(
+    url: str, base_url: str, folder: Path, timings_out: Path
+) -> AsyncIterator[int]:
+    """`python -m bot` on `url` until the block ends, with its phase timers on (written to
+    `timings_out` when it stops); yields its pid once it is ready.
     The send limit is off, as in scenario 1: this measures the bot, not Telegram's budget."""
     env = bot_env(url, base_url, SEND_MAX_PER_SECOND="0")
     log = folder / "updates-bot.log"
     with log.open("w") as stderr:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=folder, env=env, stderr=stderr
+            sys.executable,
+            "-m",
+            "bench.timed_bot",
+            str(timings_out),
+            cwd=folder,
+            env=env,
+            stderr=stderr,
         )
     try:
         deadline = time.monotonic() + READY_SECONDS
@@ -94,21 +118,26 @@ async def measure(
     engine = await fresh_database(url)
     await seed_users(engine, users + WARM_UP_USERS, datetime.now(UTC))
     await engine.dispose()
-    async with bot_process(url, api.base_url, folder) as pid:
-        load = os.getloadavg()[0]  # other work on the machine shows in the tail
+    timings_out = folder / "updates-timings.json"
+    timings_out.unlink(missing_ok=True)
+    async with bot_process(url, api.base_url, folder, timings_out) as pid:
         warm = await flows(api.control_url, range(users + 1, users + WARM_UP_USERS + 1), 0.05, 0.4)
         cpu, fake_cpu = cpu_seconds(pid), cpu_seconds(api.pid)
         result = await flows(api.control_url, range(1, users + 1), think, seconds)
         cpu, fake_cpu = cpu_seconds(pid) - cpu, cpu_seconds(api.pid) - fake_cpu
+        # 1-minute load average at the end of the run: other work on the machine shows
+        # in the tail.
+        load = os.getloadavg()[0]
     saves = Counter({int(user): n for user, n in (warm["saves"] | result["saves"]).items()})
     stored = await stored_reports(url)
     updates = result["updates"]
-    trips = [(replied - enqueued) * 1000 for _, enqueued, replied, _ in updates]
-    span = max(replied for *_, replied, _ in updates) - min(at for _, at, *_ in updates)
+    trips = [(replied - enqueued) * 1000 for _, enqueued, replied, *_ in updates]
+    span = max(replied for _, _, replied, *_ in updates) - min(at for _, at, *_ in updates)
     by_step: dict[str, list[float]] = {}
     for (step, *_), trip in zip(updates, trips, strict=True):
         by_step.setdefault(step, []).append(trip)
-    return {
+    phases = _phases(updates, trips, json.loads(timings_out.read_text()))
+    return phases | {
         "updates": len(updates),
         "offered_per_second": users / think,
         "per_second": len(updates) / span,
@@ -121,7 +150,7 @@ async def measure(
         # The fake serves the Bot API and runs the 200 users, on the same 2 cores.
         "fake_cpu_ms_per_update": fake_cpu * 1000 / len(updates),
         "load_average": load,
-        "failed_replies": sum(1 for *_, status in updates if status != 200),
+        "failed_replies": sum(1 for *_, status, _ in updates if status != 200),
         "timeouts": result["timeouts"] + warm["timeouts"],
         "saves": sum(saves.values()),
         "reports": sum(stored.values()),
@@ -129,15 +158,80 @@ async def measure(
     }
 
 
+def _phases(
+    updates: list[list[Any]], trips: list[float], recorded: dict[str, Any]
+) -> dict[str, Any]:
+    """Each phase's p99 (ms) over the measured updates, the mean of each phase over the
+    slowest 1 % of round trips, and the garbage collector's pauses during the run."""
+    records = {int(r["update_id"]): r for r in recorded["updates"] if "update_id" in r}
+    rows: list[tuple[float, dict[str, float]]] = []
+    for (_, enqueued, *_, update_id), trip in zip(updates, trips, strict=True):
+        record = records.get(update_id)
+        if record is None:
+            continue
+        ms = {phase: 1000 * float(record.get(phase, 0.0)) for phase in timings.PHASES}
+        ms[INTAKE] = 1000 * (float(record["at"]) - enqueued)
+        # Phases of one update can overlap (answer and edit at once): never below 0.
+        ms[OTHER] = max(0.0, 1000 * float(record["total"]) - sum(ms[p] for p in timings.PHASES))
+        rows.append((trip, ms))
+    cutoff = percentile(trips, 0.99)
+    tail = [ms for trip, ms in rows if trip >= cutoff] or [ms for _, ms in rows]
+    start = min(at for _, at, *_ in updates)
+    end = max(replied for _, _, replied, *_ in updates)
+    pauses = [seconds * 1000 for at, _, seconds in recorded["gc_pauses"] if start <= at <= end]
+    full = [
+        seconds * 1000
+        for at, gen, seconds in recorded["gc_pauses"]
+        if start <= at <= end and gen == 2
+    ]
+    return {
+        "timed_updates": len(rows),
+        "p99_ms_by_phase": {
+            phase: round(percentile([ms[phase] for _, ms in rows], 0.99), 1) for phase in PHASES
+        },
+        "tail_mean_ms_by_phase": {
+            phase: round(sum(ms[phase] for ms in tail) / len(tail), 1) for phase in PHASES
+        },
+        "gc_pauses": len(pauses),
+        "gc_pause_max_ms": round(max(pauses, default=0.0), 1),
+        "gc_pause_total_ms": round(sum(pauses), 1),
+        "gc_full_collections": len(full),
+    }
+
+
 def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """The run with the median p99 (its own figures together), plus every run's p99."""
+    """The run with the median p99 (its own figures together), plus every run's p99 and
+    load average, and the worst run's p99."""
     ranked = sorted(runs, key=lambda r: float(r["p99_ms"]))
-    return ranked[len(ranked) // 2] | {"p99_ms_of_runs": [round(r["p99_ms"], 1) for r in runs]}
+    return ranked[len(ranked) // 2] | {
+        "p99_ms_of_runs": [round(r["p99_ms"], 1) for r in runs],
+        "load_average_of_runs": [round(r["load_average"], 2) for r in runs],
+        "worst_p99_ms": ranked[-1]["p99_ms"],
+    }
+
+
+def _phase_rows(r: dict[str, Any]) -> list[Row]:
+    """Where the median run's time went: each phase's p99, and its mean over the slowest
+    1 % of round trips; then the garbage collector's pauses."""
+    p99, tail = r["p99_ms_by_phase"], r["tail_mean_ms_by_phase"]
+    return [
+        Row(
+            f"   phase {phase}: p99 / mean in the slowest 1 %",
+            f"{p99[phase]:.1f} / {tail[phase]:.1f} ms",
+        )
+        for phase in PHASES
+    ] + [
+        Row(
+            "   GC pauses in the run: count, longest, total (full collections)",
+            f"{r['gc_pauses']}, {r['gc_pause_max_ms']:.1f}, {r['gc_pause_total_ms']:.0f} ms "
+            f"({r['gc_full_collections']})",
+        )
+    ]
 
 
 async def run(quick: bool, folder: Path) -> list[Row]:
     # Each user sends one update per `think` seconds: USERS / think = 200 updates/s.
-    users, think, seconds, runs = (50, 0.25, 2.0, 1) if quick else (USERS, 1.0, 12.0, 3)
+    users, think, seconds, runs = (50, 0.25, 2.0, 1) if quick else (USERS, 1.0, 12.0, RUNS)
     rows = []
     async with api_and_databases(folder, "updates", users + WARM_UP_USERS) as (api, urls):
         for backend, url in urls:
@@ -149,18 +243,27 @@ async def run(quick: bool, folder: Path) -> list[Row]:
             stored_ok = saves > 0 and all(
                 run["users_mismatched"] == 0 and not run["timeouts"] for run in all_runs
             )
-            goal = f"<= {GOAL_MS:.0f} ms" if backend == "SQLite" else ""
-            of_runs = " / ".join(f"{p99:.0f}" for p99 in r["p99_ms_of_runs"])
+            sqlite = backend == "SQLite"
+            of_runs = " / ".join(
+                f"{p99:.0f} ({load:.1f})"
+                for p99, load in zip(r["p99_ms_of_runs"], r["load_average_of_runs"], strict=True)
+            )
             rows += [
                 Row(
                     f"4. updates, {users} users at {r['offered_per_second']:.0f}/s, "
                     f"round trip p99 (median of {runs}), {backend}",
                     f"{r['p99_ms']:.1f} ms",
-                    goal,
-                    (r["p99_ms"] <= GOAL_MS and at_rate) if goal else None,
+                    f"<= {GOAL_MS:.0f} ms" if sqlite else "",
+                    (r["p99_ms"] <= GOAL_MS and at_rate) if sqlite else None,
                     r | {"users": users, "think_seconds": think, "seconds": seconds},
                 ),
-                Row("   p99 of each run", f"{of_runs} ms"),
+                Row(
+                    "   worst run's p99",
+                    f"{r['worst_p99_ms']:.1f} ms",
+                    f"<= {WORST_GOAL_MS:.0f} ms" if sqlite else "",
+                    r["worst_p99_ms"] <= WORST_GOAL_MS if sqlite else None,
+                ),
+                Row("   p99 of each run (1-min load average at its end)", f"{of_runs} ms"),
                 Row(
                     "   p50 / p90 / max",
                     f"{r['p50_ms']:.1f} / {r['p90_ms']:.1f} / {r['max_ms']:.0f} ms",
@@ -175,6 +278,7 @@ async def run(quick: bool, folder: Path) -> list[Row]:
                     "   CPU per update: bot / fake and its users",
                     f"{r['bot_cpu_ms_per_update']:.2f} / {r['fake_cpu_ms_per_update']:.2f} ms",
                 ),
+                *_phase_rows(r),
                 Row(
                     f"   reports stored, {saves:,} saves in {runs} runs",
                     f"{reports:,} rows",

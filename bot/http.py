@@ -12,12 +12,15 @@ whole request: it may take at most pool + connect + write + read.
 """
 
 import asyncio
+import time
 from typing import Any, cast
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from core import timings
 
 # A read that timed out may have been processed by Telegram; a connect that did not.
 AMBIGUOUS_TIMEOUTS: tuple[type[BaseException], ...] = (
@@ -114,6 +117,7 @@ class AiohttpRequest(BaseRequest):
         elif request_data is not None:
             # A JSON body, as the Bot API accepts: cheaper to build than a form.
             data, headers = request_data.json_payload, JSON_HEADERS
+        started = time.perf_counter()
         try:
             async with self._session.request(
                 method, url, data=data, headers=headers, timeout=timeout
@@ -130,6 +134,8 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+        finally:
+            timings.since(started, timings.HTTP)
 
 
 def _given(value: Any, default: float | None) -> float | None:

@@ -27,6 +27,7 @@ from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot import metrics
+from core import timings
 
 logger = logging.getLogger(__name__)
 
@@ -198,7 +199,8 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
         paid = bool(rate_limit_args and rate_limit_args.get("paid"))
         for attempt in range(self.max_retries + 1):
             if message:
-                await self._wait_for_turn(chat_id, background, paid)
+                with timings.phase(timings.LIMITER):
+                    await self._wait_for_turn(chat_id, background, paid)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:

@@ -11,7 +11,7 @@ queue; the Updater is not used then). `python -m bot` and the end-to-end tests s
 import asyncio
 import itertools
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
 
@@ -109,10 +109,12 @@ async def run(
     server: ServerSettings | None = None,
     *,
     poll_timeout: float = 10.0,
+    on_ready: Callable[[], None] | None = None,
 ) -> None:
     """Start (webhook mode when `server` has a webhook URL, else long polling; an HTTP
     server when `server` names a port), run until `stop` is set, then shut down cleanly:
-    updates stop coming in, the handlers and the dispatcher finish, the database closes."""
+    updates stop coming in, the handlers and the dispatcher finish, the database closes.
+    `on_ready` is called once everything has started."""
     if not await _reach_bot_api(application, stop):
         return
     # Left in reverse order: updates stop coming in before the handlers stop, so none that
@@ -124,5 +126,7 @@ async def run(
         _receiving(application, server, poll_timeout),
     ):
         await application.start()
+        if on_ready is not None:
+            on_ready()
         await stop.wait()
         logger.info("Stopping")

@@ -9,6 +9,7 @@ number of handlers run at once across users.
 
 import asyncio
 import inspect
+import time
 from collections.abc import Awaitable
 from typing import Any
 
@@ -16,6 +17,7 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bot import metrics
+from core import timings
 
 # Handlers running at once: about the database pool (5 + 10 overflow). More only queue for
 # a connection and, on SQLite, for the write lock, whose waiters poll; in the benchmark
@@ -58,9 +60,14 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Wait for the user's previous update, then for a running slot, then process."""
         key = order_key(update)
+        # PTB runs each update in a task of its own: the record is this update's.
+        timings.begin_update(update.update_id if isinstance(update, Update) else None)
+        waiting = time.perf_counter()
         if key is None:
             async with self._running:
+                timings.since(waiting, timings.QUEUE)
                 await coroutine
+            timings.end_update()
             return
         # Everything up to the first await runs in arrival order (PTB admits updates
         # first come, first served), so the chain is in arrival order too.
@@ -72,8 +79,10 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
                 # asyncio.wait: being cancelled here must not cancel the previous update.
                 await asyncio.wait((previous,))
             async with self._running:
+                timings.since(waiting, timings.QUEUE)
                 await coroutine
         finally:
+            timings.end_update()
             if inspect.iscoroutine(coroutine):
                 coroutine.close()  # cancelled before it ran: no "never awaited" warning
             done.set_result(None)

@@ -2,6 +2,7 @@
 
 import importlib
 import logging
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
+
+from core import timings
 
 SQLITE_BUSY_TIMEOUT_MS = 5_000
 STOCK_SQLITE_DRIVER = "aiosqlite"  # SQLAlchemy's own, the fallback
@@ -66,9 +70,35 @@ def choose_sqlite_driver() -> str:
     return STOCK_SQLITE_DRIVER
 
 
+class _TimedPool(AsyncAdaptedQueuePool):
+    """The async engines' default pool, timing the wait for a connection (core.timings)."""
+
+    def _do_get(self) -> ConnectionPoolEntry:
+        with timings.phase(timings.DB_WAIT):
+            return super()._do_get()
+
+
+def _checked_out(_dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+    record.info["timings_out"] = time.perf_counter()
+
+
+def _checked_in(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    if (out := record.info.pop("timings_out", None)) is not None:
+        timings.since(out, timings.TRANSACTION)
+
+
+def _timed(engine: AsyncEngine) -> AsyncEngine:
+    """With core.timings on, time how long each connection is held."""
+    if timings.is_enabled():
+        event.listen(engine.sync_engine, "checkout", _checked_out)
+        event.listen(engine.sync_engine, "checkin", _checked_in)
+    return engine
+
+
 def create_engine(url: str) -> AsyncEngine:
     """Create the async engine; for a SQLite file, create its folder and tune the connection."""
     parsed = make_url(url)
+    pool: dict[str, Any] = {"poolclass": _TimedPool} if timings.is_enabled() else {}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -77,13 +107,13 @@ def create_engine(url: str) -> AsyncEngine:
         # One connection: SQLite has one writer, and every transaction here writes
         # (BEGIN IMMEDIATE), so more connections would only wait in SQLite's busy loop,
         # which sleeps in steps of up to 100 ms; here they queue for the connection instead.
-        engine = create_async_engine(parsed, pool_size=1, max_overflow=0)
+        engine = create_async_engine(parsed, pool_size=1, max_overflow=0, **pool)
         event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
         one_trip = engine.dialect.driver != STOCK_SQLITE_DRIVER
         begin = _begin_immediate_with_first_statement if one_trip else _begin_immediate
         event.listen(engine.sync_engine, "begin", begin)
-        return engine
-    return create_async_engine(url, pool_pre_ping=True)
+        return _timed(engine)
+    return _timed(create_async_engine(url, pool_pre_ping=True, **pool))
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

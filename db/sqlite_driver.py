@@ -1,4 +1,4 @@
-"""SQLite through aiosqlite, one trip to the driver's thread per statement.
+"""SQLite through aiosqlite, one trip to the driver's thread per transaction.
 
 aiosqlite runs each sqlite3 call on a thread of its own, and SQLAlchemy's adapter makes
 four such calls per statement (open a cursor, execute, fetch, close). Each is a hand-off
@@ -7,10 +7,16 @@ a primary-key SELECT took 400 µs of CPU through SQLAlchemy against 80 µs throu
 aiosqlite's own execute_fetchall (py-spy, bench scenario 4). Every SQLite write takes the
 one write lock, so that time is also the time all other writers wait.
 
-The cursor here does all four in one call on the thread, and a transaction's BEGIN goes
-with its first statement: a transaction of one statement is two trips (the statement,
-COMMIT), not three. Everything else (the pool, transactions, the events in db.session) is
-SQLAlchemy's aiosqlite dialect unchanged.
+The cursor here does all four in one call, and a transaction's BEGIN goes with its first
+statement. Only COMMIT (which writes to the disk) is a trip to the thread: the
+statements run on the event loop's thread. A trip costs two turns of the event loop, a
+busy loop's turn takes milliseconds, and with one connection every other writer waited
+through the turns of its holder (bench scenario 4); a transaction is now one trip
+whatever its length. Statements wait for nothing there: BEGIN IMMEDIATE takes the write
+lock only if it is free at once (else it waits on the thread, up to the busy timeout),
+and the statements after it, holding the lock, work in SQLite's page cache.
+Everything else (the pool, transactions, the events in db.session) is SQLAlchemy's
+aiosqlite dialect unchanged.
 It uses aiosqlite's Connection._execute (run a function on the connection's thread), in
 aiosqlite since 0.17; pyproject pins the versions this was tested with (0.22, SQLAlchemy 2.1).
 `unmet_assumption` checks those versions and every private name used here: when one does
@@ -100,6 +106,19 @@ def _run(
         cursor.close()
 
 
+def _begin_at_once(connection: sqlite3.Connection, begin: str) -> bool:
+    """Begin if the write lock is free now, without waiting: whether it began."""
+    (timeout,) = connection.execute("PRAGMA busy_timeout").fetchone()
+    connection.execute("PRAGMA busy_timeout=0")
+    try:
+        connection.execute(begin)
+        return True
+    except sqlite3.OperationalError:  # another process writes: wait for it on the thread
+        return False
+    finally:
+        connection.execute(f"PRAGMA busy_timeout={int(timeout)}")
+
+
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     """A cursor that holds a statement's outcome; no sqlite3 cursor stays open."""
 
@@ -133,10 +152,17 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         async with connection._execute_mutex:
             driver, begin = self._connection, connection.begin_pending  # type: ignore[attr-defined]
             connection.begin_pending = None  # type: ignore[attr-defined]
+            outcome: _Outcome
+            here = driver._conn
             try:
-                outcome: _Outcome = await driver._execute(
-                    _run, driver._conn, begin, operation, parameters, many
-                )
+                if (begin is None and here.in_transaction) or (
+                    begin is not None and _begin_at_once(here, begin)
+                ):  # the write lock is held: nothing to wait for
+                    outcome = _run(here, None, operation, parameters, many)
+                else:
+                    outcome = await driver._execute(
+                        _run, driver._conn, begin, operation, parameters, many
+                    )
             except BaseException:
                 # The statement failed, perhaps after its BEGIN ran: let the rollback that
                 # follows reach the driver (a no-op when nothing is open).

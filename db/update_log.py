@@ -1,12 +1,14 @@
 """Which Telegram updates were already taken in (see models.ProcessedUpdate)."""
 
 import asyncio
+import contextvars
 from collections.abc import Callable, Collection
 from datetime import datetime
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from core import timings
 from db.dialect import insert_or_skip
 from db.models import ProcessedUpdate
 
@@ -43,8 +45,10 @@ class UpdateLog:
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._waiting.setdefault(update_id, []).append(future)
         if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write())
-        return await future
+            # A context of its own: the writer works for every update in its batches.
+            self._writer = asyncio.create_task(self._write(), context=contextvars.Context())
+        with timings.phase(timings.UPDATE_LOG):
+            return await future
 
     async def _write(self) -> None:
         while self._waiting:

@@ -341,6 +341,10 @@ async def test_oversized_messages_are_split_or_refused_before_the_call(
     assert len(gus.messages) == 3 and parts[-1].edits == 0
     assert "Refused before sending" in no_token_in_any_log_line.getvalue()
 
+    # An edit that goes through answers True: its answer is not parsed into a Message.
+    assert await bot.edit_message_text("<b>edited</b>", 77, message.message_id) is True
+    assert parts[-1].text == "<b>edited</b>" and parts[-1].edits == 1
+
 
 # -- 7. forged and stale callback data --------------------------------------------------------
 

@@ -1,7 +1,10 @@
 """The one-trip SQLite driver (db/sqlite_driver.py): what SQLAlchemy reads from a cursor
-is right, a statement is one trip to the driver's thread, and a connection handed back
-with a transaction open is still rolled back."""
+is right, a transaction is one trip to the driver's thread (its COMMIT) however many
+statements it runs, a writer of another process is waited for on that thread, and a
+connection handed back with a transaction open is still rolled back."""
 
+import asyncio
+import sqlite3
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -56,7 +59,7 @@ async def test_rows_rowcount_and_lastrowid_come_back(sqlite: AsyncEngine) -> Non
         assert [tuple(row) for row in rows] == [(1, "a"), (2, "b!"), (3, "c!")]
 
 
-async def test_a_statement_is_one_trip_and_a_clean_hand_back_none(
+async def test_a_statement_is_no_trip_and_a_clean_hand_back_none(
     sqlite: AsyncEngine, trips: Counter[str]
 ) -> None:
     async with sqlite.connect() as connection:
@@ -65,7 +68,23 @@ async def test_a_statement_is_one_trip_and_a_clean_hand_back_none(
         trips.clear()
         await connection.execute(text("SELECT 1"))  # BEGIN IMMEDIATE goes with the SELECT
         await connection.commit()
-    assert trips == Counter({"_run": 1, "commit": 1})  # no cursor trips, no reset rollback
+    assert trips == Counter({"commit": 1})  # no cursor trips, no reset rollback
+
+
+async def test_a_transaction_is_one_trip_however_long(
+    sqlite: AsyncEngine, trips: Counter[str]
+) -> None:
+    async with sqlite.connect() as connection:
+        await connection.execute(text("SELECT 1"))  # the pool's first connect
+        await connection.commit()
+        trips.clear()
+        async with connection.begin():  # BEGIN goes with the first statement
+            for v in "xyz":
+                await connection.execute(text("INSERT INTO t (v) VALUES (:v)"), {"v": v})
+            assert await connection.scalar(text("SELECT count(*) FROM t")) == 3
+    assert trips == Counter({"commit": 1})
+    async with sqlite.connect() as connection:  # committed, seen by the next transaction
+        assert await connection.scalar(text("SELECT count(*) FROM t")) == 3
 
 
 async def test_a_transaction_that_ran_nothing_costs_no_trip(
@@ -129,3 +148,41 @@ async def test_a_transaction_whose_first_statement_fails_is_rolled_back(
     async with sqlite.begin() as connection:
         values = (await connection.execute(text("SELECT v FROM t"))).scalars().all()
     assert values == ["x"]
+
+
+async def test_a_writer_of_another_process_is_waited_for_on_the_thread(
+    sqlite: AsyncEngine, tmp_path: Path, trips: Counter[str]
+) -> None:
+    """Its lock is waited for (up to the busy timeout) on the driver's thread, so the
+    event loop goes on meanwhile; then the transaction runs as usual."""
+    async with sqlite.connect() as connection:
+        await connection.execute(text("SELECT 1"))  # the pool's first connect
+        await connection.commit()
+    other = sqlite3.connect(tmp_path / "driver.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO t (v) VALUES ('other')")
+    trips.clear()
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    async def release() -> None:
+        await asyncio.sleep(0.3)
+        other.execute("COMMIT")
+
+    ticker, releaser = asyncio.create_task(tick()), asyncio.create_task(release())
+    async with sqlite.begin() as connection:
+        await connection.execute(text("INSERT INTO t (v) VALUES ('ours')"))
+        await connection.execute(text("INSERT INTO t (v) VALUES ('ours too')"))
+    ticker.cancel()
+    await releaser
+    other.close()
+    assert ticks >= 10  # the loop ran while the lock was waited for
+    assert trips == Counter({"_run": 1, "commit": 1})  # BEGIN and the first statement waited
+    async with sqlite.connect() as connection:
+        values = (await connection.execute(text("SELECT v FROM t ORDER BY id"))).scalars()
+        assert list(values) == ["other", "ours", "ours too"]
