@@ -3,14 +3,16 @@ what tests that run `python -m bot` as a process share."""
 
 import os
 import socket
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import texts
 from bot.callbacks import AnswerReminder, SittingPreset, parse_callback_data
-from db.models import CrampReport, User
+from core.delivery import DeliveryStatus
+from db.models import CrampReport, Delivery, ReminderSchedule, User
 from tests.conftest import TOKEN, RunningBot
 from tests.fake_bot_api import ApiCall, FakeBotApi, FakeUser, SentMessage
 
@@ -134,3 +136,20 @@ async def settings_of(db: async_sessionmaker[AsyncSession], user_id: int) -> dic
         for column in User.__table__.columns
         if column.key not in ("created_at", "updated_at")
     }
+
+
+async def unsettled(engine: AsyncEngine) -> int:
+    """Slots still due and deliveries still pending: work the bot has yet to do (orphans of
+    a killed instance are taken up after ORPHAN_AFTER)."""
+    async with engine.connect() as connection:
+        due = await connection.scalar(
+            select(func.count())
+            .select_from(ReminderSchedule)
+            .where(ReminderSchedule.next_due_at <= datetime.now(UTC))
+        )
+        pending = await connection.scalar(
+            select(func.count())
+            .select_from(Delivery)
+            .where(Delivery.status == DeliveryStatus.PENDING)
+        )
+    return int(due or 0) + int(pending or 0)

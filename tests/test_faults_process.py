@@ -37,7 +37,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bench.seed import seed_due
 from bot import texts
 from bot.callbacks import UndoCramp, parse_callback_data
-from core.delivery import DeliveryStatus
 from db.migrate import upgrade_database
 from db.models import CrampReport, Delivery, ReminderSchedule
 from db.session import create_engine, create_session_factory
@@ -45,7 +44,7 @@ from db.users import get_or_create_user
 from scheduler.planning import ALL_DAYS, GRACE, Kind
 from scheduler.schedules import sync_user_schedule
 from tests.conftest import TOKEN, FakeClock, RunningBot
-from tests.e2e import bot_env, busiest, reminder_ids
+from tests.e2e import bot_env, busiest, reminder_ids, unsettled
 from tests.fake_bot_api import FakeBotApi, FakeUser, SentMessage
 
 REPO = Path(__file__).resolve().parent.parent
@@ -341,22 +340,6 @@ async def seeded(database_url: str, users: int) -> AsyncEngine:
     await upgrade_database(engine)
     await seed_due(engine, users, datetime.now(UTC))
     return engine
-
-
-async def unsettled(engine: AsyncEngine) -> int:
-    """Slots still due and deliveries still pending: work the bot has yet to do."""
-    async with engine.connect() as connection:
-        due = await connection.scalar(
-            select(func.count())
-            .select_from(ReminderSchedule)
-            .where(ReminderSchedule.next_due_at <= datetime.now(UTC))
-        )
-        pending = await connection.scalar(
-            select(func.count())
-            .select_from(Delivery)
-            .where(Delivery.status == DeliveryStatus.PENDING)
-        )
-    return int(due or 0) + int(pending or 0)
 
 
 @pytest.mark.timeout(420)

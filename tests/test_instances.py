@@ -13,17 +13,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import select
 
 from bench.seed import seed_due
-from core.delivery import DeliveryStatus
 from db.instances import STALE_AFTER
 from db.migrate import upgrade_database
-from db.models import Delivery, ReminderSchedule
+from db.models import Delivery
 from db.session import create_engine
 from tests.conftest import TOKEN
-from tests.e2e import bot_env, busiest, free_port, reminder_ids
+from tests.e2e import bot_env, busiest, free_port, reminder_ids, unsettled
 from tests.fake_bot_api import FakeBotApi
 
 REMINDERS = 3_000
@@ -41,23 +39,6 @@ MEASURED_SECONDS = 12.0  # the rate before the kill and after the recovery, over
 
 def rate_between(times: list[float], start: float, end: float) -> float:
     return sum(1 for at in times if start <= at < end) / (end - start)
-
-
-async def unsettled(engine: AsyncEngine) -> int:
-    """Slots still due and deliveries still pending (orphans of the killed instance are
-    taken up by the others after ORPHAN_AFTER)."""
-    async with engine.connect() as connection:
-        due = await connection.scalar(
-            select(func.count())
-            .select_from(ReminderSchedule)
-            .where(ReminderSchedule.next_due_at <= datetime.now(UTC))
-        )
-        pending = await connection.scalar(
-            select(func.count())
-            .select_from(Delivery)
-            .where(Delivery.status == DeliveryStatus.PENDING)
-        )
-    return int(due or 0) + int(pending or 0)
 
 
 @pytest.mark.timeout(300)
