@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bench.seed import seed_due, user_rows
-from bot.budget import SharedBudget, fair_share
+from bot.budget import HEADROOM, SharedBudget, fair_share
 from bot.ratelimit import SendLimiter
 from db import instances
 from db.instances import FORGET_AFTER, STALE_AFTER, Member, Membership, Partition
@@ -24,6 +24,11 @@ from tests.test_ratelimit import Endpoint, send
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 TOTAL = 30.0
+
+
+def share(live: int) -> float:
+    """One instance's rate when `live` instances share TOTAL."""
+    return TOTAL * HEADROOM / live
 
 
 # -- the registry --------------------------------------------------------------------------
@@ -68,14 +73,16 @@ def test_partitions_split_the_users_among_the_live_instances() -> None:
 
 
 def test_a_share_is_equal_but_never_more_than_the_others_left() -> None:
-    assert fair_share(TOTAL, 1, [Member(1, 0.0)]) == TOTAL
+    assert fair_share(TOTAL, 1, [Member(1, 0.0)]) == share(1)
     # A newcomer while the first still sends at the whole budget: nothing yet.
     assert fair_share(TOTAL, 2, [Member(1, TOTAL), Member(2, 0.0)]) == 0.0
     # The first gives half back; then the newcomer takes it.
-    assert fair_share(TOTAL, 1, [Member(1, TOTAL), Member(2, 0.0)]) == TOTAL / 2
-    assert fair_share(TOTAL, 2, [Member(1, TOTAL / 2), Member(2, 0.0)]) == TOTAL / 2
+    assert fair_share(TOTAL, 1, [Member(1, TOTAL), Member(2, 0.0)]) == share(2)
+    assert fair_share(TOTAL, 2, [Member(1, share(2)), Member(2, 0.0)]) == share(2)
     # Me not (yet) among the live ones still counts.
-    assert fair_share(TOTAL, 3, [Member(1, 10.0), Member(2, 10.0)]) == 10.0
+    assert fair_share(TOTAL, 3, [Member(1, share(3)), Member(2, share(3))]) == pytest.approx(
+        share(3)
+    )
 
 
 # -- the shared budget ---------------------------------------------------------------------
@@ -102,37 +109,37 @@ async def test_instances_share_one_budget_as_they_come_and_go(
     changes: list[float | None] = []
     a, b, c = (budget(sessions, clock, changes) for _ in range(3))
     await a.start()
-    assert a.limiter.rate == TOTAL  # alone: the whole budget
+    assert a.limiter.rate == share(1)  # alone: the whole budget, less the headroom
     await b.start()
     assert b.limiter.rate == 0.0  # a still has it all
     await a.beat()
     await b.beat()
-    assert (a.limiter.rate, b.limiter.rate) == (TOTAL / 2, TOTAL / 2)
+    assert (a.limiter.rate, b.limiter.rate) == (share(2), share(2))
     await c.start()
     for member in (a, b, c, c):
         await member.beat()
         rates = await published(sessions)
         assert sum(rates.values()) <= TOTAL + 1e-9  # never more than the total, at any beat
-    assert [x.limiter.rate for x in (a, b, c)] == [TOTAL / 3] * 3
+    assert [x.limiter.rate for x in (a, b, c)] == [share(3)] * 3
 
     # c stops beating (killed): counted until STALE_AFTER, then its share goes back.
     clock.advance(seconds=STALE_AFTER.total_seconds() - 1)
     for member in (a, b):
         await member.beat()
-    assert a.limiter.rate == TOTAL / 3
+    assert a.limiter.rate == share(3)
     clock.advance(seconds=2)
     for member in (a, b):
         await member.beat()
-    assert (a.limiter.rate, b.limiter.rate) == (TOTAL / 2, TOTAL / 2)
+    assert (a.limiter.rate, b.limiter.rate) == (share(2), share(2))
     assert b.membership.instance_id is not None
 
     # b stops cleanly: deregistered at once, a takes the whole budget at its next beat.
     await b.stop()
     await a.beat()
-    assert a.limiter.rate == TOTAL and a.live == 1
+    assert a.limiter.rate == share(1) and a.live == 1
     await a.stop()
     assert set(await published(sessions)) == {c.instance_id}  # dead; forgotten in time
-    assert changes[:2] == [0.0, TOTAL]
+    assert changes[:2] == [0.0, share(1)]
 
 
 async def test_an_instance_forgotten_after_a_long_stall_registers_anew(
@@ -151,7 +158,7 @@ async def test_an_instance_forgotten_after_a_long_stall_registers_anew(
     await b.beat()
     await a.beat()
     assert a.instance_id not in (None, first_id)
-    assert (a.limiter.rate, b.limiter.rate) == (TOTAL / 2, TOTAL / 2)
+    assert (a.limiter.rate, b.limiter.rate) == (share(2), share(2))
 
 
 # -- the limiter's rate at run time --------------------------------------------------------

@@ -97,10 +97,10 @@ async def test_three_instances_share_one_budget_and_survive_losing_one(
         assert all(call.ok for call in sends)  # not one 429 (nor any other error)
         times = sorted(call.at for call in sends)
         # The overall rate, with one instance killed: never over the budget in any five
-        # seconds (requests bunch on arrival by tens of milliseconds on a loaded 2-core
-        # machine; over five seconds that is well under one per cent).
+        # seconds (the shares' HEADROOM leaves room for the edges and for requests that
+        # bunch on arrival).
         most = busiest(times, 5.0)
-        assert most <= OVERALL_PER_SECOND * 5 * 1.01 + INSTANCES
+        assert most <= OVERALL_PER_SECOND * 5
         before = rate_between(times, killed_at - MEASURED_SECONDS, killed_at)
         recovered_at = killed_at + RECOVERY_SECONDS
         after = rate_between(times, recovered_at, recovered_at + MEASURED_SECONDS)
