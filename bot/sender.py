@@ -35,7 +35,7 @@ from bot.http import AMBIGUOUS_TIMEOUTS
 from bot.ratelimit import BACKGROUND, PAID_BROADCAST, RateLimitArgs
 from bot.reminder_messages import Content, Part, render_message
 from bot.summaries import Summary, chart_png
-from bot.texts.weekly_message import CHART_CAPTION
+from bot.texts import weekly_message
 from core.delivery import SendResult
 from scheduler.dispatcher import Outgoing, Sender
 from scheduler.planning import Kind
@@ -78,7 +78,9 @@ async def _send_chart(bot: ExtBot[RateLimitArgs], chat_id: int, summary: Summary
     try:
         png = await chart_png(summary)
         if png is not None:
-            await bot.send_photo(chat_id, png, caption=CHART_CAPTION, rate_limit_args=BACKGROUND)
+            await bot.send_photo(
+                chat_id, png, caption=weekly_message.CHART_CAPTION, rate_limit_args=BACKGROUND
+            )
     except TelegramError as error:
         logger.warning("Summary chart for chat %s not sent: %s", chat_id, error)
 

@@ -49,6 +49,7 @@ from bot.handlers.common import (
     setup_switches,
     user_transaction,
 )
+from bot.i18n import gettext, in_every_language
 from bot.keyboards import Rows, button, rows
 from core.timeofday import day_window_problem, format_clock_time, parse_clock_time
 from core.timezones import COMMON_ZONES, local_now, resolve_timezone, timezone_at
@@ -249,7 +250,7 @@ _BUTTON_STEP = {SetTimezone: Step.TIMEZONE, SetWake: Step.WAKE, SetBed: Step.BED
 def bad_input(question: Question, text: str) -> str:
     """The reply to a typed answer that does not parse."""
     assert question.answer is not None
-    return question.answer.bad.format(text=texts.quote(text))
+    return gettext(question.answer.bad).format(text=texts.quote(text))
 
 
 def _open_step(user: User) -> Question | None:
@@ -511,7 +512,7 @@ HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     CommandHandler("start", start),
     CommandHandler("settings", settings),
     CommandHandler(list(_BY_COMMAND), set_by_command),
-    MessageHandler(filters.Text([texts.BUTTON_SETTINGS]), settings),
+    MessageHandler(filters.Text(in_every_language(texts.BUTTON_SETTINGS)), settings),
     MessageHandler(filters.LOCATION, location),
     MessageHandler(_TYPED, typed_text),
     SetTimezone.handler(choose),
