@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -35,7 +36,20 @@ LANGUAGES = ("en", "ru", "es", "de")
 # Each language's name in itself: the /language buttons.
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "es": "Español", "de": "Deutsch"}
 
+
+class Language(StrEnum):
+    """A language the bot speaks (the /language buttons carry it)."""
+
+    EN = "en"
+    RU = "ru"
+    ES = "es"
+    DE = "de"
+
+
 _language: ContextVar[str] = ContextVar("language", default=DEFAULT)
+# Each user's stored choice as this process last read it (None: their Telegram app's
+# language), so an update that never loads the user's row still speaks their language.
+_chosen: dict[int, str | None] = {}
 
 T = TypeVar("T")
 
@@ -67,10 +81,27 @@ def reset_language(token: Token[str]) -> None:
     _language.reset(token)
 
 
+def speak_for(user_id: int, stored: str | None, telegram_code: str | None) -> str:
+    """Speak this user's language from now on in this context (the rest of the update's
+    handling): `stored`, else `telegram_code`'s, else English."""
+    _chosen[user_id] = stored
+    code = choose(stored, telegram_code)
+    _language.set(code)
+    return code
+
+
+def speak_as_last_seen(user_id: int, telegram_code: str | None) -> str:
+    """At the start of an update: the user's choice as last read here, else the app's."""
+    code = choose(_chosen.get(user_id), telegram_code)
+    _language.set(code)
+    return code
+
+
 @contextmanager
 def use_language(code: str | None) -> Iterator[str]:
-    """Speak `code` inside the block (the language of one user's message)."""
-    token = set_language(code)
+    """Speak `code` inside the block (the language of one user's message); None (a user
+    who never chose) keeps the language spoken now."""
+    token = set_language(code or current())
     try:
         yield current()
     finally:

@@ -32,6 +32,7 @@ from telegram.ext import ExtBot
 from telegram.warnings import PTBUserWarning
 
 from bot.http import AMBIGUOUS_TIMEOUTS
+from bot.i18n import DEFAULT, use_language
 from bot.ratelimit import BACKGROUND, PAID_BROADCAST, RateLimitArgs
 from bot.reminder_messages import Content, Part, render_message
 from bot.summaries import Summary, chart_png
@@ -53,6 +54,10 @@ def make_sender(
     """A Sender for the dispatcher: retries what is safe to retry, with backoff."""
 
     async def send(outgoing: Outgoing) -> tuple[SendResult, int | None]:
+        with use_language(outgoing.language or DEFAULT):
+            return await _send(outgoing)
+
+    async def _send(outgoing: Outgoing) -> tuple[SendResult, int | None]:
         if outgoing.kind is Kind.SUMMARY:
             if not isinstance(outgoing.payload, Summary):
                 logger.error("Summary %s has no content", outgoing.delivery_id)

@@ -17,7 +17,7 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
-from bot import keyboards, texts
+from bot import i18n, keyboards, texts
 from bot.callbacks import (
     REMINDER_SCREENS,
     FinishReminders,
@@ -38,7 +38,7 @@ from bot.callbacks import (
     switched,
 )
 from bot.context import CoachContext
-from bot.handlers import sitting
+from bot.handlers import language, sitting
 from bot.handlers.common import (
     UserTransaction,
     View,
@@ -164,7 +164,8 @@ def _menu_view(user: User, _flow: Flow, now: datetime) -> View:
         [open_(texts.SETTINGS_TIMEZONE, Screen.TIMEZONE),
          open_(texts.SETTINGS_REMINDERS, Screen.REMINDERS)],
         [open_(texts.SETTINGS_WAKE, Screen.WAKE), open_(texts.SETTINGS_BED, Screen.BED)],
-        [open_(texts.SETTINGS_SUMMARY, Screen.SUMMARY)],
+        [open_(texts.SETTINGS_SUMMARY, Screen.SUMMARY),
+         open_(texts.SETTINGS_LANGUAGE, Screen.LANGUAGE)],
         *([[button(texts.RESUME, Pause(PauseChoice.RESUME))]] if until else []),
     ])  # fmt: skip
     text = texts.settings_summary(user, _local(user, now), setup_switches(user), until)
@@ -243,6 +244,7 @@ _BY_COMMAND = {question.command: question for question in QUESTIONS if question.
 _OTHER_SCREENS: dict[Screen, Callable[[User, Flow, datetime], View]] = {
     Screen.MENU: _menu_view,
     Screen.SUMMARY: _summary_view,
+    Screen.LANGUAGE: language.settings_view,
 }
 _BUTTON_STEP = {SetTimezone: Step.TIMEZONE, SetWake: Step.WAKE, SetBed: Step.BED}
 
@@ -314,6 +316,9 @@ async def start(update: Update, context: CoachContext) -> None:
     async with user_transaction(update, context, in_setup=True) as tx:
         user = tx.user
         user.is_active = True
+        if user.language is None:  # from their Telegram app, until they choose
+            user.language = i18n.choose(None, update.effective_user.language_code)
+            i18n.speak_for(user.id, user.language, None)
         question = _open_step(user)
         _await(user, None)
         view = (question.view if question else _menu_view)(user, Flow.SETUP, tx.now)
