@@ -44,7 +44,9 @@ def settings_view(user: User, _flow: object, _now: datetime) -> View:
 async def language_command(update: Update, context: CoachContext) -> None:
     """Show the languages to choose from."""
     assert update.effective_message is not None
-    async with user_transaction(update, context) as tx:
+    # Part of setup if it is open: someone whose app speaks another language switches
+    # first, then finishes setup.
+    async with user_transaction(update, context, in_setup=True) as tx:
         view = language_view(tx.user)
     await update.effective_message.reply_text(view.text, reply_markup=view.markup)
 
@@ -53,7 +55,7 @@ async def choose_language(update: Update, context: CoachContext) -> None:
     """A language button: speak it from now on, and redraw the keyboard under the message
     box in it (Telegram keeps a reply keyboard until a message brings another)."""
     query, data = pressed(update, ChooseLanguage)
-    async with user_transaction(update, context) as tx:
+    async with user_transaction(update, context, in_setup=True) as tx:
         tx.user.language = data.language.value
         i18n.speak_for(tx.user.id, tx.user.language, None)
         view = language_view(tx.user)
