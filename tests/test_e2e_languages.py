@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from io import BytesIO
+from typing import TypeVar
 
 import pytest
 from pypdf import PdfReader
@@ -26,9 +27,10 @@ from tests.e2e import load_user, set_up, tap
 from tests.fake_bot_api import FakeUser, SentMessage
 
 pytestmark = pytest.mark.usefixtures("unspread")
+T = TypeVar("T")
 
 
-def ru(make: Callable[[], str]) -> str:
+def ru(make: Callable[[], T]) -> T:
     with use_language("ru"):
         return make()
 
