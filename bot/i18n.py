@@ -7,8 +7,8 @@ the English words, and it has no catalog.
 
 The catalogs are the .po files in bot/locales/, read once per process into memory when a
 language is first used (`make messages` extracts and updates them). No compiled .mo files:
-nothing generated to forget to rebuild or let go stale after a translator's commit, and
-reading the four catalogs takes a few milliseconds.
+nothing generated to forget to rebuild or to go stale after a translator's commit, for a
+fraction of a second of start-up (README, Languages).
 """
 
 import gettext as _gettext
