@@ -291,6 +291,8 @@ BAD_TIMEZONE = N_(
     "🤔 “{text}” isn't a time zone I know. Send a name like <code>Europe/Berlin</code> or "
     "<code>America/New_York</code>, tap one in /timezone, or share your location."
 )
+# TRANSLATORS: times are also understood in local forms (core/timeofday.py): "7 Uhr",
+# "19h", "19 h 30", "7 ч"; name the ones of your language instead of "7am and 11:30pm".
 BAD_TIME = N_(
     "🤔 “{text}” isn't a time I can use. Send a time on the 24-hour clock like 07:30 or "
     "23:00 (00:00 to 23:59; 7am and 11:30pm work too)."
@@ -309,6 +311,7 @@ NO_ZONE_AT_LOCATION = N_(
     "Type your zone instead, like <code>Europe/Berlin</code>."
 )
 # /cancel: what it dropped, each as the end of "Cancelled: ...".
+# TRANSLATORS: {what} is one or more of the phrases below, joined ("a, b and c").
 CANCELLED = N_("✖️ Cancelled: {what}.")
 CANCELLED_SETUP = N_("the rest of setup")
 CANCELLED_ANSWERS = {
@@ -455,6 +458,7 @@ RHYTHM_LIGHTER = N_("👍 Every other one from now on. /reminders brings back al
 RHYTHM_STOPPED = N_("🔕 {name} reminders are off. /reminders switches them back on.")
 RHYTHM_ALREADY_ANSWERED = N_("Already noted.")
 RHYTHM_ALL_AGAIN = N_("{icon} All {name} reminders again")
+# TRANSLATORS: the texts starting " · " are added to the end of a line: keep the space.
 RHYTHM_LIGHTER_DETAIL = N_(" · every other one")
 RHYTHM_RESTORED = N_("{name}: every reminder again.")
 
@@ -722,6 +726,7 @@ ACCEPTED_HELP = N_(
 # What a line of /cramp got wrong; "several" ones read "two kinds (cramp and twitch)".
 _SEVERAL = {
     Trouble.KINDS: (
+        # TRANSLATORS: {got} lists what was given, e.g. "cramp and twitch", "7 and 9".
         N_("two kinds ({got})"),
         N_("three kinds ({got})"),
         N_("{count} kinds ({got})"),
