@@ -180,7 +180,7 @@ def _when(this: WeekTotals) -> str:
     """What the figures cover: "this week", "this week so far" or "since you started on …"."""
     if this.since is not None:
         return _(_SINCE_YOU_STARTED).format(day=_day(this.since))
-    return _("this week") + _so_far(this)
+    return _("this week so far") if _so_far(this) else _("this week")
 
 
 def _counts(counts: Mapping[_K, int], words: Mapping[_K, str]) -> str:
@@ -194,7 +194,8 @@ def _counts(counts: Mapping[_K, int], words: Mapping[_K, str]) -> str:
 def _cramp_lines(this: WeekTotals, previous: WeekTotals) -> list[str]:
     versus = _versus(this.cramps, previous.cramps, previous)
     if this.cramps <= 0:
-        return ["🦵 <b>" + _("No cramps logged") + _so_far(this) + f"</b>{versus}"]
+        nothing = _("No cramps logged so far") if _so_far(this) else _("No cramps logged")
+        return [f"🦵 <b>{escape(nothing)}</b>{versus}"]
     lines = [
         "🦵 <b>" + _("Cramps: {count}").format(count=this.cramps) + f"</b>{versus}",
         _("🌙 At night: {night} · ☀️ By day: {day}").format(
