@@ -99,8 +99,10 @@ def insight_text(insight: Insight) -> str:
     b, m = insight.hits_without, insight.days_without
     match insight.kind:
         case InsightKind.STRETCH:
-            return _(
-                "Night cramps after an evening stretch: {a} of {n} nights; without: {b} of {m}."
+            return ngettext(
+                "Night cramps after an evening stretch: {a} of {n} night; without: {b} of {m}.",
+                "Night cramps after an evening stretch: {a} of {n} nights; without: {b} of {m}.",
+                n,
             ).format(a=a, n=n, b=b, m=m)
         case InsightKind.WATER:
             return _(
