@@ -1,86 +1,212 @@
 """Russian words of the one-line /cramp report (see core/vocabulary/__init__.py).
 
-TRANSLATORS: the English words below are placeholders: replace each meaning's words with
-the Russian words people type for it (every form people use: singular, plural, cases), keep
-every key, and follow bot/locales/GLOSSARY.md. Phrases are the words, lower case, as typed,
-mapped to a key listed under `words` (join its words with "-"). `ambiguous` lists the words
-that could mean either a symptom or an activity (asked about, never guessed). `units` are
-the duration units people type after a number ("3 мин", "3min", "3 Min").
+The forms people type: singular and plural, the cases a word takes in a short report
+("свело икру", "в икре", "судороги в икрах"), written with ё or е alike (the key folds ё).
+"Палец" alone could be a finger or a toe, and "нога" the calf or the foot: only the phrases
+that say which ("пальцы ног", "икры ног") are read, never a guess.
 """
 
 from core.diary import Context, Duration, Place, SpasmKind, Symptom
 from core.vocabulary import Ambiguity, Vocabulary
 
+# "задняя поверхность бедра" and its cases, "задние части бёдер", ...
+_BACK_OF_THIGH = [
+    (side, part, thigh)
+    for side in ("задняя", "задней", "заднюю", "задние", "задних")
+    for part in ("поверхность", "поверхности", "часть", "части", "частях", "поверхностях")
+    for thigh in ("бедра", "бёдер")
+]
+_FRONT_OF_THIGH = [
+    (side, part, thigh)
+    for side in ("передняя", "передней", "переднюю", "передние", "передних")
+    for part in ("поверхность", "поверхности", "часть", "части", "частях", "поверхностях")
+    for thigh in ("бедра", "бёдер")
+]
+_FINGERS = (
+    "палец",
+    "пальцы",
+    "пальца",
+    "пальцев",
+    "пальцах",
+    "пальцам",
+    "пальцами",
+    "пальцем",
+    "пальце",
+    "пальчики",
+    "пальчиках",
+    "пальчиков",
+)
+_CALF = ("икра", "икры", "икру", "икре", "икрой", "икр", "икрах", "икрами")
+_CAN_NOT = [
+    ("не", "могу"),
+    ("не", "мог"),
+    ("не", "могла"),
+    ("не", "получается"),
+    ("трудно",),
+    ("тяжело",),
+    ("сложно",),
+]
+
 VOCABULARY = Vocabulary(
     words={
-        SpasmKind.CRAMP: ("cramp", "cramps", "cramping", "spasm", "spasms"),
-        SpasmKind.TWITCH: ("twitch", "twitches", "twitching", "twitchy", "fasciculation",
-                           "fasciculations"),
-        SpasmKind.STIFFNESS: ("stiffness", "stiff"),
-        Place.CALF: ("calf", "calves"),
-        Place.FOOT: ("foot", "feet", "toe", "toes"),
-        Place.HAMSTRING: ("hamstring", "hamstrings"),
-        Place.QUADRICEPS: ("quad", "quads", "quadricep", "quadriceps", "thigh", "thighs"),
-        Place.BACK: ("back",),
-        Place.NECK: ("neck",),
-        Place.ARM: ("hand", "hands", "arm", "arms", "finger", "fingers", "wrist", "wrists",
-                    "forearm", "forearms"),
-        Place.ABDOMEN: ("abdomen", "belly", "stomach", "abs", "tummy", "abdominal",
-                        "abdominals"),
-        Place.OTHER: ("other",),
-        Duration.STILL_GOING: ("ongoing", "still", "still-going"),
-        Context.JUST_NOW: ("now", "just-now"),
-        Context.NIGHT: ("night", "nocturnal", "bed", "asleep", "sleep", "sleeping",
-                        "overnight"),
-        Context.EXERCISE: ("exercise", "exercising", "workout", "running", "run", "jogging",
-                           "sport", "sports", "training", "gym", "hiking", "cycling",
-                           "swimming", "warm-up", "warmup", "warming-up", "while-walking"),
-        Context.REST: ("rest", "resting", "sitting", "sofa", "couch"),
-        Context.EARLIER: ("earlier", "today", "morning", "afternoon", "evening"),
-        Symptom.SWELLING: ("swelling", "swollen", "red", "redness", "warmth", "inflamed",
-                           "warm-to-the-touch"),
-        Symptom.WEAKNESS: ("weak", "weakness"),
-        Symptom.NUMBNESS: ("numb", "numbness", "tingling", "tingle", "tingly", "pins",
-                           "needles", "pins-and-needles"),
-        Symptom.WALKING: ("trouble-walking", "limping", "limp", "cant-grip"),
-        Symptom.INTERRUPTED: ("interrupted", "stopped-me"),
-        Symptom.NO_REASON: ("unexplained", "no-reason"),
+        SpasmKind.CRAMP: ("судорога", "судороги", "судорогу", "судорог", "судорогой",
+                          "судорогам", "судорогами", "судорогах", "свело", "сводит",
+                          "свела", "свели", "сводило", "спазм", "спазмы", "спазма", "спазму",
+                          "спазмом", "спазмов", "спазмами", "спазмах"),
+        SpasmKind.TWITCH: ("подёргивание", "подёргивания", "подёргиваний", "подёргиванием",
+                           "дёргается", "дёргаются", "дёргалась", "дёргалось", "дёргался",
+                           "дёрганье", "тик", "тики", "фасцикуляция", "фасцикуляции",
+                           "фасцикуляций"),
+        SpasmKind.STIFFNESS: ("скованность", "скованности", "скованностью", "скованно",
+                              "скован", "скована", "сковано", "скованы", "скованная",
+                              "скованные", "зажатость", "зажатости"),
+        Place.CALF: (*_CALF, "икроножная", "икроножной", "икроножную", "икроножные",
+                     "икроножных"),
+        Place.FOOT: ("стопа", "стопы", "стопу", "стопе", "стопой", "стоп", "стопах",
+                     "ступня", "ступни", "ступню", "ступне", "ступнёй", "ступней", "подошва",
+                     "подошве", "пальцы-ног"),
+        Place.HAMSTRING: ("задняя-поверхность-бедра", "подколенка", "хамстринг",
+                          "хамстринги"),
+        Place.QUADRICEPS: ("бедро", "бедра", "бедре", "бедру", "бедром", "бёдра", "бёдрах",
+                           "бёдер", "бёдрами", "квадрицепс", "квадрицепса", "квадрицепсе",
+                           "квадрицепсы", "квадрицепсов", "квадрицепсах",
+                           "передняя-поверхность-бедра"),
+        Place.BACK: ("спина", "спины", "спину", "спине", "спиной", "поясница", "поясницы",
+                     "поясницу", "пояснице"),
+        Place.NECK: ("шея", "шеи", "шею", "шее", "шеей"),
+        Place.ARM: ("рука", "руки", "руку", "руке", "рукой", "рук", "руках", "кисть", "кисти",
+                    "кистью", "кистей", "ладонь", "ладони", "ладонью", "запястье", "запястья",
+                    "запястью", "запястьях", "предплечье", "предплечья", "предплечью",
+                    "предплечьем", "предплечьях", "пальцы-рук"),
+        Place.ABDOMEN: ("живот", "живота", "животе", "животу", "животом", "пресс", "пресса",
+                        "прессе", "брюшные", "брюшных", "брюшной", "пузо"),
+        Place.OTHER: ("другое", "другой", "другая", "другом", "другие", "другую", "прочее"),
+        Duration.STILL_GOING: ("продолжается", "длится", "ещё", "ещё-продолжается"),
+        Context.JUST_NOW: ("сейчас", "щас", "только-что"),
+        Context.NIGHT: ("ночью", "ночь", "ночи", "ночное", "ночная", "ночные", "ночной",
+                        "ночную", "ночам", "ночами", "сон", "сна", "сне", "сном", "постель",
+                        "постели", "кровать", "кровати", "спал", "спала", "спросонья"),
+        Context.EXERCISE: ("тренировка", "тренировке", "тренировки", "тренировку",
+                           "тренировкой", "тренировок", "тренируюсь", "тренировался",
+                           "тренировалась", "спорт", "спорта", "спортом", "спортзал",
+                           "спортзале", "зал", "зале", "фитнес", "фитнеса", "бег", "бега",
+                           "беге", "бегал", "бегала", "пробежка", "пробежке", "пробежки",
+                           "пробежку", "велосипед", "велосипеде", "велике", "плавание",
+                           "плавании", "бассейн", "бассейне", "поход", "походе", "футбол",
+                           "футболе", "йога", "йоге", "упражнения", "упражнений",
+                           "упражнениях", "нагрузка", "нагрузке", "нагрузки", "разминка",
+                           "разминке", "разминки", "разминку", "после-разминки",
+                           "во-время-ходьбы"),
+        Context.REST: ("покой", "покое", "отдых", "отдыхе", "отдыхал", "отдыхала", "отдыхаю",
+                       "сидя", "сидел", "сидела", "сижу", "диван", "диване", "кресло",
+                       "кресле"),
+        Context.EARLIER: ("раньше", "ранее", "сегодня", "утро", "утром", "днём", "вечер",
+                          "вечером", "недавно"),
+        Symptom.SWELLING: ("отёк", "отёка", "отёке", "отёком", "отёчность", "отёчная",
+                           "отекла", "отекло", "отёкла", "отёкло", "опухла", "опухло",
+                           "опухли", "опухшая", "опухшее", "припухлость", "припухла",
+                           "покраснение", "покраснения", "покраснела", "покраснело",
+                           "покраснели", "краснота", "красная", "красное", "красный",
+                           "воспаление", "воспалена", "воспалённая", "тепло", "отёками",
+                           "покраснением", "припухлостью", "воспалением",
+                           "тёплое-на-ощупь"),
+        Symptom.WEAKNESS: ("слабость", "слабости", "слабостью"),
+        Symptom.NUMBNESS: ("онемение", "онемения", "онемела", "онемело", "онемели", "немеет",
+                           "немеют", "немела", "покалывание", "покалывания", "покалывает",
+                           "колет", "онемением", "покалыванием", "мурашки", "мурашек",
+                           "иголки", "иголочки", "иголками"),
+        Symptom.WALKING: ("трудно-ходить", "хромаю", "хромота", "хромала", "хромал",
+                          "хромать", "прихрамываю", "не-могу-держать"),
+        Symptom.INTERRUPTED: ("пришлось-остановиться", "прервала", "прервало", "помешала",
+                              "помешало"),
+        Symptom.NO_REASON: ("без-причины", "беспричинно", "беспричинная", "необъяснимо",
+                            "необъяснимая"),
     },
     phrases={
-        **dict.fromkeys([("just", "now")], "just-now"),
-        **dict.fromkeys([("still", "going")], "still-going"),
-        **dict.fromkeys([(w, "walking") for w in ("while", "when", "during", "after")]
-                        + [("on", "a", "walk"), ("out", "walking")], "while-walking"),
-        **dict.fromkeys([("warming", "up"), ("warm", "up")], "warming-up"),
-        **dict.fromkeys([("trouble", "walking"), ("difficulty", "walking"),
-                         ("hard", "to", "walk"), ("unable", "to", "walk"), ("can't", "walk"),
-                         ("cant", "walk"), ("cannot", "walk"), ("can", "not", "walk")],
-                        "trouble-walking"),
-        **dict.fromkeys([("can't", "grip"), ("cant", "grip"), ("cannot", "grip"),
-                         ("can't", "hold"), ("cant", "hold"), ("cannot", "hold"),
-                         ("trouble", "holding"), ("trouble", "gripping")], "cant-grip"),
-        **dict.fromkeys([("warm", "to", "the", "touch"), ("hot", "to", "the", "touch")],
-                        "warm-to-the-touch"),
-        **dict.fromkeys([("stopped", "me"), ("had", "to", "stop")], "stopped-me"),
-        **dict.fromkeys([("no", "reason"), ("no", "clear", "reason"),
-                         ("for", "no", "reason")], "no-reason"),
+        **dict.fromkeys([*_BACK_OF_THIGH,
+                           ("под", "коленом"), ("под", "коленями"), ("под", "коленкой"),
+                           ("подколенное", "сухожилие"), ("подколенные", "сухожилия"),
+                           ("подколенном", "сухожилии"), ("подколенных", "сухожилиях"),
+                           ("бицепс", "бедра"), ("бицепсе", "бедра"), ("бицепсы", "бёдер"),
+                           ("бедро", "сзади"), ("бедра", "сзади"), ("сзади", "бедра")],
+                        "задняя-поверхность-бедра"),
+        **dict.fromkeys([*_FRONT_OF_THIGH,
+                           ("четырёхглавая", "мышца"), ("четырёхглавой", "мышце"),
+                           ("четырёхглавую", "мышцу"), ("четырёхглавой", "мышцы"),
+                           ("бедро", "спереди"), ("бедра", "спереди"), ("спереди", "бедра")],
+                        "передняя-поверхность-бедра"),
+        **dict.fromkeys([(finger, leg) for finger in _FINGERS for leg in ("ног", "ноги", "ноге")]
+                        + [(finger, "на", leg) for finger in _FINGERS
+                           for leg in ("ноге", "ногах")], "пальцы-ног"),
+        **dict.fromkeys([(finger, hand) for finger in _FINGERS
+                         for hand in ("рук", "руки", "руке")]
+                        + [(finger, "на", hand) for finger in _FINGERS
+                           for hand in ("руке", "руках")], "пальцы-рук"),
+        **dict.fromkeys([(calf, leg) for calf in _CALF for leg in ("ног", "ноги", "ногах")],
+                        "икра"),
+        **dict.fromkeys([("другом", "месте"), ("в", "другом", "месте")], "другое"),
+        **dict.fromkeys([("ещё", "продолжается"), ("всё", "ещё"), ("до", "сих", "пор"),
+                         ("не", "проходит"), ("не", "прошла"), ("не", "прошло"),
+                         ("ещё", "длится"), ("всё", "ещё", "продолжается"),
+                         ("всё", "ещё", "длится"), ("пока", "длится")], "ещё-продолжается"),
+        **dict.fromkeys([("только", "что"), ("прямо", "сейчас")], "только-что"),
+        **dict.fromkeys([(when, walk)
+                         for when in ("во", "при", "после", "на")
+                         for walk in ("ходьбе", "ходьбы", "прогулке", "прогулки")]
+                        + [("во", "время", "ходьбы"), ("во", "время", "прогулки"),
+                           ("когда", "шёл"), ("когда", "шла"), ("когда", "гулял"),
+                           ("когда", "гуляла"), ("когда", "ходил"), ("когда", "ходила")],
+                        "во-время-ходьбы"),
+        **dict.fromkeys([("после", "разминки"), ("на", "разминке"), ("во", "время", "разминки"),
+                         ("при", "разминке"), ("после", "разогрева"), ("при", "разогреве"),
+                         ("на", "разогреве")], "после-разминки"),
+        **dict.fromkeys([(*can, walk) for can in _CAN_NOT
+                         for walk in ("ходить", "идти", "наступить", "наступать")],
+                        "трудно-ходить"),
+        **dict.fromkeys([(*can, grip) for can in _CAN_NOT
+                         for grip in ("держать", "удержать", "сжать", "сжимать", "взять")],
+                        "не-могу-держать"),
+        **dict.fromkeys([(warm, "на", "ощупь")
+                         for warm in ("тёплое", "тёплая", "тёплый", "тёплые", "горячее",
+                                      "горячая", "горячий", "горячие")],
+                        "тёплое-на-ощупь"),
+        **dict.fromkeys([("пришлось", stop)
+                         for stop in ("остановиться", "прерваться", "прервать", "прекратить",
+                                      "бросить", "перестать")]
+                        + [("не", could, "продолжать")
+                           for could in ("мог", "могла", "могу", "смог", "смогла")],
+                        "пришлось-остановиться"),
+        **dict.fromkeys([("без", "причины"), ("без", "явной", "причины"),
+                         ("без", "всякой", "причины"), ("без", "повода"),
+                         ("ни", "с", "того", "ни", "с", "сего"), ("непонятно", "почему"),
+                         ("непонятно", "от", "чего"), ("непонятно", "отчего")], "без-причины"),
     },
     ambiguous={
-        **dict.fromkeys(("walking", "walk"), Ambiguity.WALK),
-        "warm": Ambiguity.WARM,
-        **dict.fromkeys(("hold", "holding", "grip", "gripping"), Ambiguity.GRIP),
+        **dict.fromkeys(("ходьба", "ходьбе", "ходьбы", "ходьбой", "ходить", "хожу", "ходил",
+                         "ходила", "шёл", "шла", "иду", "гулял", "гуляла", "прогулка",
+                         "прогулке", "прогулки", "пешком"), Ambiguity.WALK),
+        **dict.fromkeys(("тёплое", "тёплая", "тёплый", "тёплые", "горячее", "горячая",
+                         "горячий", "горячие", "разогрев", "разогреве", "разогрева"),
+                        Ambiguity.WARM),
+        **dict.fromkeys(("держать", "держал", "держала", "держу", "сжимать", "сжимал",
+                         "сжимала", "сжимаю", "хват"), Ambiguity.GRIP),
     },
     filler=frozenset((
-        "in", "my", "the", "a", "an", "at", "and", "left", "right", "both", "of", "for",
-        "with", "-", "during", "on", "this", "lower", "upper", "while", "after", "when",
+        "в", "во", "на", "у", "с", "со", "и", "а", "при", "по", "под", "за", "к", "от", "из",
+        "после", "когда", "пока", "время", "меня", "мне", "мой", "моя", "моё", "мои", "мою",
+        "моей", "моих", "моём", "левая", "левой", "левую", "левый", "левом", "левое", "левые",
+        "левых", "левую", "правая", "правой", "правую", "правый", "правом", "правое", "правые",
+        "правых", "обе", "оба", "обеих", "обоих", "обеими", "нижняя", "нижней", "нижнюю",
+        "верхняя", "верхней", "верхнюю", "мышца", "мышцу", "мышце", "мышцы", "мышц",
+        "мышцах", "очень", "было", "была", "был", "-", "—",
     )),
     units={
-        **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), 1),
-        **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), 60),
-        **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 3600),
+        **dict.fromkeys(("сек", "секунд", "секунды", "секунду", "секунда", "s", "sec"), 1),
+        **dict.fromkeys(("м", "мин", "минут", "минуты", "минуту", "минута", "m", "min"), 60),
+        **dict.fromkeys(("ч", "час", "часа", "часов", "h"), 3600),
     },
-    articles=frozenset(("a", "an")),
-    one_units=frozenset(("sec", "second", "min", "minute", "hr", "hour")),
-    out_of=("out", "of"),
-    and_words=frozenset(("and",)),
+    articles=frozenset(("одну", "один", "одна")),
+    one_units=frozenset(("секунду", "секунда", "минуту", "минута", "час")),
+    out_of=("из",),
+    and_words=frozenset(("и",)),
 )  # fmt: skip
