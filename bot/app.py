@@ -107,9 +107,9 @@ async def publish_description(bot: Bot) -> None:
 
 
 async def publish_commands(bot: Bot) -> None:
-    """The command menu: English for everyone, and each other language for the Telegram
-    apps set to it."""
-    for code in i18n.LANGUAGES:
+    """The command menu: each language for the Telegram apps set to it, then English for
+    everyone else (last: tests and tools take the default menu's call as the start's end)."""
+    for code in reversed(i18n.LANGUAGES):
         with i18n.use_language(code):
             commands = [BotCommand(c, d) for c, d in texts.COMMANDS]
             language_code = None if code == i18n.DEFAULT else code

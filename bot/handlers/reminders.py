@@ -132,7 +132,7 @@ async def _record_answer(
     delivery.response, delivery.responded_at = action.value, now
     if kind is Kind.FOLLOW_UP:
         return await _answer_follow_up(tx, delivery, action)
-    result, water = gettext(_ANSWERED.get(action, "")) if action in _ANSWERED else "", None
+    result, water = gettext(_ANSWERED[action]) if action in _ANSWERED else "", None
     if action is ReminderAction.CUP:
         tx.session.add(
             WaterLog(user_id=user.id, logged_at=now, day=day_of(prefs_of(user), now),
