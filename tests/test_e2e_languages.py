@@ -123,8 +123,7 @@ async def test_a_russian_speaker_goes_through_it_all_in_russian(running_bot: Run
     before = len(anna.messages)
     await running_bot.dispatch()
     reminder = await wait_for_text(running_bot, anna, before, "💧")
-    water = "💧 <b>Time for a glass of water.</b> Today so far: {cups}/{goal} cups.\n<i>{why}</i>"
-    assert head(water) in (reminder.text or "")
+    assert ru(lambda: texts.hydration_reminder(0, 8)) in (reminder.text or "")
     assert ru(lambda: medical.HYDRATION_WHY) in (reminder.text or "")
 
     # The weekly summary at its time (Sunday 18:00), and its chart.

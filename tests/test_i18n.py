@@ -17,6 +17,7 @@ from bot.i18n import LANGUAGES, Language, PluralText, ngettext, use_language
 from bot.texts import doctor_report, medical, weekly_message
 from core.cramp_parser import Problem, Trouble
 from core.diary import Duration, Place, SpasmKind
+from core.vocabulary import vocabulary
 from core.weekly import WeekTotals
 from db.models import User
 from scheduler.planning import Kind
@@ -176,7 +177,8 @@ def _functions() -> list[str]:
     switches = [(Kind.HYDRATION, True), (Kind.MOVEMENT, False)]
     user = _user()
     problems = [Problem(trouble, ("7", "9")) for trouble in Trouble if trouble != "ambiguous"]
-    problems.append(Problem(Trouble.AMBIGUOUS, ("walking", "warm", "grip")))
+    ambiguous = tuple(vocabulary(i18n.current()).ambiguous)[:3] or ("walking", "warm", "grip")
+    problems.append(Problem(Trouble.AMBIGUOUS, ambiguous))
     week = _week(12)
     title = weekly_message.week_title(week.start, week.end)
     out = [

@@ -29,7 +29,7 @@ from bot.texts.medical import (
     TIPS,
 )
 from core.checklist import Stretch, Tip
-from core.cramp_parser import Ambiguity, Problem, Trouble
+from core.cramp_parser import AMBIGUOUS, Ambiguity, Problem, Trouble
 from core.diary import (
     Condition,
     Context,
@@ -783,7 +783,8 @@ _CLEARER = {
 
 def _clearer(word: str) -> str:
     words = vocabulary(current())
-    return _(_CLEARER[words.ambiguous_keys[words.key(word)]])
+    ambiguity = words.ambiguous_keys.get(words.key(word)) or AMBIGUOUS[word.lower()]
+    return _(_CLEARER[ambiguity])
 
 
 def problem_text(problem: Problem) -> str:
@@ -1031,6 +1032,8 @@ ADMIN_ERROR = N_("⚠️ Error handling update {update_id}:\n<code>{summary}</co
 install(
     __name__,
     computed={
+        # Only the descriptions: a command's name is never translated ("cramp" is a word).
+        "COMMANDS": lambda: tuple((command, _(about)) for command, about in COMMANDS),
         "MOVEMENT_REMINDER": _movement_reminder,
         "WEEKDAY_NAMES": weekday_names,
         "WEEKDAYS": lambda: weekday_names("abbreviated"),
