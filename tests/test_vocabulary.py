@@ -1,8 +1,12 @@
 """The /cramp vocabularies: each language fills the same table, and the parser reads a
 line in each language as it reads English."""
 
+import re
+
 import pytest
 
+from bot import texts
+from bot.i18n import use_language
 from core.cramp_parser import ParsedCramp, parse_cramp_words
 from core.diary import Context, Duration, Place, SpasmKind, Symptom
 from core.vocabulary import LANGUAGES, MEANINGS, vocabulary
@@ -80,3 +84,16 @@ def test_durations_with_the_languages_units(language: str) -> None:
             result = parse_cramp_words(line, words)
             assert result.report is not None, (line, result)
             assert result.report.duration_seconds == 2 * seconds, line
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_examples_the_help_gives_are_understood(language: str) -> None:
+    """The /cramp examples in the help and the command menu, as translated, parse in the
+    language's vocabulary."""
+    with use_language(language):
+        said = [texts.ACCEPTED_HELP, dict(texts.COMMANDS)["cramp"]]
+    examples = [m for text in said for m in re.findall(r"/cramp ([^\n)]+)", text)]
+    assert len(examples) >= 2
+    for example in examples:
+        result = parse_cramp_words(example, vocabulary(language))
+        assert result.report is not None, (example, result)
