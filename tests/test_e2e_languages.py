@@ -23,7 +23,7 @@ from core.diary import Context, Place, Symptom
 from core.vocabulary import vocabulary
 from db.models import ReminderSchedule
 from tests.conftest import RunningBot
-from tests.e2e import load_user, set_up, tap
+from tests.e2e import load_user, press_data, set_up, settings_of, tap
 from tests.fake_bot_api import FakeUser, SentMessage
 
 pytestmark = pytest.mark.usefixtures("unspread")
@@ -208,3 +208,18 @@ async def test_the_command_menu_is_published_in_every_language(running_bot: Runn
         code = "" if language == "en" else language
         assert running_bot.api.commands_in(code) == expected
     assert any(c["command"] == "language" for c in running_bot.api.commands)
+
+
+@pytest.mark.parametrize("data", ["lg:fr", "lg:", "lg:RU", "lg:ru:x"])
+async def test_a_forged_language_button_is_refused_and_changes_nothing(
+    running_bot: RunningBot, data: str
+) -> None:
+    gus = running_bot.api.user(505, "Gus", language_code="ru")
+    await gus.send("/start")
+    await gus.next_message()
+    await tap(gus, await gus.next_message(), ru(lambda: texts.SKIP_SETUP))
+    menu = await gus.ask("/language")
+    before = await settings_of(running_bot.db, 505)
+    answer = await press_data(running_bot.api, gus, menu, data)
+    assert answer.params["text"] == ru(lambda: texts.STALE_BUTTON)  # in their language
+    assert await settings_of(running_bot.db, 505) == before
