@@ -63,5 +63,21 @@ lock: $(VENV)/.run-deps
 	$(LOCK) -o requirements.lock
 	$(LOCK) --extra test -c requirements.lock -o requirements-test.lock
 
+## Languages (bot/locales/, README "Languages"): extract every marked text into the template
+## messages.pot, then bring each language's messages.po up to date with it (new texts empty,
+## changed ones fuzzy: both show in English until translated, and a test lists them).
+PYBABEL := $(VENV)/bin/pybabel
+LOCALES := bot/locales
+.PHONY: messages compile
+messages: $(VENV)/.test-deps
+	$(PYBABEL) -q extract -F babel.cfg -k N_ -k NP_:1,2 -c TRANSLATORS: -c 000 -c 003 \
+		--sort-by-file -o $(LOCALES)/messages.pot .
+	$(PYBABEL) -q update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages --ignore-obsolete
+
+## The bot reads the .po files themselves at start-up (bot/i18n.py says why): this only
+## checks that each one reads, and prints how much of it is translated.
+compile: $(VENV)/.run-deps
+	$(PY) -m bot.i18n
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

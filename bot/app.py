@@ -18,10 +18,19 @@ from telegram.ext import (
     filters,
 )
 
-from bot import metrics, texts
+from bot import i18n, metrics, texts
 from bot.budget import SharedBudget
 from bot.context import CONTEXT_TYPES, BotData, CoachApplication, CoachContext
-from bot.handlers import cancel, cramps, general, preferences, reminders, sitting, summary
+from bot.handlers import (
+    cancel,
+    cramps,
+    general,
+    language,
+    preferences,
+    reminders,
+    sitting,
+    summary,
+)
 from bot.http import AiohttpRequest
 from bot.outgoing import OutgoingBot
 from bot.ratelimit import SendLimiter
@@ -86,10 +95,25 @@ async def publish_description(bot: Bot) -> None:
     """What Telegram shows before someone presses Start. Only a nicety: a failure is
     logged, and the bot starts all the same."""
     try:
-        await bot.set_my_description(texts.BOT_DESCRIPTION)
-        await bot.set_my_short_description(texts.BOT_SHORT_DESCRIPTION)
+        for code in i18n.LANGUAGES:
+            with i18n.use_language(code):
+                language_code = None if code == i18n.DEFAULT else code
+                await bot.set_my_description(texts.BOT_DESCRIPTION, language_code=language_code)
+                await bot.set_my_short_description(
+                    texts.BOT_SHORT_DESCRIPTION, language_code=language_code
+                )
     except TelegramError as error:
         logger.warning("Could not set the bot's description: %s", error)
+
+
+async def publish_commands(bot: Bot) -> None:
+    """The command menu: each language for the Telegram apps set to it, then English for
+    everyone else (last: tests and tools take the default menu's call as the start's end)."""
+    for code in reversed(i18n.LANGUAGES):
+        with i18n.use_language(code):
+            commands = [BotCommand(c, d) for c, d in texts.COMMANDS]
+            language_code = None if code == i18n.DEFAULT else code
+            await bot.set_my_commands(commands, language_code=language_code)
 
 
 async def post_init(application: CoachApplication) -> None:
@@ -101,7 +125,7 @@ async def post_init(application: CoachApplication) -> None:
     data.update_log = UpdateLog(data.engine, data.clock)
     data.report_forms = ReportForms(data.engine)
     await publish_description(application.bot)
-    await application.bot.set_my_commands([BotCommand(c, d) for c, d in texts.COMMANDS])
+    await publish_commands(application.bot)
     limiter = application.bot.rate_limiter
     if data.engine.dialect.name == "postgresql" and isinstance(limiter, SendLimiter):
         # Other instances may share the database: the budget and the users are split
@@ -195,6 +219,8 @@ def register_handlers(application: CoachApplication) -> None:
     # Lower groups run first: -2 drops an update taken in before (by any instance); -1
     # stops messages outside private chats, and presses on another chat's message,
     # before any handler sees them.
+    # -3 speaks the sender's language from the first word any handler says.
+    application.add_handler(TypeHandler(Update, language.speak_their_language), group=-3)
     application.add_handler(TypeHandler(Update, general.drop_seen_update), group=-2)
     application.add_handlers(
         [
@@ -205,7 +231,7 @@ def register_handlers(application: CoachApplication) -> None:
     )
     # Each module's handlers match disjoint updates (their own commands, menu buttons
     # and button formats), so the modules' order does not matter; the fallbacks last.
-    for module in (preferences, cramps, reminders, sitting, summary, cancel, general):
+    for module in (preferences, cramps, reminders, sitting, summary, cancel, language, general):
         application.add_handlers(module.HANDLERS)
     application.add_handlers(general.FALLBACKS)
     application.add_error_handler(general.error_handler)

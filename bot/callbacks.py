@@ -38,6 +38,7 @@ from typing import (
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
+from bot.i18n import Language
 from core.diary import (
     Condition,
     Context,
@@ -383,6 +384,7 @@ class Screen(StrEnum):
     STRETCH_LEAD = "sl"
     PAUSE = "ps"
     SUMMARY = "sm"
+    LANGUAGE = "lg"
 
 
 # The /reminders screens; the others belong to /settings.
@@ -446,6 +448,12 @@ class SetSummaryTime(CallbackData, prefix="sx"):
     """The local time the weekly summary comes."""
 
     value: time
+
+
+class ChooseLanguage(CallbackData, prefix="lg"):
+    """Speak this language from now on (/language, and its screen in /settings)."""
+
+    language: Language
 
 
 # --- Reminders ----------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from bot.i18n import format_decimal
 from bot.texts import doctor_report as words
 from core.weekly import DayRecord
 
@@ -332,9 +333,8 @@ def _weeks_table(pdf: FPDF, weeks: Sequence[WeekPoint]) -> None:
     ) as table:
         table.row(list(words.WEEKS_COLUMNS))
         for week in weeks:
-            table.row(
-                [words.date_label(week.start, year=True), str(week.cramps), f"{week.avg_cups:.1f}"]
-            )
+            start = words.date_label(week.start, year=True)
+            table.row([start, str(week.cramps), format_decimal(week.avg_cups)])
 
 
 def _render(

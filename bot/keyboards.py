@@ -10,16 +10,15 @@ from telegram import InlineKeyboardButton, KeyboardButton, ReplyKeyboardMarkup
 
 from bot import texts
 from bot.callbacks import CallbackData
+from bot.i18n import in_every_language, translate
 
 Rows = list[list[InlineKeyboardButton]]
 
-# The reply keyboard's buttons: what a plain text message saying exactly this means.
-MENU_BUTTONS = (
-    texts.BUTTON_REPORT_CRAMP,
-    texts.BUTTON_WATER,
-    texts.BUTTON_SETTINGS,
-    texts.BUTTON_HELP,
-)
+# The reply keyboard's buttons (in English here: translated when drawn).
+_MENU = (texts.BUTTON_REPORT_CRAMP, texts.BUTTON_WATER, texts.BUTTON_SETTINGS, texts.BUTTON_HELP)
+# What a plain text message saying exactly this means, in any language: a keyboard stays
+# as it was drawn when its user changes language.
+MENU_BUTTONS = tuple(label for english in _MENU for label in in_every_language(english))
 
 
 def button(label: str, data: CallbackData) -> InlineKeyboardButton:
@@ -34,7 +33,7 @@ def rows(buttons: Sequence[InlineKeyboardButton], width: int) -> Rows:
 
 def main_menu() -> ReplyKeyboardMarkup:
     """The persistent keyboard under the message box."""
-    report, water, settings, help_ = (KeyboardButton(label) for label in MENU_BUTTONS)
+    report, water, settings, help_ = (KeyboardButton(label) for label in translate(_MENU))
     return ReplyKeyboardMarkup(
         [[report, water], [settings, help_]],
         resize_keyboard=True,

@@ -458,6 +458,10 @@ class FakeBotApi:
         """Commands of the last setMyCommands for the default scope and no language."""
         return self._commands.get(self._scope_key({}), [])
 
+    def commands_in(self, language_code: str) -> list[JSON]:
+        """Commands of the last setMyCommands for the default scope and that language."""
+        return self._commands.get(self._scope_key({"language_code": language_code}), [])
+
     def calls_to(self, method: str) -> list[ApiCall]:
         """Recorded calls of one method (case-insensitive)."""
         return [c for c in self.calls if c.method.lower() == method.lower()]

@@ -13,6 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 from bot.callbacks import AnswerReminder, AnswerRhythm, ReminderAction, RhythmChoice
+from bot.i18n import gettext
 from bot.keyboards import button
 from core.checklist import tip_for
 from scheduler.planning import DEFAULT_CUPS, Kind
@@ -84,7 +85,7 @@ _LABELS = {
 def _label(kind: Kind, action: ReminderAction) -> str:
     if action is ReminderAction.SNOOZE:
         return texts.SNOOZE.format(minutes=SNOOZE_MINUTES[kind])
-    return _LABELS[action]
+    return gettext(_LABELS[action])
 
 
 def render(
@@ -138,7 +139,8 @@ def _rows(kind: Kind, delivery_id: int, content: Content) -> list[list[InlineKey
     return [row for row in shown if row]
 
 
-# What an earlier answer did, when a message is drawn again for an answer to another part.
+# What an earlier answer did, when a message is drawn again for an answer to another part
+# (in English here: read through answer_note).
 ANSWER_NOTES = {
     ReminderAction.CUP: texts.ANSWER_CUP,
     ReminderAction.SNOOZE: texts.ANSWER_SNOOZED,
@@ -149,6 +151,12 @@ ANSWER_NOTES = {
     ReminderAction.STOPPED: texts.ANSWER_STOPPED,
     ReminderAction.STILL_GOING: texts.ANSWER_STILL_GOING,
 }
+
+
+def answer_note(action: ReminderAction) -> str:
+    """What an earlier answer did, in the current language ("" for none)."""
+    note = ANSWER_NOTES.get(action)
+    return gettext(note) if note else ""
 
 
 _QUESTION = {
@@ -168,4 +176,4 @@ def with_question(
 
 
 def _question_row(delivery_id: int) -> list[InlineKeyboardButton]:
-    return [button(label, AnswerRhythm(c, delivery_id)) for c, label in _QUESTION.items()]
+    return [button(gettext(label), AnswerRhythm(c, delivery_id)) for c, label in _QUESTION.items()]

@@ -32,10 +32,11 @@ from telegram.ext import ExtBot
 from telegram.warnings import PTBUserWarning
 
 from bot.http import AMBIGUOUS_TIMEOUTS
+from bot.i18n import DEFAULT, use_language
 from bot.ratelimit import BACKGROUND, PAID_BROADCAST, RateLimitArgs
 from bot.reminder_messages import Content, Part, render_message
 from bot.summaries import Summary, chart_png
-from bot.texts.weekly_message import CHART_CAPTION
+from bot.texts import weekly_message
 from core.delivery import SendResult
 from scheduler.dispatcher import Outgoing, Sender
 from scheduler.planning import Kind
@@ -53,6 +54,10 @@ def make_sender(
     """A Sender for the dispatcher: retries what is safe to retry, with backoff."""
 
     async def send(outgoing: Outgoing) -> tuple[SendResult, int | None]:
+        with use_language(outgoing.language or DEFAULT):
+            return await _send(outgoing)
+
+    async def _send(outgoing: Outgoing) -> tuple[SendResult, int | None]:
         if outgoing.kind is Kind.SUMMARY:
             if not isinstance(outgoing.payload, Summary):
                 logger.error("Summary %s has no content", outgoing.delivery_id)
@@ -78,7 +83,9 @@ async def _send_chart(bot: ExtBot[RateLimitArgs], chat_id: int, summary: Summary
     try:
         png = await chart_png(summary)
         if png is not None:
-            await bot.send_photo(chat_id, png, caption=CHART_CAPTION, rate_limit_args=BACKGROUND)
+            await bot.send_photo(
+                chat_id, png, caption=weekly_message.CHART_CAPTION, rate_limit_args=BACKGROUND
+            )
     except TelegramError as error:
         logger.warning("Summary chart for chat %s not sent: %s", chat_id, error)
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.i18n import use_language
 from bot.texts.weekly_message import insight_text, nudge_text, summary_text, summary_title
 from core.weekly import (
     DayRecord,
@@ -80,13 +81,14 @@ async def build_summaries(
             rule_id for rule_id, at in flags_by_user.get(user.id, [])
             if start <= day_of(prefs, at) <= end
         )  # fmt: skip
-        title = summary_title(start, end)
         # Tonight is not over yet: insights look at finished days only.
         finished = today - timedelta(days=1)
         found = insights([d for d in days if d.day <= finished], finished)
-        patterns = [insight_text(insight) for insight in found]
-        tip = nudge_text(nudge(this, days))
-        text = summary_text(this, previous, days, rule_ids, patterns, tip, title)
+        with use_language(user.language):  # None: the update's language (or English)
+            title = summary_title(start, end)
+            patterns = [insight_text(insight) for insight in found]
+            tip = nudge_text(nudge(this, days))
+            text = summary_text(this, previous, days, rule_ids, patterns, tip, title)
         # The chart starts on the user's first day: days before it were not missed.
         chart = None if is_empty(this) else tuple(daily_series(days, counted_from(this), end))
         summaries[user.id] = Summary(text, title, chart)

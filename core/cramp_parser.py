@@ -9,109 +9,26 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
-from typing import TypeAlias
 
 from core.diary import Context, Duration, Place, SpasmKind, Symptom, duration_bucket
+from core.vocabulary import Ambiguity as Ambiguity  # where it was declared first
+from core.vocabulary import Vocabulary, vocabulary
 
 MAX_UNKNOWN = 10  # unknown words kept in a ParseResult
 MAX_WORD_LENGTH = 30  # each unknown word, and each word quoted in a problem, is cut to this
 MAX_DURATION_SECONDS = 24 * 3600
 
-_Word: TypeAlias = SpasmKind | Place | Context | Symptom | Duration
+ENGLISH = vocabulary("en")
+# English words that could mean two things (each language's: Vocabulary.ambiguous).
+AMBIGUOUS = ENGLISH.ambiguous_keys
 
-# One word (or a phrase joined with "-", see _PHRASES) per meaning. Activity words are
-# context, never a symptom: "while walking" is when it came, "trouble walking" a red flag.
-_SYNONYMS: dict[_Word, tuple[str, ...]] = {
-    SpasmKind.CRAMP: ("cramp", "cramps", "cramping", "spasm", "spasms"),
-    SpasmKind.TWITCH: ("twitch", "twitches", "twitching", "twitchy", "fasciculation",
-                       "fasciculations"),
-    SpasmKind.STIFFNESS: ("stiffness", "stiff"),
-    Place.CALF: ("calf", "calves"),
-    Place.FOOT: ("foot", "feet", "toe", "toes"),
-    Place.HAMSTRING: ("hamstring", "hamstrings"),
-    Place.QUADRICEPS: ("quad", "quads", "quadricep", "quadriceps", "thigh", "thighs"),
-    Place.BACK: ("back",),
-    Place.NECK: ("neck",),
-    Place.ARM: ("hand", "hands", "arm", "arms", "finger", "fingers", "wrist", "wrists",
-                "forearm", "forearms"),
-    Place.ABDOMEN: ("abdomen", "belly", "stomach", "abs", "tummy", "abdominal", "abdominals"),
-    Place.OTHER: ("other",),
-    Duration.STILL_GOING: ("ongoing", "still", "still-going"),
-    Context.JUST_NOW: ("now", "just-now"),
-    Context.NIGHT: ("night", "nocturnal", "bed", "asleep", "sleep", "sleeping", "overnight"),
-    Context.EXERCISE: ("exercise", "exercising", "workout", "running", "run", "jogging",
-                       "sport", "sports", "training", "gym", "hiking", "cycling", "swimming",
-                       "warm-up", "warmup", "warming-up", "while-walking"),
-    Context.REST: ("rest", "resting", "sitting", "sofa", "couch"),
-    Context.EARLIER: ("earlier", "today", "morning", "afternoon", "evening"),
-    Symptom.SWELLING: ("swelling", "swollen", "red", "redness", "warmth", "inflamed",
-                       "warm-to-the-touch"),
-    Symptom.WEAKNESS: ("weak", "weakness"),
-    Symptom.NUMBNESS: ("numb", "numbness", "tingling", "tingle", "tingly", "pins", "needles",
-                       "pins-and-needles"),
-    Symptom.WALKING: ("trouble-walking", "limping", "limp", "cant-grip"),
-    Symptom.INTERRUPTED: ("interrupted", "stopped-me"),
-    Symptom.NO_REASON: ("unexplained", "no-reason"),
-}  # fmt: skip
-_WORDS: dict[str, _Word] = {word: value for value, words in _SYNONYMS.items() for word in words}
-
-# Phrases read as one word; the longest match wins.
-_PHRASES: dict[tuple[str, ...], str] = {
-    **dict.fromkeys([("just", "now")], "just-now"),
-    **dict.fromkeys([("still", "going")], "still-going"),
-    **dict.fromkeys([(w, "walking") for w in ("while", "when", "during", "after")]
-                    + [("on", "a", "walk"), ("out", "walking")], "while-walking"),
-    **dict.fromkeys([("warming", "up"), ("warm", "up")], "warming-up"),
-    **dict.fromkeys([("trouble", "walking"), ("difficulty", "walking"), ("hard", "to", "walk"),
-                     ("unable", "to", "walk"), ("can't", "walk"), ("cant", "walk"),
-                     ("cannot", "walk"), ("can", "not", "walk")], "trouble-walking"),
-    **dict.fromkeys([("can't", "grip"), ("cant", "grip"), ("cannot", "grip"),
-                     ("can't", "hold"), ("cant", "hold"), ("cannot", "hold"),
-                     ("trouble", "holding"), ("trouble", "gripping")], "cant-grip"),
-    **dict.fromkeys([("warm", "to", "the", "touch"), ("hot", "to", "the", "touch")],
-                    "warm-to-the-touch"),
-    **dict.fromkeys([("stopped", "me"), ("had", "to", "stop")], "stopped-me"),
-    **dict.fromkeys([("no", "reason"), ("no", "clear", "reason"), ("for", "no", "reason")],
-                    "no-reason"),
-}  # fmt: skip
-_LONGEST_PHRASE = max(len(phrase) for phrase in _PHRASES)
-
-
-class Ambiguity(StrEnum):
-    """Two things a word could mean: a symptom, or what someone was doing."""
-
-    WALK = "walk"  # trouble walking, or while walking
-    WARM = "warm"  # warm to the touch, or a warm-up
-    GRIP = "grip"  # trouble holding things, or holding something when it came
-
-
-# Words that could mean a symptom or an activity: asked about, never guessed.
-AMBIGUOUS = {
-    **dict.fromkeys(("walking", "walk"), Ambiguity.WALK),
-    "warm": Ambiguity.WARM,
-    **dict.fromkeys(("hold", "holding", "grip", "gripping"), Ambiguity.GRIP),
-}
-
-_FILLER = frozenset(
-    (
-        "in", "my", "the", "a", "an", "at", "and", "left", "right", "both", "of", "for", "with",
-        "-", "during", "on", "this", "lower", "upper", "while", "after", "when",
-    )
-)  # fmt: skip
-
-_UNIT_SECONDS = {
-    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), 1),
-    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), 60),
-    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 3600),
-}
-_ONE_UNIT = frozenset(("sec", "second", "min", "minute", "hr", "hour"))  # "a minute", "an hour"
 _SMALLER_UNIT = {3600: 60, 60: 1}  # "1h30" is 1 h 30 min, "2m30" is 2 min 30 s
 
 _SPLIT_RE = re.compile(r"[\s,;]+")
 _STRIP = ".,;:!?\"'`()[]{}<>*_~/-–—…“”‘’«»"
 _NUMBER_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _SEVERITY_RE = re.compile(r"([0-9]+)(?:/10)?")
-_DURATION_PART_RE = re.compile(r"([0-9]+(?:\.[0-9]+)?)([a-z]*)")
+_DURATION_PART_RE = re.compile(r"([0-9]+(?:\.[0-9]+)?)([^\W\d_]*)")
 
 
 @dataclass(frozen=True)
@@ -159,8 +76,9 @@ class ParseResult:
     problems: tuple[Problem, ...] = ()
 
 
-def parse_cramp_words(text: str) -> ParseResult:
-    """Read the words of a ``/cramp`` line (the command itself may be included)."""
+def parse_cramp_words(text: str, words: Vocabulary = ENGLISH) -> ParseResult:
+    """Read the words of a ``/cramp`` line (the command itself may be included), in the
+    language of `words`."""
     kinds: dict[SpasmKind, None] = {}
     places: set[Place] = set()
     contexts: dict[Context, None] = {}
@@ -174,11 +92,11 @@ def parse_cramp_words(text: str) -> ParseResult:
     ambiguous: dict[str, None] = {}
     unknown: dict[str, str] = {}
 
-    for key, original in _join_durations(_join_phrases(_tokens(text))):
-        word = _WORDS.get(key)
-        if key in _FILLER:
+    for key, original in _join_durations(_join_phrases(_tokens(text, words), words), words):
+        word = words.meaning.get(key)
+        if key in words.filler_keys:
             continue
-        if key in AMBIGUOUS:
+        if key in words.ambiguous_keys:
             ambiguous[_cut(original)] = None
         elif isinstance(word, SpasmKind):
             kinds[word] = None
@@ -195,7 +113,7 @@ def parse_cramp_words(text: str) -> ParseResult:
                 severities[severity] = None
             else:
                 bad_severities[_cut(original)] = None
-        elif (total := _duration(key)) is not None:
+        elif (total := _duration(key, words)) is not None:
             if total == 0:
                 zero_durations[_cut(original)] = None
             elif total > MAX_DURATION_SECONDS:
@@ -223,9 +141,9 @@ def parse_cramp_words(text: str) -> ParseResult:
         if wrong:
             problems.append(Problem(trouble, tuple(wrong)))
 
-    words = tuple(unknown.values())[:MAX_UNKNOWN]
-    if words or problems:
-        return ParseResult(None, words, tuple(problems))
+    not_understood = tuple(unknown.values())[:MAX_UNKNOWN]
+    if not_understood or problems:
+        return ParseResult(None, not_understood, tuple(problems))
     seconds = next(iter(durations), None)
     duration = Duration.STILL_GOING if still_going else None
     if duration is None and seconds is not None:
@@ -242,7 +160,7 @@ def parse_cramp_words(text: str) -> ParseResult:
     return ParseResult(report)
 
 
-def _tokens(text: str) -> list[tuple[str, str]]:
+def _tokens(text: str, words: Vocabulary) -> list[tuple[str, str]]:
     """(lower-case key, original spelling) of each word, punctuation stripped, command dropped."""
     raw = _SPLIT_RE.split(text.strip())
     if raw and raw[0].startswith("/"):
@@ -251,50 +169,64 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     for piece in raw:
         original = piece.strip(_STRIP)
         if original:
-            tokens.append((original.lower().replace("’", "'"), original))
+            tokens.append((words.key(original), original))
     return tokens
 
 
-def _join_phrases(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Join "3 min", "an hour", "7 out of 10" and the phrases of _PHRASES into one word."""
+def _join_phrases(tokens: list[tuple[str, str]], words: Vocabulary) -> list[tuple[str, str]]:
+    """Join "3 min", "an hour", "7 out of 10" and the vocabulary's phrases into one word."""
     joined: list[tuple[str, str]] = []
     i = 0
     while i < len(tokens):
         key = tokens[i][0]
         keys = [k for k, _ in tokens[i + 1 : i + 4]]
         span, new_key = 1, key
-        if keys[:1] and keys[0] in _UNIT_SECONDS and _NUMBER_RE.fullmatch(key):
+        out_of = [*words.out_of, "10"]
+        if keys[:1] and keys[0] in words.unit_seconds and _NUMBER_RE.fullmatch(key):
             span, new_key = 2, key + keys[0]
-        elif keys[:1] and keys[0] in _ONE_UNIT and key in ("a", "an"):
+        elif keys[:1] and keys[0] in words.one_units and key in words.articles:
             span, new_key = 2, "1" + keys[0]
-        elif keys == ["out", "of", "10"] and key.isascii() and key.isdecimal():
-            span, new_key = 4, key + "/10"
+        elif (
+            words.out_of
+            and tokens[i + 1 : i + 1 + len(out_of)]
+            and [k for k, _ in tokens[i + 1 : i + 1 + len(out_of)]] == out_of
+            and key.isascii()
+            and key.isdecimal()
+        ):
+            span, new_key = 1 + len(out_of), key + "/10"
         else:
-            for length in range(_LONGEST_PHRASE, 1, -1):
+            for length in range(words.longest_phrase, 1, -1):
                 phrase = tuple(k for k, _ in tokens[i : i + length])
-                if phrase in _PHRASES:
-                    span, new_key = length, _PHRASES[phrase]
+                if phrase in words.phrase_keys:
+                    span, new_key = length, words.phrase_keys[phrase]
                     break
         joined.append((new_key, " ".join(o for _, o in tokens[i : i + span])))
         i += span
     return joined
 
 
-def _join_durations(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _join_durations(tokens: list[tuple[str, str]], words: Vocabulary) -> list[tuple[str, str]]:
     """Join "1h 30m" and "1 hour and 30 minutes" into one duration."""
+
+    def duration(key: str) -> Fraction | None:
+        return _duration(key, words)
+
     joined: list[tuple[str, str]] = []
     i = 0
     while i < len(tokens):
         key, original = tokens[i]
-        if joined and _duration(joined[-1][0]) is not None:
+        if joined and duration(joined[-1][0]) is not None:
             last_key, last_original = joined[-1]
-            if key == "and" and i + 1 < len(tokens):
+            if key in words.and_words and i + 1 < len(tokens):
                 after_key, after_original = tokens[i + 1]
-                if _duration(after_key) is not None and _duration(last_key + after_key) is not None:
-                    joined[-1] = (last_key + after_key, f"{last_original} and {after_original}")
+                if duration(after_key) is not None and duration(last_key + after_key) is not None:
+                    joined[-1] = (
+                        last_key + after_key,
+                        f"{last_original} {original} {after_original}",
+                    )
                     i += 2
                     continue
-            elif _duration(key) is not None and _duration(last_key + key) is not None:
+            elif duration(key) is not None and duration(last_key + key) is not None:
                 joined[-1] = (last_key + key, f"{last_original} {original}")
                 i += 1
                 continue
@@ -312,7 +244,7 @@ def _severity(key: str) -> int | None:
     return int(digits or "0") if len(digits) <= 6 else 10**6
 
 
-def _duration(key: str) -> Fraction | None:
+def _duration(key: str, words: Vocabulary) -> Fraction | None:
     """The seconds of "30s", "3min", "1h30m", "1h30", "1.5h", or None for other words."""
     parts = _DURATION_PART_RE.findall(key)
     if not parts or not parts[0][1] or "".join(n + u for n, u in parts) != key:
@@ -321,7 +253,7 @@ def _duration(key: str) -> Fraction | None:
     previous: int | None = None
     for number, unit in parts:
         # a bare number after the last unit means the next smaller unit: "1h30", "2m30"
-        seconds = _UNIT_SECONDS.get(unit) if unit else _SMALLER_UNIT.get(previous or 0)
+        seconds = words.unit_seconds.get(unit) if unit else _SMALLER_UNIT.get(previous or 0)
         if seconds is None or (previous is not None and seconds >= previous):
             return None
         total += _number(number) * seconds

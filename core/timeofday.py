@@ -4,9 +4,13 @@ import re
 from datetime import time
 from enum import StrEnum
 
-# 7:30, 07:30, 7.30, 0730, 7, 7am, 7:30 pm, 19h30
+# 7:30, 07:30, 7.30, 0730, 7, 7am, 7:30 pm, 19h30, and the hour words of the bot's
+# languages: 19h, 19 h 30 (Spanish), 7 Uhr, 7 Uhr 30 (German), 7 ч, 7 часов (Russian).
+_HOUR_WORD = r"(?:h|uhr|ч|час|часа|часов)\.?"
 _TIME_RE = re.compile(
-    r"^\s*(?P<h>\d{1,2})(?:\s*[:.h]\s*(?P<m>\d{2})|(?P<m2>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?\s*$",
+    r"^\s*(?P<h>\d{1,2})"
+    rf"(?:\s*(?:[:.]|{_HOUR_WORD})\s*(?P<m>\d{{2}})|(?P<m2>\d{{2}}))?"
+    rf"\s*(?:(?P<ampm>[ap]\.?m\.?)|{_HOUR_WORD})?\s*$",
     re.IGNORECASE,
 )
 

@@ -68,6 +68,9 @@ class User(Base):
     # When the weekly summary comes: Monday = 0 ... Sunday = 6, at this local time.
     summary_weekday: Mapped[int] = mapped_column(SmallInteger, default=6)
     summary_time: Mapped[time] = mapped_column(Time, default=DEFAULT_SUMMARY_TIME)
+    # The language the user chose ("en", "ru", "es", "de"; bot/i18n.py); None: their
+    # Telegram app's language, as each update gives it.
+    language: Mapped[str | None] = mapped_column(String(8), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -151,6 +151,7 @@ class Outgoing:
     parts: tuple["Outgoing", ...] = ()
     paid: bool = False  # sent as a paid broadcast: the free rate could not get it out in time
     ask: bool = False  # carries the question keep / fewer / stop (scheduler/rhythm.py)
+    language: str | None = None  # the user's (bot/i18n.py; None: not chosen, English)
 
 
 Sender = Callable[[Outgoing], Awaitable[tuple[SendResult, int | None]]]
@@ -952,9 +953,11 @@ async def _load_water(session: AsyncSession, days: set[tuple[int, date]]) -> dic
 def _outgoing(user: User, water: Water, delivery_id: int, kind: str, slot: datetime) -> Outgoing:
     """A claimed slot as the sender gets it; a drink reminder says how the day is going."""
     if kind != Kind.HYDRATION:
-        return Outgoing(delivery_id, user.id, user.chat_id, Kind(kind), slot)
+        return Outgoing(
+            delivery_id, user.id, user.chat_id, Kind(kind), slot, language=user.language
+        )
     day = day_of(prefs_of(user), slot)
     return Outgoing(
         delivery_id, user.id, user.chat_id, Kind.HYDRATION, slot,
-        cups=water.cups_on(day), goal=water.goal_on(day), day=day,
+        cups=water.cups_on(day), goal=water.goal_on(day), day=day, language=user.language,
     )  # fmt: skip

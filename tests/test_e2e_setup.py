@@ -4,6 +4,7 @@ import asyncio
 from datetime import time
 
 from bot import texts
+from bot.i18n import LANGUAGES, use_language
 from tests.conftest import FakeClock, RunningBot
 from tests.e2e import load_user, press_data, settings_of, start, tap
 from tests.fake_bot_api import FakeBotApi
@@ -137,13 +138,17 @@ async def test_start_again_after_setup_welcomes_back_with_settings(running_bot: 
 
 
 async def test_description_is_published_at_start(running_bot: RunningBot) -> None:
-    assert running_bot.api.descriptions == {
-        ("description", ""): texts.BOT_DESCRIPTION,
-        ("short_description", ""): texts.BOT_SHORT_DESCRIPTION,
-    }
-    # Within Telegram's limits (UTF-16 units), and it says what the bot is not.
-    assert len(texts.BOT_DESCRIPTION.encode("utf-16-le")) // 2 <= 512
-    assert len(texts.BOT_SHORT_DESCRIPTION.encode("utf-16-le")) // 2 <= 120
+    expected = {}
+    for language in LANGUAGES:  # English for every app, then each language for its own
+        code = "" if language == "en" else language
+        with use_language(language):
+            expected["description", code] = texts.BOT_DESCRIPTION
+            expected["short_description", code] = texts.BOT_SHORT_DESCRIPTION
+            # Within Telegram's limits (UTF-16 units).
+            assert len(texts.BOT_DESCRIPTION.encode("utf-16-le")) // 2 <= 512
+            assert len(texts.BOT_SHORT_DESCRIPTION.encode("utf-16-le")) // 2 <= 120
+    assert running_bot.api.descriptions == expected
+    # It says what the bot is not.
     for text in (texts.BOT_DESCRIPTION, texts.BOT_SHORT_DESCRIPTION):
         assert "not a doctor" in text
 

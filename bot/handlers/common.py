@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 
-from bot import texts
+from bot import i18n, texts
 from bot.callbacks import CallbackData, parse_callback_data
 from bot.context import CoachContext
 from bot.reminder_messages import SETUP_KINDS
@@ -139,6 +139,8 @@ async def user_transaction(
             user = found
         else:
             raise UserGone
+        # Speak what the user chose, from here on in this update's handling.
+        i18n.speak_for(user.id, user.language, tg_user.language_code)
         transaction = UserTransaction(session, user, now)
         part_of_setup = in_setup(user) if callable(in_setup) else in_setup
         if user.setup_step is not None and not part_of_setup:

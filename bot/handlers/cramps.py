@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
-from bot import texts
+from bot import i18n, texts
 from bot.callbacks import (
     AcknowledgeFlag,
     CancelDraft,
@@ -41,8 +41,9 @@ from bot.handlers.common import (
     undo_own_row,
     user_transaction,
 )
+from bot.i18n import in_every_language
 from bot.keyboards import Rows, button, rows
-from bot.texts.medical import RULE_TITLES
+from bot.texts import medical
 from core.cramp_parser import parse_cramp_words
 from core.diary import (
     Condition,
@@ -57,6 +58,7 @@ from core.diary import (
     to_mask,
 )
 from core.redflags import Level
+from core.vocabulary import vocabulary
 from db.models import CrampReport, Flag, User
 from db.reports import add_report, latest_flags, latest_reports
 from scheduler.planning import FOLLOW_UP_AFTER, Kind, at_night, day_of
@@ -255,7 +257,7 @@ async def report_cramp(update: Update, context: CoachContext) -> None:
         except (SQLAlchemyError, OSError):  # it works all the same, stored from its first tap
             logger.warning("Report form %s not stored when shown", shown.message_id, exc_info=True)
         return
-    result = parse_cramp_words(words)
+    result = parse_cramp_words(words, vocabulary(i18n.current()))
     if result.report is None:
         await message.reply_text(texts.bad_cramp_words(result.unknown, result.problems))
         return
@@ -495,7 +497,7 @@ async def _flags_view(session: AsyncSession, user: User) -> View:
     got_it = [
         [
             button(
-                texts.GOT_IT_FOR.format(title=RULE_TITLES[flag.rule_id]),
+                texts.GOT_IT_FOR.format(title=medical.RULE_TITLES[flag.rule_id]),
                 AcknowledgeFlag(flag.id, in_list=True),
             )
         ]
@@ -534,7 +536,7 @@ HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     CommandHandler("undo", undo_last),
     CommandHandler("profile", profile),
     CommandHandler("flags", flags),
-    MessageHandler(filters.Text([texts.BUTTON_REPORT_CRAMP]), report_cramp),
+    MessageHandler(filters.Text(in_every_language(texts.BUTTON_REPORT_CRAMP)), report_cramp),
     FormTap.handler(form_tap),
     ShowDraft.handler(show_draft),
     SaveDraft.handler(save_draft),

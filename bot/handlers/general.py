@@ -23,6 +23,7 @@ from telegram.ext import (
 from bot import keyboards, texts
 from bot.context import CoachContext
 from bot.handlers.common import remove_buttons, user_transaction
+from bot.i18n import in_every_language
 from bot.logs import redact
 from db.report_forms import forget_forms_before
 from db.update_log import forget_updates_before
@@ -141,7 +142,7 @@ async def error_handler(update: object, context: CoachContext) -> None:
 
 HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     CommandHandler("help", help_command),
-    MessageHandler(filters.Text([texts.BUTTON_HELP]), help_command),
+    MessageHandler(filters.Text(in_every_language(texts.BUTTON_HELP)), help_command),
     ChatMemberHandler(membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
 ]
 # Tried after every other handler: what nothing else understood.

@@ -17,7 +17,7 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
-from bot import keyboards, texts
+from bot import i18n, keyboards, texts
 from bot.callbacks import (
     REMINDER_SCREENS,
     FinishReminders,
@@ -38,7 +38,7 @@ from bot.callbacks import (
     switched,
 )
 from bot.context import CoachContext
-from bot.handlers import sitting
+from bot.handlers import language, sitting
 from bot.handlers.common import (
     UserTransaction,
     View,
@@ -49,6 +49,7 @@ from bot.handlers.common import (
     setup_switches,
     user_transaction,
 )
+from bot.i18n import gettext, in_every_language
 from bot.keyboards import Rows, button, rows
 from core.timeofday import day_window_problem, format_clock_time, parse_clock_time
 from core.timezones import COMMON_ZONES, local_now, resolve_timezone, timezone_at
@@ -163,7 +164,8 @@ def _menu_view(user: User, _flow: Flow, now: datetime) -> View:
         [open_(texts.SETTINGS_TIMEZONE, Screen.TIMEZONE),
          open_(texts.SETTINGS_REMINDERS, Screen.REMINDERS)],
         [open_(texts.SETTINGS_WAKE, Screen.WAKE), open_(texts.SETTINGS_BED, Screen.BED)],
-        [open_(texts.SETTINGS_SUMMARY, Screen.SUMMARY)],
+        [open_(texts.SETTINGS_SUMMARY, Screen.SUMMARY),
+         open_(texts.SETTINGS_LANGUAGE, Screen.LANGUAGE)],
         *([[button(texts.RESUME, Pause(PauseChoice.RESUME))]] if until else []),
     ])  # fmt: skip
     text = texts.settings_summary(user, _local(user, now), setup_switches(user), until)
@@ -242,6 +244,7 @@ _BY_COMMAND = {question.command: question for question in QUESTIONS if question.
 _OTHER_SCREENS: dict[Screen, Callable[[User, Flow, datetime], View]] = {
     Screen.MENU: _menu_view,
     Screen.SUMMARY: _summary_view,
+    Screen.LANGUAGE: language.settings_view,
 }
 _BUTTON_STEP = {SetTimezone: Step.TIMEZONE, SetWake: Step.WAKE, SetBed: Step.BED}
 
@@ -249,7 +252,7 @@ _BUTTON_STEP = {SetTimezone: Step.TIMEZONE, SetWake: Step.WAKE, SetBed: Step.BED
 def bad_input(question: Question, text: str) -> str:
     """The reply to a typed answer that does not parse."""
     assert question.answer is not None
-    return question.answer.bad.format(text=texts.quote(text))
+    return gettext(question.answer.bad).format(text=texts.quote(text))
 
 
 def _open_step(user: User) -> Question | None:
@@ -313,6 +316,9 @@ async def start(update: Update, context: CoachContext) -> None:
     async with user_transaction(update, context, in_setup=True) as tx:
         user = tx.user
         user.is_active = True
+        if user.language is None:  # from their Telegram app, until they choose
+            user.language = i18n.choose(None, update.effective_user.language_code)
+            i18n.speak_for(user.id, user.language, None)
         question = _open_step(user)
         _await(user, None)
         view = (question.view if question else _menu_view)(user, Flow.SETUP, tx.now)
@@ -511,7 +517,7 @@ HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     CommandHandler("start", start),
     CommandHandler("settings", settings),
     CommandHandler(list(_BY_COMMAND), set_by_command),
-    MessageHandler(filters.Text([texts.BUTTON_SETTINGS]), settings),
+    MessageHandler(filters.Text(in_every_language(texts.BUTTON_SETTINGS)), settings),
     MessageHandler(filters.LOCATION, location),
     MessageHandler(_TYPED, typed_text),
     SetTimezone.handler(choose),

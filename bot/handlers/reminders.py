@@ -45,8 +45,9 @@ from bot.handlers.common import (
     undo_own_row,
     user_transaction,
 )
+from bot.i18n import gettext, in_every_language
 from bot.keyboards import button, rows
-from bot.reminder_messages import ANSWER_NOTES, REMINDERS, Content, Part, render, render_message
+from bot.reminder_messages import REMINDERS, Content, Part, answer_note, render, render_message
 from core.delivery import DeliveryStatus
 from core.diary import Duration
 from db.models import CrampReport, Delivery, ReminderRhythm, User, WaterLog
@@ -131,7 +132,7 @@ async def _record_answer(
     delivery.response, delivery.responded_at = action.value, now
     if kind is Kind.FOLLOW_UP:
         return await _answer_follow_up(tx, delivery, action)
-    result, water = _ANSWERED.get(action, ""), None
+    result, water = gettext(_ANSWERED[action]) if action in _ANSWERED else "", None
     if action is ReminderAction.CUP:
         tx.session.add(
             WaterLog(user_id=user.id, logged_at=now, day=day_of(prefs_of(user), now),
@@ -176,7 +177,7 @@ async def _message_view(
         )
         answered = note if part.id == pressed.id else None
         if answered is None and part.response is not None:
-            answered = ANSWER_NOTES.get(ReminderAction(part.response), "")
+            answered = answer_note(ReminderAction(part.response))
         drawn.append(Part(kind, part.id, content, answered))
     return View(*render_message(drawn))
 
@@ -525,7 +526,7 @@ HANDLERS: list[BaseHandler[Any, Any, Any]] = [
     CommandHandler("reminders", show_reminders),
     CommandHandler("pause", pause_command),
     CommandHandler("resume", resume_command),
-    MessageHandler(filters.Text([texts.BUTTON_WATER]), log_water),
+    MessageHandler(filters.Text(in_every_language(texts.BUTTON_WATER)), log_water),
     AnswerReminder.handler(answer_reminder),
     AnswerRhythm.handler(answer_rhythm),
     AllReminders.handler(all_reminders),

@@ -20,8 +20,7 @@ from bot.handlers.common import answer_and_edit, pressed, user_transaction
 from bot.keyboards import button
 from bot.summaries import build_summaries, chart_png
 from bot.texts import doctor_report as words
-from bot.texts.medical import LEVEL_WORDS, RULE_ACTIONS, RULE_TITLES
-from bot.texts.weekly_message import CHART_CAPTION
+from bot.texts import medical, weekly_message
 from core.diary import Condition, Medication, Report, from_mask
 from core.redflags import Level
 from core.weekly import first_day, period, totals
@@ -53,7 +52,7 @@ async def summary(update: Update, context: CoachContext) -> None:
         await context.bot.send_chat_action(message.chat_id, ChatAction.UPLOAD_PHOTO)
         png = await chart_png(built)
         if png is not None:
-            await message.reply_photo(png, caption=CHART_CAPTION)
+            await message.reply_photo(png, caption=weekly_message.CHART_CAPTION)
 
 
 def _local(zone: ZoneInfo, instant: datetime | None) -> str:
@@ -94,7 +93,7 @@ async def _csv(session: AsyncSession, user: User) -> bytes:
                          "", "", ""])  # fmt: skip
     for flag, _ in reversed(await latest_flags(session, user.id, 10_000)):
         writer.writerow(["flag", _local(zone, flag.raised_at), "", "", "", "", "", "", "", "", "",
-                         "", RULE_TITLES[flag.rule_id], flag.level,
+                         "", medical.RULE_TITLES[flag.rule_id], flag.level,
                          _local(zone, flag.acknowledged_at)])  # fmt: skip
     return out.getvalue().encode("utf-8")
 
@@ -132,22 +131,24 @@ async def _doctor_report(
 
     def line(row: CrampReport) -> str:
         when = row.occurred_at.astimezone(zone)
-        return words.REPORT_LINE.format(time=when, summary=texts.report_summary(Report.stored(row)))
+        return words.REPORT_LINE.format(
+            time=words.report_time(when), summary=texts.report_summary(Report.stored(row))
+        )
 
     flags = []
     for flag, report_ids in reversed(await latest_flags(session, user.id, 200)):
         if flag.raised_at < now - timedelta(days=REPORT_DAYS):
             continue
         flags.append(FlagEntry(
-            raised=words.RAISED_ON.format(raised=flag.raised_at.astimezone(zone)),
-            title=RULE_TITLES[flag.rule_id], level=LEVEL_WORDS[Level(flag.level)],
-            advice=RULE_ACTIONS[flag.rule_id],
+            raised=words.raised_on(flag.raised_at.astimezone(zone)),
+            title=medical.RULE_TITLES[flag.rule_id], level=medical.LEVEL_WORDS[Level(flag.level)],
+            advice=medical.RULE_ACTIONS[flag.rule_id],
             reports=tuple(line(by_id[i]) for i in report_ids if i in by_id),
         ))  # fmt: skip
     return DoctorReport(
         name=name,
-        period=words.PERIOD_SPAN.format(first=first, last=today),
-        generated=words.GENERATED_AT.format(now=now.astimezone(zone), zone=user.timezone),
+        period=words.period_span(first, today),
+        generated=words.generated_at(now.astimezone(zone), user.timezone),
         weeks=tuple(weeks),
         total_reports=len(recent),
         flags=tuple(flags),

@@ -9,6 +9,7 @@ from datetime import date
 from html import escape
 from typing import TypeVar
 
+from bot.i18n import N_, _, format_date, format_decimal, install, ngettext, weekday_names
 from bot.texts import DURATION_LABELS, KIND_WORDS, PLACE_WORDS
 from bot.texts.medical import (
     FLAG_DISCLAIMER,
@@ -42,9 +43,9 @@ from core.weekly import (
 MAX_SUMMARY_CHARS = 3500
 _MAX_INSIGHTS = 3
 
-CHART_CAPTION = "Daily cramps (bars) and cups of water (line), with your goal (dashed)."
+CHART_CAPTION = N_("Daily cramps (bars) and cups of water (line), with your goal (dashed).")
 
-PATTERN_NOTE = "These are patterns in your own diary, not proof of cause."
+PATTERN_NOTE = N_("These are patterns in your own diary, not proof of cause.")
 
 _NUDGES = {
     Nudge.WATER: NUDGE_WATER,
@@ -57,17 +58,16 @@ _NUDGES = {
     Nudge.POTASSIUM: NUDGE_POTASSIUM,
 }
 
-_DURATION_WORDS = {**DURATION_LABELS, Duration.STILL_GOING: "still going when reported"}
-_DAY_LETTERS = "MTWTFSS"
-_NOTHING_LOGGED = (
+_DURATION_WORDS = {**DURATION_LABELS, Duration.STILL_GOING: N_("still going when reported")}
+_NOTHING_LOGGED = N_(
     "Nothing logged {when}, and that's okay. Whenever a cramp strikes or you "
     "drink a cup, a quick tap keeps your diary going, and next week's summary will have "
     "more to show."
 )
-_SINCE_YOU_STARTED = "since you started on {day}"
+_SINCE_YOU_STARTED = N_("since you started on {day}")
 # A first week counts only the days since the user started: say so once, under the title.
-_FIRST_WEEK = "🌱 Counting the {days} since you started on {day}."
-_NOT_STARTED_YET = (
+_FIRST_WEEK = N_("🌱 Counting the {days} since you started on {day}.")
+_NOT_STARTED_YET = N_(
     "You started on {day}, after this week, so it has nothing of yours to sum up. "
     "/summary shows your week so far."
 )
@@ -77,18 +77,20 @@ _K = TypeVar("_K", Place, SpasmKind)
 def summary_title(start: date, end: date) -> str:
     """The chart's title, e.g. "Your week, 16 Nov – 22 Nov" (no icon: the chart's font
     has no emoji)."""
-    return f"Your week, {start:%d %b} – {end:%d %b}"
+    return _("Your week, {start} – {end}").format(
+        start=format_date(start, "dd MMM"), end=format_date(end, "dd MMM")
+    )
 
 
 def week_title(start: date, end: date) -> str:
     """E.g. "📊 Your week, 16–22 Nov" or "📊 Your week, 26 Oct – 1 Nov"."""
     if (start.year, start.month) == (end.year, end.month):
-        span = f"{start.day}–{end.day} {end:%b}"
+        span = f"{start.day}–{format_date(end, 'd MMM')}"
     elif start.year == end.year:
-        span = f"{start.day} {start:%b} – {end.day} {end:%b}"
+        span = f"{format_date(start, 'd MMM')} – {format_date(end, 'd MMM')}"
     else:
-        span = f"{start.day} {start:%b} {start.year} – {end.day} {end:%b} {end.year}"
-    return f"📊 Your week, {span}"
+        span = f"{format_date(start, 'd MMM y')} – {format_date(end, 'd MMM y')}"
+    return _("📊 Your week, {span}").format(span=span)
 
 
 def insight_text(insight: Insight) -> str:
@@ -97,22 +99,26 @@ def insight_text(insight: Insight) -> str:
     b, m = insight.hits_without, insight.days_without
     match insight.kind:
         case InsightKind.STRETCH:
-            return f"Night cramps after an evening stretch: {a} of {n} nights; without: {b} of {m}."
+            return ngettext(
+                "Night cramps after an evening stretch: {a} of {n} night; without: {b} of {m}.",
+                "Night cramps after an evening stretch: {a} of {n} nights; without: {b} of {m}.",
+                n,
+            ).format(a=a, n=n, b=b, m=m)
         case InsightKind.WATER:
-            return (
-                f"Days with a cramp that had fewer than {LOW_CUPS} cups: {a} of {n}; "
-                f"days without a cramp: {b} of {m}."
-            )
+            return _(
+                "Days with a cramp that had fewer than {low} cups: {a} of {n}; "
+                "days without a cramp: {b} of {m}."
+            ).format(low=LOW_CUPS, a=a, n=n, b=b, m=m)
         case InsightKind.MOVEMENT:
-            return (
-                f"Days with a cramp: {a} of {n} when you moved for most reminders; "
-                f"{b} of {m} when you didn't."
-            )
+            return _(
+                "Days with a cramp: {a} of {n} when you moved for most reminders; "
+                "{b} of {m} when you didn't."
+            ).format(a=a, n=n, b=b, m=m)
 
 
 def nudge_text(nudge: Nudge) -> str:
     """The tip for next week (plain text)."""
-    return _NUDGES[nudge]
+    return _(_NUDGES[nudge])
 
 
 def _units(text: str) -> int:
@@ -138,11 +144,15 @@ def _clip(text: str, limit: int) -> str:
 
 def _day(day: date) -> str:
     """E.g. "Sun 22 Nov"."""
-    return f"{day:%a} {day.day} {day:%b}"
+    return format_date(day, "EEE d MMM")
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def _days(n: int) -> str:
+    return ngettext("{n} day", "{n} days", n).format(n=n)
+
+
+def _nights(n: int) -> str:
+    return ngettext("{n} night", "{n} nights", n).format(n=n)
 
 
 def _versus(now: int, before: int, previous: WeekTotals) -> str:
@@ -151,51 +161,62 @@ def _versus(now: int, before: int, previous: WeekTotals) -> str:
         return ""
     # A week with nothing logged is no baseline: "up from 0" would only mean "started logging".
     if is_empty(previous):
-        return " (nothing logged last week)"
+        return " " + _("(nothing logged last week)")
     # A first week's few days against a whole week would read as a trend: give its size.
     if previous.since is not None:
-        return f" (last week: {before} in your first {_plural(previous.days_passed, 'day')})"
+        return " " + _("(last week: {count} in your first {days})").format(
+            count=before, days=_days(previous.days_passed)
+        )
     if now == before:
-        return " (= same as last week)"
-    return f" ({'↑' if now > before else '↓'} from {before} last week)"
+        return " " + _("(= same as last week)")
+    if now > before:
+        return " " + _("(↑ from {count} last week)").format(count=before)
+    return " " + _("(↓ from {count} last week)").format(count=before)
 
 
 def _so_far(this: WeekTotals) -> str:
-    return " so far" if counted_to(this) < this.end else ""
+    return " " + _("so far") if counted_to(this) < this.end else ""
 
 
 def _when(this: WeekTotals) -> str:
     """What the figures cover: "this week", "this week so far" or "since you started on …"."""
     if this.since is not None:
-        return _SINCE_YOU_STARTED.format(day=_day(this.since))
-    return f"this week{_so_far(this)}"
+        return _(_SINCE_YOU_STARTED).format(day=_day(this.since))
+    return _("this week so far") if _so_far(this) else _("this week")
 
 
 def _counts(counts: Mapping[_K, int], words: Mapping[_K, str]) -> str:
     """The four most frequent, e.g. "calf 3, foot / toes 1, +2 more"."""
     ranked = sorted(counts.items(), key=lambda item: -item[1])  # stable: enum order on ties
-    shown = ", ".join(f"{words[key]} {n}" for key, n in ranked[:4])
+    shown = ", ".join(f"{_(words[key])} {n}" for key, n in ranked[:4])
     more = len(ranked) - 4
-    return shown + (f", +{more} more" if more > 0 else "")
+    return shown + (", " + _("+{count} more").format(count=more) if more > 0 else "")
 
 
 def _cramp_lines(this: WeekTotals, previous: WeekTotals) -> list[str]:
     versus = _versus(this.cramps, previous.cramps, previous)
     if this.cramps <= 0:
-        return [f"🦵 <b>No cramps logged{_so_far(this)}</b>{versus}"]
+        nothing = _("No cramps logged so far") if _so_far(this) else _("No cramps logged")
+        return [f"🦵 <b>{escape(nothing)}</b>{versus}"]
     lines = [
-        f"🦵 <b>Cramps: {this.cramps}</b>{versus}",
-        f"🌙 At night: {this.night_cramps} · ☀️ By day: {this.day_cramps}",
+        "🦵 <b>" + _("Cramps: {count}").format(count=this.cramps) + f"</b>{versus}",
+        _("🌙 At night: {night} · ☀️ By day: {day}").format(
+            night=this.night_cramps, day=this.day_cramps
+        ),
     ]
     if this.avg_severity is not None:
-        highest = f", highest {this.max_severity}" if this.max_severity is not None else ""
-        lines.append(f"Severity: {this.avg_severity:.1f} on average{highest} (out of 10)")
+        average = format_decimal(this.avg_severity)
+        if this.max_severity is not None:
+            severity = _("Severity: {average} on average, highest {highest} (out of 10)")
+            lines.append(severity.format(average=average, highest=this.max_severity))
+        else:
+            lines.append(_("Severity: {average} on average (out of 10)").format(average=average))
     if this.longest is not None:
-        lines.append(f"Longest: {_DURATION_WORDS[this.longest]}")
+        lines.append(_("Longest: {duration}").format(duration=_(_DURATION_WORDS[this.longest])))
     if this.by_place:
-        lines.append(f"Where: {_counts(this.by_place, PLACE_WORDS)}")
+        lines.append(_("Where: {places}").format(places=_counts(this.by_place, PLACE_WORDS)))
     if this.by_kind:
-        lines.append(f"Type: {_counts(this.by_kind, KIND_WORDS)}")
+        lines.append(_("Type: {kinds}").format(kinds=_counts(this.by_kind, KIND_WORDS)))
     return lines
 
 
@@ -217,26 +238,41 @@ def _chart(this: WeekTotals, days: Sequence[DayRecord]) -> list[str]:
     def row(blocks: str) -> str:
         return " ".join(earlier + blocks + future)
 
-    letters = " ".join(_DAY_LETTERS[d.day.weekday()] for d in series)
+    initials = weekday_names("narrow")
+    letters = " ".join(initials[d.day.weekday()] for d in series)
+    # The row names (the chart's own words) padded alike, so the columns line up.
+    names = [_("Cramps"), _("Cups")]
+    width = max(len(name) for name in names)
+    cramps_name, cups_name = (escape(name.ljust(width)) for name in names)
+    pad = " " * width
     return [
-        f"<code>       {letters}\nCramps {row(cramps)}\nCups   {row(cups)}</code>",
+        f"<code>{pad} {letters}\n{cramps_name} {row(cramps)}\n{cups_name} {row(cups)}</code>",
     ]
 
 
 def _habit_lines(this: WeekTotals, previous: WeekTotals) -> list[str]:
     so_far = _so_far(this)
+    versus = _versus(this.days_goal_met, previous.days_goal_met, previous)
+    water = _("💧 Water goal met on {met} of {days}{so_far}{versus}; {cups} cups a day on average")
     lines = [
-        f"💧 Water goal met on {this.days_goal_met} of {_plural(this.days_passed, 'day')}"
-        f"{so_far}{_versus(this.days_goal_met, previous.days_goal_met, previous)}; "
-        f"{this.avg_cups:.1f} cups a day on average",
+        water.format(
+            met=this.days_goal_met,
+            days=_days(this.days_passed),
+            so_far=so_far,
+            versus=versus,
+            cups=format_decimal(this.avg_cups),
+        ),
     ]
     if this.movement_sent > 0:
         lines.append(
-            f"🚶 Movement reminders acted on: {this.movement_done} of {this.movement_sent}"
+            _("🚶 Movement reminders acted on: {done} of {sent}").format(
+                done=this.movement_done, sent=this.movement_sent
+            )
         )
     lines.append(
-        f"🧘 Bedtime stretch done on {this.stretch_nights} of "
-        f"{_plural(this.days_passed, 'night')}{so_far}"
+        _("🧘 Bedtime stretch done on {done} of {nights}{so_far}").format(
+            done=this.stretch_nights, nights=_nights(this.days_passed), so_far=so_far
+        )
     )
     return lines
 
@@ -247,7 +283,11 @@ def _flag_rules(flag_rule_ids: Sequence[int]) -> list[int]:
 
 
 def _times(count: int) -> str:
-    return f" ({count} times this week)" if count > 1 else ""
+    if count <= 1:
+        return ""
+    return " " + ngettext("({count} time this week)", "({count} times this week)", count).format(
+        count=count
+    )
 
 
 def _flag_lines(
@@ -257,16 +297,23 @@ def _flag_lines(
     flag's rule id)."""
     if not rules:
         return []
-    lines = ["🚩 <b>Worth raising with a doctor</b>"]
+    lines = ["🚩 <b>" + escape(_("Worth raising with a doctor")) + "</b>"]
     for rule_id in rules[:shown]:
-        advice = f": {escape(RULE_ACTIONS[rule_id])}" if detailed else ""
+        advice = f": {escape(_(RULE_ACTIONS[rule_id]))}" if detailed else ""
         times = _times(list(raised).count(rule_id))
-        lines.append(f"• <b>{escape(RULE_TITLES[rule_id])}</b>{advice}{times}")
+        lines.append(f"• <b>{escape(_(RULE_TITLES[rule_id]))}</b>{advice}{times}")
     if shown <= 0:
-        lines.append(f"{len(rules)} this week; /flags lists them all.")
+        lines.append(
+            ngettext(
+                "{count} this week; /flags lists it.",
+                "{count} this week; /flags lists them all.",
+                len(rules),
+            ).format(count=len(rules))
+        )
     elif len(rules) > shown:
-        lines.append(f"…and {len(rules) - shown} more; /flags lists them all.")
-    lines.append(f"<i>{escape(FLAG_DISCLAIMER)}</i>")
+        more = len(rules) - shown
+        lines.append(_("…and {count} more; /flags lists them all.").format(count=more))
+    lines.append(f"<i>{escape(_(FLAG_DISCLAIMER))}</i>")
     return lines
 
 
@@ -274,9 +321,9 @@ def _pattern_lines(shown: Sequence[str]) -> list[str]:
     if not shown:
         return []
     return [
-        "🔎 <b>Patterns</b>",
+        "🔎 <b>" + escape(_("Patterns")) + "</b>",
         *(f"• {_clip(pattern, 300)}" for pattern in shown),
-        f"<i>{PATTERN_NOTE}</i>",
+        f"<i>{escape(_(PATTERN_NOTE))}</i>",
     ]
 
 
@@ -303,16 +350,16 @@ def summary_text(
     head = [f"<b>{_clip(title, 120)}</b>"]
     rules = _flag_rules(flag_rule_ids)
     if before_start(this) and this.since is not None:
-        core: list[list[str]] = [head, [_NOT_STARTED_YET.format(day=_day(this.since))]]
+        core: list[list[str]] = [head, [_(_NOT_STARTED_YET).format(day=_day(this.since))]]
         shown_patterns: Sequence[str] = ()
         tip_lines: list[str] = []
     elif is_empty(this):
-        core = [head, [_NOTHING_LOGGED.format(when=_when(this))]]
+        core = [head, [_(_NOTHING_LOGGED).format(when=_when(this))]]
         shown_patterns = ()
         tip_lines = []
     else:
         first_week = (
-            [_FIRST_WEEK.format(days=_plural(this.days_passed, "day"), day=_day(this.since))]
+            [_(_FIRST_WEEK).format(days=_days(this.days_passed), day=_day(this.since))]
             if this.since is not None
             else []
         )
@@ -323,7 +370,9 @@ def summary_text(
             _habit_lines(this, previous),
         ]
         shown_patterns = patterns[:_MAX_INSIGHTS]
-        tip_lines = ["<b>For next week</b>", _clip(tip, 300)] if tip.strip() else []
+        tip_lines = (
+            ["<b>" + escape(_("For next week")) + "</b>", _clip(tip, 300)] if tip.strip() else []
+        )
 
     # Richest first; each step gives up a little more.
     attempts: list[tuple[int, bool, bool, int]] = [(len(shown_patterns), True, True, len(rules))]
@@ -345,3 +394,6 @@ def summary_text(
     while len(lines) > 1 and _units("\n".join(lines)) > MAX_SUMMARY_CHARS:
         lines.pop()
     return "\n".join(lines)
+
+
+install(__name__)
