@@ -119,6 +119,7 @@ async def publish_commands(bot: Bot) -> None:
 async def post_init(application: CoachApplication) -> None:
     """Open the database, migrate it, and publish the bot's description and command menu."""
     data = application.bot_data
+    i18n.forget_choices()
     data.engine = create_engine(data.database_url)
     await upgrade_database(data.engine)
     data.sessions = create_session_factory(data.engine)

@@ -81,6 +81,11 @@ def reset_language(token: Token[str]) -> None:
     _language.reset(token)
 
 
+def forget_choices() -> None:
+    """Read every user's choice afresh (a new application: its database may differ)."""
+    _chosen.clear()
+
+
 def speak_for(user_id: int, stored: str | None, telegram_code: str | None) -> str:
     """Speak this user's language from now on in this context (the rest of the update's
     handling): `stored`, else `telegram_code`'s, else English."""
