@@ -343,6 +343,7 @@ async def seeded(database_url: str, users: int) -> AsyncEngine:
 
 
 @pytest.mark.timeout(420)
+@pytest.mark.usefixtures("no_gc_pauses")
 async def test_sigkill_during_dispatch_20_times_loses_and_repeats_nothing(
     database_url: str, tmp_path: Path
 ) -> None:
