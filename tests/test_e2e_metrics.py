@@ -155,7 +155,7 @@ async def test_a_reminder_sent_through_a_429_and_the_updates_before_it_move_the_
     assert moved(before, after, "cramp_reminders_sent_total", kind="movement") == 0
     assert moved(before, after, "cramp_telegram_429_total") == 1
     assert moved(before, after, "cramp_reminder_lateness_seconds_count") == 1
-    assert moved(before, after, "cramp_reminder_lateness_seconds_sum") == 30.0
+    assert moved(before, after, "cramp_reminder_lateness_seconds_sum") == pytest.approx(30.0)
     assert moved(before, after, "cramp_reminder_lateness_seconds_bucket", le="10.0") == 0
     assert moved(before, after, "cramp_reminder_lateness_seconds_bucket", le="30.0") == 1
     # /start, the setup tap, /reminders and three switches: six updates handled at least.
