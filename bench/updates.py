@@ -146,6 +146,7 @@ async def measure(
         "p99_ms": percentile(trips, 0.99),
         "max_ms": max(trips),
         "p99_ms_by_step": {step: round(percentile(t, 0.99), 1) for step, t in by_step.items()},
+        "p99_ms_by_second": _by_second(updates, trips),
         "bot_cpu_ms_per_update": cpu * 1000 / len(updates),
         # The fake serves the Bot API and runs the 200 users, on the same 2 cores.
         "fake_cpu_ms_per_update": fake_cpu * 1000 / len(updates),
@@ -156,6 +157,22 @@ async def measure(
         "reports": sum(stored.values()),
         "users_mismatched": sum(1 for user in saves | stored if saves[user] != stored[user]),
     }
+
+
+def _by_second(updates: list[list[Any]], trips: list[float]) -> list[tuple[str, float]]:
+    """Each second of the run: the step most users sent in it, and its round trips' p99.
+    The users move in step, so the tail can be traced to the step that starts it."""
+    start = min(at for _, at, *_ in updates)
+    seconds: dict[int, list[tuple[str, float]]] = {}
+    for (step, enqueued, *_), trip in zip(updates, trips, strict=True):
+        seconds.setdefault(int(enqueued - start), []).append((step, trip))
+    return [
+        (
+            Counter(step for step, _ in sent).most_common(1)[0][0],
+            round(percentile([trip for _, trip in sent], 0.99), 1),
+        )
+        for _, sent in sorted(seconds.items())
+    ]
 
 
 def _phases(
@@ -222,10 +239,14 @@ def _phase_rows(r: dict[str, Any]) -> list[Row]:
         for phase in PHASES
     ] + [
         Row(
+            "   p99 in each second of the run, by the step sent in it",
+            " ".join(f"{step} {p99:.0f}" for step, p99 in r["p99_ms_by_second"]) + " ms",
+        ),
+        Row(
             "   GC pauses in the run: count, longest, total (full collections)",
             f"{r['gc_pauses']}, {r['gc_pause_max_ms']:.1f}, {r['gc_pause_total_ms']:.0f} ms "
             f"({r['gc_full_collections']})",
-        )
+        ),
     ]
 
 
