@@ -86,6 +86,12 @@ def forget_choices() -> None:
     _chosen.clear()
 
 
+def forget_choice(user_id: int) -> None:
+    """Drop this user's choice as last read here (/forget deleted it with their data): until
+    they choose again, their Telegram app's language."""
+    _chosen.pop(user_id, None)
+
+
 def speak_for(user_id: int, stored: str | None, telegram_code: str | None) -> str:
     """Speak this user's language from now on in this context (the rest of the update's
     handling): `stored`, else `telegram_code`'s, else English."""

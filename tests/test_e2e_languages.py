@@ -223,3 +223,16 @@ async def test_a_forged_language_button_is_refused_and_changes_nothing(
     answer = await press_data(running_bot.api, gus, menu, data)
     assert answer.params["text"] == ru(lambda: texts.STALE_BUTTON)  # in their language
     assert await settings_of(running_bot.db, 505) == before
+
+
+async def test_after_forget_the_app_language_is_spoken_again(running_bot: RunningBot) -> None:
+    # Hal's app speaks English and he chose German; /forget deletes the choice with the
+    # rest of his data, so the next update, which makes no row, speaks English again.
+    hal = await set_up(running_bot.api.user(506, "Hal", language_code="en"))
+    await tap(hal, await hal.ask("/language"), "Deutsch")
+    await hal.next_message()
+    question = await hal.ask("/forget")
+    await tap(hal, question, with_de(lambda: texts.DELETE_EVERYTHING))
+    assert question.text == with_de(lambda: texts.FORGET_DONE)  # still German: its update began so
+    assert await load_user(running_bot.db, 506) is None
+    assert (await hal.ask("/cancel")).text == texts.NOTHING_TO_CANCEL

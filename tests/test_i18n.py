@@ -312,6 +312,15 @@ def test_a_choice_lasts_for_the_rest_of_its_context_only() -> None:
     assert i18n.current() == "en"
 
 
+def test_a_forgotten_choice_gives_way_to_the_app_language() -> None:
+    with use_language("en"):
+        i18n.speak_for(44, "de", "ru")
+        i18n.forget_choice(44)  # /forget deleted the user's row
+        assert i18n.speak_as_last_seen(44, "ru") == "ru"
+        i18n.forget_choice(44)  # twice, or for a user never seen: nothing to drop
+        i18n.forget_choice(45)
+
+
 def test_every_language_has_a_name_and_a_button() -> None:
     assert set(i18n.LANGUAGE_NAMES) == set(LANGUAGES) == {lang.value for lang in Language}
     for code in LANGUAGES:

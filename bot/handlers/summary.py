@@ -13,7 +13,7 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot import texts
+from bot import i18n, texts
 from bot.callbacks import Forget
 from bot.context import CoachContext
 from bot.handlers.common import answer_and_edit, pressed, user_transaction
@@ -203,6 +203,7 @@ async def confirm_forget(update: Update, context: CoachContext) -> None:
             user = await session.get(User, query.from_user.id)
             if user is not None:
                 await session.delete(user)
+        i18n.forget_choice(query.from_user.id)  # the language they chose went with the row
     await answer_and_edit(query, texts.FORGET_DONE if data.confirmed else texts.FORGET_KEPT)
 
 
