@@ -1,6 +1,7 @@
 """Settings, one class per concern, read from the environment and `.env`."""
 
 import re
+from collections.abc import Callable
 from typing import Annotated, TypeVar
 from urllib.parse import urlsplit
 
@@ -201,7 +202,12 @@ _FIELD_HINTS = {
 }
 
 
+def _env_name(prefix: str, field: str) -> str:
+    return f"{prefix}{field.upper()}"
+
+
 def _describe(error: ValidationError, prefix: str) -> str:
+    """Each wrong setting by its env name, and why ("; " between them)."""
     # Built from field names and our own messages only: pydantic's default text
     # quotes the input, which for the token would print the secret.
     parts = []
@@ -209,32 +215,45 @@ def _describe(error: ValidationError, prefix: str) -> str:
         field = str(item["loc"][0]) if item["loc"] else "?"
         missing_hint, bad_hint = _FIELD_HINTS.get(field, ("", ""))
         if item["type"] == "missing":
-            parts.append(missing_hint or f"{prefix}{field.upper()} is not set")
+            parts.append(missing_hint or f"{_env_name(prefix, field)} is not set")
         else:
             reason = str(item.get("ctx", {}).get("error", item["msg"]))
             whole = not item["loc"]  # a rule across fields words its own message
-            parts.append(reason if whole else bad_hint or f"{prefix}{field.upper()} {reason}")
+            parts.append(reason if whole else bad_hint or f"{_env_name(prefix, field)} {reason}")
     return "; ".join(parts)
+
+
+def names_not_valid(error: ValidationError, prefix: str) -> str:
+    """Only which settings are wrong, by their env names: "DEMO_PORT, DEMO_ADDRESS is not
+    valid" ("a DEMO_ setting", when a rule across fields failed)."""
+    items = error.errors(include_input=False, include_url=False)
+    names = ", ".join(_env_name(prefix, str(item["loc"][0])) for item in items if item["loc"])
+    return f"{names or f'a {prefix} setting'} is not valid"
 
 
 S = TypeVar("S", bound=EnvSettings)
 
 
-def _load(kind: type[S]) -> S:
+def load_env_settings(
+    kind: type[S], describe: Callable[[ValidationError, str], str] = _describe
+) -> S:
+    """`kind` read from the environment and .env; if a value is wrong or missing, ConfigError
+    with the one line `describe(error, kind's env prefix)` makes (settings by their env names,
+    no value quoted: one may be a secret)."""
     try:
         return kind()
     except ValidationError as error:
-        raise ConfigError(_describe(error, kind.model_config.get("env_prefix") or "")) from None
+        raise ConfigError(describe(error, kind.model_config.get("env_prefix") or "")) from None
 
 
 def load_settings() -> Settings:
     """Read every setting; raise ConfigError with one clear line if any is wrong (the
     token first: without it nothing else matters)."""
     return Settings(
-        telegram=_load(TelegramSettings),
-        database=_load(DatabaseSettings),
-        app=_load(AppSettings),
-        sending=_load(SendingSettings),
-        dispatch=_load(DispatchSettings),
-        server=_load(ServerSettings),
+        telegram=load_env_settings(TelegramSettings),
+        database=load_env_settings(DatabaseSettings),
+        app=load_env_settings(AppSettings),
+        sending=load_env_settings(SendingSettings),
+        dispatch=load_env_settings(DispatchSettings),
+        server=load_env_settings(ServerSettings),
     )

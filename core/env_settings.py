@@ -2,7 +2,7 @@
 working directory; keys it does not know are someone else's and are ignored.
 
 A subclass names its concern's prefix as a class keyword (`env_prefix="SEND_"`); the
-one-line refusal of a bad value is bot.settings.load_settings's job.
+one-line refusal of a bad value is bot.settings.load_env_settings's job.
 """
 
 from pydantic_settings import BaseSettings, SettingsConfigDict

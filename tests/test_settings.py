@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pydantic import Field
 
 from bot.settings import (
     AppSettings,
@@ -13,8 +14,11 @@ from bot.settings import (
     DispatchSettings,
     SendingSettings,
     ServerSettings,
+    load_env_settings,
     load_settings,
+    names_not_valid,
 )
+from core.env_settings import EnvSettings
 from db.database_settings import DatabaseSettings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -86,6 +90,28 @@ def test_other_bad_settings_are_named(clean_env: Path, monkeypatch: pytest.Monke
     given_env(monkeypatch, ADMIN_USER_IDS="", TELEGRAM_API_BASE_URL="ftp://example")
     with pytest.raises(ConfigError, match="TELEGRAM_API_BASE_URL"):
         load_settings()
+
+
+class Knobs(EnvSettings, env_prefix="KNOB_"):
+    size: int = Field(ge=1)
+    name: str
+
+
+def test_any_settings_class_is_refused_in_one_line_by_env_names(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The loader load_settings and the demo's load_demo_settings share: what is wrong and
+    # why by default, or only which settings (the demo's wording).
+    monkeypatch.setenv("KNOB_SIZE", "0")
+    monkeypatch.delenv("KNOB_NAME", raising=False)
+    why = r"^KNOB_SIZE Input should be greater than or equal to 1; KNOB_NAME is not set$"
+    with pytest.raises(ConfigError, match=why):
+        load_env_settings(Knobs)
+    with pytest.raises(ConfigError, match=r"^KNOB_SIZE, KNOB_NAME is not valid$"):
+        load_env_settings(Knobs, names_not_valid)
+    monkeypatch.setenv("KNOB_SIZE", "2")
+    monkeypatch.setenv("KNOB_NAME", "dial")
+    assert load_env_settings(Knobs) == Knobs(size=2, name="dial")
 
 
 def test_every_setting_is_documented_in_env_example() -> None:

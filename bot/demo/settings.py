@@ -2,9 +2,9 @@
 
 import ipaddress
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
-from bot.settings import ConfigError
+from bot.settings import load_env_settings, names_not_valid
 from core.env_settings import EnvSettings
 
 
@@ -28,8 +28,4 @@ class DemoSettings(EnvSettings, env_prefix="DEMO_"):
 
 def load_demo_settings() -> DemoSettings:
     """DEMO_* from the environment and .env; ConfigError with one line if one is wrong."""
-    try:
-        return DemoSettings()
-    except ValidationError as error:
-        fields = ", ".join(f"DEMO_{str(e['loc'][0]).upper()}" for e in error.errors() if e["loc"])
-        raise ConfigError(f"{fields or 'a DEMO_ setting'} is not valid") from None
+    return load_env_settings(DemoSettings, names_not_valid)
