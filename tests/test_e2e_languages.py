@@ -236,3 +236,18 @@ async def test_after_forget_the_app_language_is_spoken_again(running_bot: Runnin
     assert question.text == with_de(lambda: texts.FORGET_DONE)  # still German: its update began so
     assert await load_user(running_bot.db, 506) is None
     assert (await hal.ask("/cancel")).text == texts.NOTHING_TO_CANCEL
+
+
+async def test_the_report_form_is_drawn_in_each_users_language(running_bot: RunningBot) -> None:
+    # The form's keyboards are cached per screen: Ben opening it in English first must not
+    # hand Anna his English buttons.
+    ben = await set_up(running_bot.api.user(507, "Ben", language_code="en"))
+    anna = running_bot.api.user(508, "Анна", language_code="ru")
+    await anna.send("/start")
+    await anna.next_message()
+    await tap(anna, await anna.next_message(), ru(lambda: texts.SKIP_SETUP))
+    english = await ben.ask("/cramp")
+    russian = await anna.ask("/cramp")
+    assert english.button_texts()[:3] == list(texts.KIND_LABELS.values())
+    assert russian.button_texts()[:3] == ru(lambda: list(texts.KIND_LABELS.values()))
+    assert russian.button_texts() != english.button_texts()

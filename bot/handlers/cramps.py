@@ -165,10 +165,18 @@ def _choose_one(current: object, labels: dict[Any, str], action: FormAction) -> 
     return rows(options, 2)
 
 
-@lru_cache(maxsize=1024)  # a Draft is frozen, and so is the markup PTB builds
 def _form(d: Draft) -> InlineKeyboardMarkup:
-    """The buttons of one report screen: each says what the tap does (the form's state is
-    on the server), and a place or symptom whether it is added or taken away."""
+    """The buttons of one report screen, in the language being spoken."""
+    return _form_in(d, i18n.current())
+
+
+# A Draft is frozen, and so is the markup PTB builds. The language is part of the key:
+# the labels are in it.
+@lru_cache(maxsize=1024)
+def _form_in(d: Draft, language: str) -> InlineKeyboardMarkup:
+    """The buttons of one report screen in `language` (the one being spoken): each says
+    what the tap does (the form's state is on the server), and a place or symptom whether
+    it is added or taken away."""
     form: Rows
     match d.step:
         case DraftStep.KIND:
