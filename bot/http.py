@@ -61,6 +61,11 @@ class AiohttpRequest(BaseRequest):
         # Settable so that a test can provoke a read timeout without waiting 10 s.
         self._read_timeout = seconds
 
+    @property
+    def closed(self) -> bool:
+        """Whether no session is open (never initialized, or shut down)."""
+        return self._session is None or self._session.closed
+
     async def initialize(self) -> None:
         """Open the session (inside the running event loop)."""
         if self._session is None or self._session.closed:

@@ -15,11 +15,11 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
 
-from telegram.error import NetworkError
+from telegram.error import InvalidToken, NetworkError
 
 from bot.app import ALLOWED_UPDATES
 from bot.context import CoachApplication
-from bot.settings import ServerSettings
+from bot.settings import ConfigError, ServerSettings
 from bot.web import WebServer
 
 logger = logging.getLogger(__name__)
@@ -29,19 +29,27 @@ STARTUP_RETRY_SECONDS = (1, 2, 5, 10, 30)
 
 async def _reach_bot_api(application: CoachApplication, stop: asyncio.Event) -> bool:
     """Initialize, retrying while the Bot API cannot be reached; False if stopped meanwhile.
-    (Initializing twice is a no-op, so `async with application` may follow.)"""
+    (Initializing twice is a no-op, so `async with application` may follow.) A token the
+    Bot API rejects is a ConfigError: retrying would not help."""
     for attempt in itertools.count():
         try:
             await application.initialize()
             return True
+        except InvalidToken:
+            # PTB's message quotes the token: neither chained nor logged.
+            await application.bot.shutdown()  # the connections the first try opened
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN was rejected by the Bot API; copy it again from @BotFather"
+            ) from None
         except NetworkError as error:
             delay = STARTUP_RETRY_SECONDS[min(attempt, len(STARTUP_RETRY_SECONDS) - 1)]
             logger.warning("Bot API not reachable (%s); retrying in %ss", error, delay)
             try:
                 await asyncio.wait_for(stop.wait(), timeout=delay)
-                return False
             except TimeoutError:
                 continue
+            await application.bot.shutdown()
+            return False
     raise AssertionError("unreachable")
 
 
