@@ -250,7 +250,7 @@ def test_button_data_is_the_same_in_every_language(language: str) -> None:
 def _language_view() -> Any:
     from bot.handlers.language import language_view
 
-    return language_view(_user())
+    return language_view()
 
 
 # --- The mechanics -----------------------------------------------------------------------

@@ -23,7 +23,7 @@ async def speak_their_language(update: object, _context: CoachContext) -> None:
         i18n.speak_as_last_seen(sender.id, sender.language_code)
 
 
-def language_view(_user: User, *_args: object) -> View:
+def language_view() -> View:
     """Every language, in itself, the one spoken now ticked; back to /settings."""
     current = i18n.current()
     choices = [
@@ -36,9 +36,9 @@ def language_view(_user: User, *_args: object) -> View:
     return View(texts.LANGUAGE_QUESTION.format(language=LANGUAGE_NAMES[current]), markup)
 
 
-def settings_view(user: User, _flow: object, _now: datetime) -> View:
-    """The language screen of /settings."""
-    return language_view(user)
+def settings_view(_user: User, _flow: object, _now: datetime) -> View:
+    """The language screen of /settings (the language spoken is the user's already)."""
+    return language_view()
 
 
 async def language_command(update: Update, context: CoachContext) -> None:
@@ -46,8 +46,8 @@ async def language_command(update: Update, context: CoachContext) -> None:
     assert update.effective_message is not None
     # Part of setup if it is open: someone whose app speaks another language switches
     # first, then finishes setup.
-    async with user_transaction(update, context, in_setup=True) as tx:
-        view = language_view(tx.user)
+    async with user_transaction(update, context, in_setup=True):
+        view = language_view()  # in the user's language, which the transaction speaks
     await update.effective_message.reply_text(view.text, reply_markup=view.markup)
 
 
@@ -58,7 +58,7 @@ async def choose_language(update: Update, context: CoachContext) -> None:
     async with user_transaction(update, context, in_setup=True) as tx:
         tx.user.language = data.language.value
         i18n.speak_for(tx.user.id, tx.user.language, None)
-        view = language_view(tx.user)
+        view = language_view()
     await answer_and_edit(query, view.text, view.markup)
     if isinstance(query.message, Message):
         done = texts.LANGUAGE_SET.format(language=LANGUAGE_NAMES[data.language.value])
