@@ -10,17 +10,21 @@ connection, holding one, in the send limiter and in Bot API calls, and its "inta
 the fake enqueuing it to the bot taking it in: long polling and parsing). Each phase's
 p99 is printed next to the round trip's, and so is where the slowest 1 % of round trips
 spent their time (the mean of each phase over them), with the garbage collector's pauses.
+
+On SQLite it then runs again with a busy loop on the bot's core (`SHARED_CORE_RUNS`): the
+bot gets about half a core, which shows how much room its CPU leaves on this machine.
 """
 
 import asyncio
 import json
 import os
 import signal
+import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager, nullcontext, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,6 +42,8 @@ from db.session import create_engine
 GOAL_MS, WORST_GOAL_MS, USERS, WARM_UP_USERS = 50.0, 80.0, 200, 10
 READY_SECONDS = 60.0
 RUNS = 5
+# Runs with a CPU-bound neighbour on the bot's core (see `neighbour_on_the_bots_core`).
+SHARED_CORE_RUNS = 3
 # The phases printed, in the order an update meets them; "other" is the rest of its time
 # in the bot (running Python, and waiting for the event loop to get to it).
 INTAKE, OTHER = "intake", "other"
@@ -74,6 +80,42 @@ async def bot_process(
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.wait(), 30)
+
+
+# Busy until its parent (this benchmark) is gone, even if that was killed.
+_SPINNER = """
+import os
+parent = os.getppid()
+while os.getppid() == parent:
+    for _ in range(100_000):
+        pass
+"""
+
+
+def _pin(pid: int, cores: set[int]) -> None:
+    """Every thread of process `pid` to `cores`."""
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with suppress(ProcessLookupError):  # a thread that has just ended
+            os.sched_setaffinity(int(task.name), cores)
+
+
+@contextmanager
+def neighbour_on_the_bots_core(bot_pid: int, fake_pid: int) -> Iterator[None]:
+    """A busy loop in another process on the bot's core, and the fake on the other core:
+    the bot gets about half a core, as on a shared machine whose neighbour is busy, or on
+    a machine of half this one's speed. It shows how much room the bot's CPU leaves."""
+    cores = os.sched_getaffinity(0)
+    bot_core, fake_core = {max(cores)}, {min(cores)}
+    spinner = subprocess.Popen([sys.executable, "-c", _SPINNER])
+    try:
+        _pin(spinner.pid, bot_core)
+        _pin(bot_pid, bot_core)
+        _pin(fake_pid, fake_core)
+        yield
+    finally:
+        spinner.kill()
+        spinner.wait()
+        _pin(fake_pid, cores)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -113,8 +155,10 @@ async def measure(
     users: int,
     think: float,
     seconds: float,
+    shared_core: bool = False,
 ) -> dict[str, Any]:
-    """Seed, start the bot, warm it up with a few other users, then the measured run."""
+    """Seed, start the bot, warm it up with a few other users, then the measured run
+    (with `shared_core`, beside a busy neighbour on the bot's core)."""
     engine = await fresh_database(url)
     await seed_users(engine, users + WARM_UP_USERS, datetime.now(UTC))
     await engine.dispose()
@@ -122,9 +166,10 @@ async def measure(
     timings_out.unlink(missing_ok=True)
     async with bot_process(url, api.base_url, folder, timings_out) as pid:
         warm = await flows(api.control_url, range(users + 1, users + WARM_UP_USERS + 1), 0.05, 0.4)
-        cpu, fake_cpu = cpu_seconds(pid), cpu_seconds(api.pid)
-        result = await flows(api.control_url, range(1, users + 1), think, seconds)
-        cpu, fake_cpu = cpu_seconds(pid) - cpu, cpu_seconds(api.pid) - fake_cpu
+        with neighbour_on_the_bots_core(pid, api.pid) if shared_core else nullcontext():
+            cpu, fake_cpu = cpu_seconds(pid), cpu_seconds(api.pid)
+            result = await flows(api.control_url, range(1, users + 1), think, seconds)
+            cpu, fake_cpu = cpu_seconds(pid) - cpu, cpu_seconds(api.pid) - fake_cpu
         # 1-minute load average at the end of the run: other work on the machine shows
         # in the tail.
         load = os.getloadavg()[0]
@@ -250,6 +295,44 @@ def _phase_rows(r: dict[str, Any]) -> list[Row]:
     ]
 
 
+async def _shared_core_rows(
+    url: str, api: FakeApi, folder: Path, users: int, think: float, seconds: float, runs: int
+) -> list[Row]:
+    """The same load with the bot on half a core: how much room its CPU leaves."""
+    runs = min(runs, SHARED_CORE_RUNS)
+    measured = [
+        await measure(url, api, folder, users, think, seconds, shared_core=True)
+        for _ in range(runs)
+    ]
+    r = _median_run(measured)
+    saves = sum(run["saves"] for run in measured)
+    reports = sum(run["reports"] for run in measured)
+    stored_ok = saves > 0 and all(
+        run["users_mismatched"] == 0 and not run["timeouts"] for run in measured
+    )
+    return [
+        Row(
+            f"   on half a core (a busy neighbour on the bot's core), median of {runs}: "
+            "p99; worst run's",
+            f"{r['p99_ms']:.1f}; {r['worst_p99_ms']:.1f} ms",
+        ),
+        Row(
+            "   ... achieved; CPU per update, bot",
+            f"{r['per_second']:.0f} upd/s; {r['bot_cpu_ms_per_update']:.2f} ms",
+        ),
+        Row(
+            "   ... p99 in each second of the run, by the step sent in it",
+            " ".join(f"{step} {p99:.0f}" for step, p99 in r["p99_ms_by_second"]) + " ms",
+        ),
+        Row(
+            f"   ... reports stored, {saves:,} saves in {runs} runs",
+            f"{reports:,} rows",
+            "one per Save",
+            stored_ok,
+        ),
+    ]
+
+
 async def run(quick: bool, folder: Path) -> list[Row]:
     # Each user sends one update per `think` seconds: USERS / think = 200 updates/s.
     users, think, seconds, runs = (50, 0.25, 2.0, 1) if quick else (USERS, 1.0, 12.0, RUNS)
@@ -296,10 +379,16 @@ async def run(quick: bool, folder: Path) -> list[Row]:
                     at_rate,
                 ),
                 Row(
-                    "   CPU per update: bot / fake and its users",
-                    f"{r['bot_cpu_ms_per_update']:.2f} / {r['fake_cpu_ms_per_update']:.2f} ms",
+                    "   CPU per update: bot / fake and its users (bot's share of a core)",
+                    f"{r['bot_cpu_ms_per_update']:.2f} / {r['fake_cpu_ms_per_update']:.2f} ms "
+                    f"({r['bot_cpu_ms_per_update'] * r['per_second'] / 10:.0f} %)",
                 ),
                 *_phase_rows(r),
+                *(
+                    await _shared_core_rows(url, api, folder, users, think, seconds, runs)
+                    if sqlite
+                    else []
+                ),
                 Row(
                     f"   reports stored, {saves:,} saves in {runs} runs",
                     f"{reports:,} rows",
