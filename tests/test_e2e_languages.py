@@ -14,14 +14,14 @@ from typing import TypeVar
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot import texts
 from bot.i18n import LANGUAGES, _, catalog, use_language
 from bot.texts import doctor_report, medical
 from core.diary import Context, Place, Symptom
 from core.vocabulary import vocabulary
-from db.models import ReminderSchedule
+from db.models import ReminderSchedule, User
 from tests.conftest import RunningBot
 from tests.e2e import load_user, press_data, set_up, settings_of, tap
 from tests.fake_bot_api import FakeUser, SentMessage
@@ -251,3 +251,45 @@ async def test_the_report_form_is_drawn_in_each_users_language(running_bot: Runn
     assert english.button_texts()[:3] == list(texts.KIND_LABELS.values())
     assert russian.button_texts()[:3] == ru(lambda: list(texts.KIND_LABELS.values()))
     assert russian.button_texts() != english.button_texts()
+
+
+async def test_someone_who_never_chose_gets_reminders_in_their_apps_language(
+    running_bot: RunningBot,
+) -> None:
+    # Kim's row predates languages (none stored). Reminders have no update to read her
+    # app's language from, so her next message stores it, as /start would have.
+    kim = running_bot.api.user(509, "Ким", language_code="ru")
+    await kim.send("/start")
+    await kim.next_message()
+    await tap(kim, await kim.next_message(), ru(lambda: texts.SKIP_SETUP))
+    async with running_bot.db.begin() as session:
+        await session.execute(update(User).where(User.id == 509).values(language=None))
+    await kim.ask("/settings")
+    stored = await load_user(running_bot.db, 509)
+    assert stored is not None and stored.language == "ru"
+
+    async with running_bot.db() as session:
+        due = await session.scalar(
+            select(ReminderSchedule.next_due_at).filter_by(user_id=509, kind="hydration")
+        )
+    assert due is not None
+    running_bot.clock.now = due
+    before = len(kim.messages)
+    await running_bot.dispatch()
+    reminder = await wait_for_text(running_bot, kim, before, "💧")
+    assert ru(lambda: texts.hydration_reminder(0, 8)) in (reminder.text or "")
+
+
+async def test_an_app_that_sends_no_language_leaves_the_choice_open(
+    running_bot: RunningBot,
+) -> None:
+    # Nothing to go on: English is spoken and nothing stored, so a later update from an
+    # app that does send its language still decides.
+    lea = await set_up(running_bot.api.user(510, "Lea", language_code=""))
+    assert (await lea.ask("/help")).text == texts.help_text()
+    stored = await load_user(running_bot.db, 510)
+    assert stored is not None and stored.language is None
+    lea.language_code = "de"
+    await lea.ask("/settings")
+    stored = await load_user(running_bot.db, 510)
+    assert stored is not None and stored.language == "de"

@@ -139,9 +139,13 @@ async def user_transaction(
             user = found
         else:
             raise UserGone
+        transaction = UserTransaction(session, user, now)
+        if user.language is None and tg_user.language_code:
+            # Never chosen: their app's, stored as /start stores it, so that reminders
+            # (which come with no update to read it from) speak it too.
+            user.language = i18n.choose(None, tg_user.language_code)
         # Speak what the user chose, from here on in this update's handling.
         i18n.speak_for(user.id, user.language, tg_user.language_code)
-        transaction = UserTransaction(session, user, now)
         part_of_setup = in_setup(user) if callable(in_setup) else in_setup
         if user.setup_step is not None and not part_of_setup:
             await transaction.close_open_setup()

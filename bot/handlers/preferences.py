@@ -17,7 +17,7 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
-from bot import i18n, keyboards, texts
+from bot import keyboards, texts
 from bot.callbacks import (
     REMINDER_SCREENS,
     FinishReminders,
@@ -316,9 +316,6 @@ async def start(update: Update, context: CoachContext) -> None:
     async with user_transaction(update, context, in_setup=True) as tx:
         user = tx.user
         user.is_active = True
-        if user.language is None:  # from their Telegram app, until they choose
-            user.language = i18n.choose(None, update.effective_user.language_code)
-            i18n.speak_for(user.id, user.language, None)
         question = _open_step(user)
         _await(user, None)
         view = (question.view if question else _menu_view)(user, Flow.SETUP, tx.now)
