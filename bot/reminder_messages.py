@@ -12,8 +12,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
-from bot.callbacks import AnswerReminder, AnswerRhythm, ReminderAction, RhythmChoice
-from bot.i18n import gettext
+from bot.callbacks import AnswerReminder, AnswerRhythm, ReminderAction
 from bot.keyboards import button
 from core.checklist import tip_for
 from scheduler.planning import DEFAULT_CUPS, Kind
@@ -69,23 +68,10 @@ REMINDERS: dict[Kind, Reminder] = {
 SETUP_KINDS = tuple(kind for kind, reminder in REMINDERS.items() if reminder.in_setup)
 
 
-# Each button's label; Snooze says for how long, which depends on the kind.
-_LABELS = {
-    ReminderAction.CUP: texts.DRANK,
-    ReminderAction.HOT_DAY: texts.HOT_DAY,
-    ReminderAction.SKIP: texts.SKIP,
-    ReminderAction.MOVED: texts.MOVED,
-    ReminderAction.DONE: texts.STRETCH_DONE,
-    ReminderAction.NO_TIPS: texts.NO_MORE_TIPS,
-    ReminderAction.STOPPED: texts.STOPPED,
-    ReminderAction.STILL_GOING: texts.STILL_GOING,
-}
-
-
 def _label(kind: Kind, action: ReminderAction) -> str:
     if action is ReminderAction.SNOOZE:
         return texts.SNOOZE.format(minutes=SNOOZE_MINUTES[kind])
-    return gettext(_LABELS[action])
+    return texts.REMINDER_BUTTONS[action]
 
 
 def render(
@@ -139,31 +125,9 @@ def _rows(kind: Kind, delivery_id: int, content: Content) -> list[list[InlineKey
     return [row for row in shown if row]
 
 
-# What an earlier answer did, when a message is drawn again for an answer to another part
-# (in English here: read through answer_note).
-ANSWER_NOTES = {
-    ReminderAction.CUP: texts.ANSWER_CUP,
-    ReminderAction.SNOOZE: texts.ANSWER_SNOOZED,
-    ReminderAction.SKIP: texts.ANSWER_SKIP,
-    ReminderAction.MOVED: texts.ANSWER_MOVED,
-    ReminderAction.DONE: texts.ANSWER_DONE,
-    ReminderAction.NO_TIPS: texts.ANSWER_NO_TIPS,
-    ReminderAction.STOPPED: texts.ANSWER_STOPPED,
-    ReminderAction.STILL_GOING: texts.ANSWER_STILL_GOING,
-}
-
-
 def answer_note(action: ReminderAction) -> str:
     """What an earlier answer did, in the current language ("" for none)."""
-    note = ANSWER_NOTES.get(action)
-    return gettext(note) if note else ""
-
-
-_QUESTION = {
-    RhythmChoice.KEEP: texts.RHYTHM_KEEP,
-    RhythmChoice.FEWER: texts.RHYTHM_FEWER,
-    RhythmChoice.STOP: texts.RHYTHM_STOP,
-}
+    return texts.ANSWER_NOTES.get(action, "")
 
 
 def with_question(
@@ -176,4 +140,5 @@ def with_question(
 
 
 def _question_row(delivery_id: int) -> list[InlineKeyboardButton]:
-    return [button(gettext(label), AnswerRhythm(c, delivery_id)) for c, label in _QUESTION.items()]
+    choices = texts.RHYTHM_CHOICES.items()
+    return [button(label, AnswerRhythm(choice, delivery_id)) for choice, label in choices]

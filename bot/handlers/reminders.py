@@ -45,7 +45,7 @@ from bot.handlers.common import (
     undo_own_row,
     user_transaction,
 )
-from bot.i18n import gettext, in_every_language
+from bot.i18n import in_every_language
 from bot.keyboards import button, rows
 from bot.reminder_messages import REMINDERS, Content, Part, answer_note, render, render_message
 from core.delivery import DeliveryStatus
@@ -115,12 +115,10 @@ async def answer_reminder(update: Update, context: CoachContext) -> None:
         await tell_flags(query.message, raised)
 
 
-_ANSWERED = {
-    ReminderAction.SKIP: texts.ANSWER_SKIP,
-    ReminderAction.MOVED: texts.ANSWER_MOVED,
-    ReminderAction.DONE: texts.ANSWER_DONE,
-    ReminderAction.NO_TIPS: texts.ANSWER_NO_TIPS,
-}
+# Answers whose result is their note alone (a cup and a snooze say more).
+_NOTED = frozenset(
+    (ReminderAction.SKIP, ReminderAction.MOVED, ReminderAction.DONE, ReminderAction.NO_TIPS)
+)
 
 
 async def _record_answer(
@@ -132,7 +130,7 @@ async def _record_answer(
     delivery.response, delivery.responded_at = action.value, now
     if kind is Kind.FOLLOW_UP:
         return await _answer_follow_up(tx, delivery, action)
-    result, water = gettext(_ANSWERED[action]) if action in _ANSWERED else "", None
+    result, water = texts.ANSWER_NOTES[action] if action in _NOTED else "", None
     if action is ReminderAction.CUP:
         tx.session.add(
             WaterLog(user_id=user.id, logged_at=now, day=day_of(prefs_of(user), now),

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time
 from html import escape
 
-from bot.callbacks import PauseChoice, SittingPreset
+from bot.callbacks import PauseChoice, ReminderAction, RhythmChoice, SittingPreset
 from bot.i18n import N_, NP_, _, current, format_date, install, ngettext, weekday_names
 from bot.texts.medical import (
     DISCLAIMER,
@@ -1003,6 +1003,34 @@ KEEP = N_("Keep {current}")
 USE_ZONE = N_("Use {zone}")
 
 SNOOZE = N_("Snooze {minutes} min")
+# A reminder's buttons; Snooze, which says for how long, is SNOOZE.
+REMINDER_BUTTONS = {
+    ReminderAction.CUP: DRANK,
+    ReminderAction.HOT_DAY: HOT_DAY,
+    ReminderAction.SKIP: SKIP,
+    ReminderAction.MOVED: MOVED,
+    ReminderAction.DONE: STRETCH_DONE,
+    ReminderAction.NO_TIPS: NO_MORE_TIPS,
+    ReminderAction.STOPPED: STOPPED,
+    ReminderAction.STILL_GOING: STILL_GOING,
+}
+# What an answer did, shown in place of a reminder's buttons once it has one.
+ANSWER_NOTES = {
+    ReminderAction.CUP: ANSWER_CUP,
+    ReminderAction.SNOOZE: ANSWER_SNOOZED,
+    ReminderAction.SKIP: ANSWER_SKIP,
+    ReminderAction.MOVED: ANSWER_MOVED,
+    ReminderAction.DONE: ANSWER_DONE,
+    ReminderAction.NO_TIPS: ANSWER_NO_TIPS,
+    ReminderAction.STOPPED: ANSWER_STOPPED,
+    ReminderAction.STILL_GOING: ANSWER_STILL_GOING,
+}
+# The answers to "keep these reminders coming?", asked of someone who lets them pass.
+RHYTHM_CHOICES = {
+    RhythmChoice.KEEP: RHYTHM_KEEP,
+    RhythmChoice.FEWER: RHYTHM_FEWER,
+    RhythmChoice.STOP: RHYTHM_STOP,
+}
 
 
 def lead_choice(minutes: int, current: bool) -> str:
