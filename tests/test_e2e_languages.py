@@ -67,6 +67,26 @@ async def wait_for_text(bot: RunningBot, user: FakeUser, before: int, piece: str
     return next(m for m in user.messages[before:] if piece in (m.text or ""))
 
 
+async def set_up_in_russian(user: FakeUser) -> None:
+    """/start, then skip the rest of setup, tapping the Russian button."""
+    await user.send("/start")
+    await user.next_message()
+    await tap(user, await user.next_message(), ru(lambda: texts.SKIP_SETUP))
+
+
+async def next_hydration_reminder(bot: RunningBot, user: FakeUser) -> SentMessage:
+    """Move the clock to the user's next hydration reminder and let the dispatcher send it."""
+    async with bot.db() as session:
+        due = await session.scalar(
+            select(ReminderSchedule.next_due_at).filter_by(user_id=user.id, kind="hydration")
+        )
+    assert due is not None
+    bot.clock.now = due
+    before = len(user.messages)
+    await bot.dispatch()
+    return await wait_for_text(bot, user, before, "💧")
+
+
 async def test_a_russian_speaker_goes_through_it_all_in_russian(running_bot: RunningBot) -> None:
     words = vocabulary("ru").words
     anna = running_bot.api.user(501, "Анна", language_code="ru")
@@ -114,15 +134,7 @@ async def test_a_russian_speaker_goes_through_it_all_in_russian(running_bot: Run
     assert ru(lambda: medical.FLAG_DISCLAIMER) in (warning.text or "")
 
     # A reminder, sent by the dispatcher, in Russian.
-    async with running_bot.db() as session:
-        due = await session.scalar(
-            select(ReminderSchedule.next_due_at).filter_by(user_id=501, kind="hydration")
-        )
-    assert due is not None
-    running_bot.clock.now = due
-    before = len(anna.messages)
-    await running_bot.dispatch()
-    reminder = await wait_for_text(running_bot, anna, before, "💧")
+    reminder = await next_hydration_reminder(running_bot, anna)
     assert ru(lambda: texts.hydration_reminder(0, 8)) in (reminder.text or "")
     assert ru(lambda: medical.HYDRATION_WHY) in (reminder.text or "")
 
@@ -215,9 +227,7 @@ async def test_a_forged_language_button_is_refused_and_changes_nothing(
     running_bot: RunningBot, data: str
 ) -> None:
     gus = running_bot.api.user(505, "Gus", language_code="ru")
-    await gus.send("/start")
-    await gus.next_message()
-    await tap(gus, await gus.next_message(), ru(lambda: texts.SKIP_SETUP))
+    await set_up_in_russian(gus)
     menu = await gus.ask("/language")
     before = await settings_of(running_bot.db, 505)
     answer = await press_data(running_bot.api, gus, menu, data)
@@ -243,9 +253,7 @@ async def test_the_report_form_is_drawn_in_each_users_language(running_bot: Runn
     # hand Anna his English buttons.
     ben = await set_up(running_bot.api.user(507, "Ben", language_code="en"))
     anna = running_bot.api.user(508, "Анна", language_code="ru")
-    await anna.send("/start")
-    await anna.next_message()
-    await tap(anna, await anna.next_message(), ru(lambda: texts.SKIP_SETUP))
+    await set_up_in_russian(anna)
     english = await ben.ask("/cramp")
     russian = await anna.ask("/cramp")
     assert english.button_texts()[:3] == list(texts.KIND_LABELS.values())
@@ -259,24 +267,13 @@ async def test_someone_who_never_chose_gets_reminders_in_their_apps_language(
     # Kim's row predates languages (none stored). Reminders have no update to read her
     # app's language from, so her next message stores it, as /start would have.
     kim = running_bot.api.user(509, "Ким", language_code="ru")
-    await kim.send("/start")
-    await kim.next_message()
-    await tap(kim, await kim.next_message(), ru(lambda: texts.SKIP_SETUP))
+    await set_up_in_russian(kim)
     async with running_bot.db.begin() as session:
         await session.execute(update(User).where(User.id == 509).values(language=None))
     await kim.ask("/settings")
     stored = await load_user(running_bot.db, 509)
     assert stored is not None and stored.language == "ru"
-
-    async with running_bot.db() as session:
-        due = await session.scalar(
-            select(ReminderSchedule.next_due_at).filter_by(user_id=509, kind="hydration")
-        )
-    assert due is not None
-    running_bot.clock.now = due
-    before = len(kim.messages)
-    await running_bot.dispatch()
-    reminder = await wait_for_text(running_bot, kim, before, "💧")
+    reminder = await next_hydration_reminder(running_bot, kim)
     assert ru(lambda: texts.hydration_reminder(0, 8)) in (reminder.text or "")
 
 
