@@ -290,3 +290,15 @@ async def test_an_app_that_sends_no_language_leaves_the_choice_open(
     await lea.ask("/settings")
     stored = await load_user(running_bot.db, 510)
     assert stored is not None and stored.language == "de"
+
+
+async def test_a_time_that_does_not_parse_is_answered_in_the_users_language(
+    running_bot: RunningBot,
+) -> None:
+    ivan = running_bot.api.user(511, "Иван", language_code="ru")
+    await set_up_in_russian(ivan)
+    before = await settings_of(running_bot.db, 511)
+    reply = await ivan.ask("/waketime 25:99")
+    assert reply.text == ru(lambda: texts.BAD_TIME.format(text="25:99"))
+    assert reply.text != texts.BAD_TIME.format(text="25:99")
+    assert await settings_of(running_bot.db, 511) == before

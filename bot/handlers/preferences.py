@@ -49,7 +49,7 @@ from bot.handlers.common import (
     setup_switches,
     user_transaction,
 )
-from bot.i18n import gettext, in_every_language
+from bot.i18n import in_every_language
 from bot.keyboards import Rows, button, rows
 from core.timeofday import day_window_problem, format_clock_time, parse_clock_time
 from core.timezones import COMMON_ZONES, local_now, resolve_timezone, timezone_at
@@ -71,7 +71,7 @@ class Answer:
     """How an answer is read from text (None: not understood) and stored."""
 
     parse: Callable[[str], Any]
-    bad: str  # the reply to text that does not parse; {text} is what was typed
+    bad: Callable[[], str]  # the reply to text that does not parse; {text}: what was typed
     apply: Callable[[User, Any], str | None]  # stores it; or why it can't, changing nothing
     saved: Callable[[User, datetime], str]  # the reply once stored
 
@@ -213,19 +213,19 @@ def _set_day(user: User, wake: time, bed: time, *, wake_changed: bool) -> str | 
 
 _TIMEZONE = Answer(
     resolve_timezone,
-    texts.BAD_TIMEZONE,
+    lambda: texts.BAD_TIMEZONE,
     lambda user, zone: _set_zone(user, zone),
     lambda user, now: texts.SAVED_TIMEZONE.format(zone=user.timezone, now=_local(user, now)),
 )
 _WAKE = Answer(
     parse_clock_time,
-    texts.BAD_TIME,
+    lambda: texts.BAD_TIME,
     lambda user, wake: _set_day(user, wake, user.bed_time, wake_changed=True),
     lambda user, _: texts.SAVED_WAKE.format(time=format_clock_time(user.wake_time)),
 )
 _BED = Answer(
     parse_clock_time,
-    texts.BAD_TIME,
+    lambda: texts.BAD_TIME,
     lambda user, bed: _set_day(user, user.wake_time, bed, wake_changed=False),
     lambda user, _: texts.SAVED_BED.format(time=format_clock_time(user.bed_time)),
 )
@@ -252,7 +252,7 @@ _BUTTON_STEP = {SetTimezone: Step.TIMEZONE, SetWake: Step.WAKE, SetBed: Step.BED
 def bad_input(question: Question, text: str) -> str:
     """The reply to a typed answer that does not parse."""
     assert question.answer is not None
-    return gettext(question.answer.bad).format(text=texts.quote(text))
+    return question.answer.bad().format(text=texts.quote(text))
 
 
 def _open_step(user: User) -> Question | None:
