@@ -141,8 +141,9 @@ async def user_transaction(
             raise UserGone
         transaction = UserTransaction(session, user, now)
         if user.language is None and tg_user.language_code:
-            # Never chosen: their app's, stored as /start stores it, so that reminders
-            # (which come with no update to read it from) speak it too.
+            # Never chosen (a new user, or one from before languages): their app's is
+            # stored, so that reminders, which come with no update to read it from,
+            # speak it too.
             user.language = i18n.choose(None, tg_user.language_code)
         # Speak what the user chose, from here on in this update's handling.
         i18n.speak_for(user.id, user.language, tg_user.language_code)
