@@ -272,6 +272,27 @@ def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _by_second_row(label: str, r: dict[str, Any]) -> Row:
+    """The p99 of each second of run `r`, by the step sent in it."""
+    steps = " ".join(f"{step} {p99:.0f}" for step, p99 in r["p99_ms_by_second"])
+    return Row(label, f"{steps} ms")
+
+
+def _stored_row(label: str, runs: list[dict[str, Any]]) -> Row:
+    """Whether every Save of `runs` stored exactly one report (and none timed out)."""
+    saves = sum(run["saves"] for run in runs)
+    reports = sum(run["reports"] for run in runs)
+    stored_ok = saves > 0 and all(
+        run["users_mismatched"] == 0 and not run["timeouts"] for run in runs
+    )
+    return Row(
+        f"{label}, {saves:,} saves in {len(runs)} runs",
+        f"{reports:,} rows",
+        "one per Save",
+        stored_ok,
+    )
+
+
 def _phase_rows(r: dict[str, Any]) -> list[Row]:
     """Where the median run's time went: each phase's p99, and its mean over the slowest
     1 % of round trips; then the garbage collector's pauses."""
@@ -283,10 +304,7 @@ def _phase_rows(r: dict[str, Any]) -> list[Row]:
         )
         for phase in PHASES
     ] + [
-        Row(
-            "   p99 in each second of the run, by the step sent in it",
-            " ".join(f"{step} {p99:.0f}" for step, p99 in r["p99_ms_by_second"]) + " ms",
-        ),
+        _by_second_row("   p99 in each second of the run, by the step sent in it", r),
         Row(
             "   GC pauses in the run: count, longest, total (full collections)",
             f"{r['gc_pauses']}, {r['gc_pause_max_ms']:.1f}, {r['gc_pause_total_ms']:.0f} ms "
@@ -305,11 +323,6 @@ async def _shared_core_rows(
         for _ in range(runs)
     ]
     r = _median_run(measured)
-    saves = sum(run["saves"] for run in measured)
-    reports = sum(run["reports"] for run in measured)
-    stored_ok = saves > 0 and all(
-        run["users_mismatched"] == 0 and not run["timeouts"] for run in measured
-    )
     return [
         Row(
             f"   on half a core (a busy neighbour on the bot's core), median of {runs}: "
@@ -320,16 +333,8 @@ async def _shared_core_rows(
             "   ... achieved; CPU per update, bot",
             f"{r['per_second']:.0f} upd/s; {r['bot_cpu_ms_per_update']:.2f} ms",
         ),
-        Row(
-            "   ... p99 in each second of the run, by the step sent in it",
-            " ".join(f"{step} {p99:.0f}" for step, p99 in r["p99_ms_by_second"]) + " ms",
-        ),
-        Row(
-            f"   ... reports stored, {saves:,} saves in {runs} runs",
-            f"{reports:,} rows",
-            "one per Save",
-            stored_ok,
-        ),
+        _by_second_row("   ... p99 in each second of the run, by the step sent in it", r),
+        _stored_row("   ... reports stored", measured),
     ]
 
 
@@ -341,12 +346,7 @@ async def run(quick: bool, folder: Path) -> list[Row]:
         for backend, url in urls:
             all_runs = [await measure(url, api, folder, users, think, seconds) for _ in range(runs)]
             r = _median_run(all_runs)
-            saves = sum(run["saves"] for run in all_runs)
-            reports = sum(run["reports"] for run in all_runs)
             at_rate = r["per_second"] >= 0.95 * r["offered_per_second"]
-            stored_ok = saves > 0 and all(
-                run["users_mismatched"] == 0 and not run["timeouts"] for run in all_runs
-            )
             sqlite = backend == "SQLite"
             of_runs = " / ".join(
                 f"{p99:.0f} ({load:.1f})"
@@ -389,11 +389,6 @@ async def run(quick: bool, folder: Path) -> list[Row]:
                     if sqlite
                     else []
                 ),
-                Row(
-                    f"   reports stored, {saves:,} saves in {runs} runs",
-                    f"{reports:,} rows",
-                    "one per Save",
-                    stored_ok,
-                ),
+                _stored_row("   reports stored", all_runs),
             ]
     return rows
