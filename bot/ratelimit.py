@@ -3,8 +3,9 @@
 Telegram allows a bot about 30 messages a second overall and about one a second in
 one chat. Every outgoing message (send*, edit*, copy, forward) takes a slot from the
 overall budget, spaced evenly. Background messages (reminders) also keep one second
-between messages to the same chat; replies to a user's tap do not wait for that,
-but they count, so a reminder never follows a reply within the second.
+between messages to the same chat, counted from the answer to the one before; replies
+to a user's tap do not wait for that, but they count, so a reminder never follows a
+reply within the second.
 A 429 pauses all sending for its retry_after and the same request is tried again.
 Paid broadcasts (allow_paid_broadcast, SEND_PAID_BROADCAST) do not take from the free
 budget: they are spaced on a lane of their own at Telegram's paid rate, 1,000 a second.
@@ -13,11 +14,12 @@ run time with `set_rate`, and a rate of 0 holds its messages until it has a shar
 """
 
 import asyncio
+import contextlib
 import logging
 import math
 import warnings
 from collections import deque
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
@@ -70,7 +72,8 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
             maxlen=max(1, math.floor(overall_per_second)) if overall_per_second else 1
         )
         # When each chat was last sent to; background messages to one chat go one at a
-        # time (its lock) and each waits out the interval since the one before was sent.
+        # time (its lock, held until answered) and each waits out the interval since the
+        # one before was answered.
         self._last_in_chat: dict[int | str, float] = {}
         self._chat_locks: dict[int | str, asyncio.Lock] = {}
         self._resume_at = 0.0
@@ -110,19 +113,26 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
     ) -> None:
         if chat_id is None or not background:
             await self._wait_overall()
-        else:
-            async with self._chat_locks.setdefault(chat_id, asyncio.Lock()):
-                # Re-read after each sleep: a reply to this chat meanwhile counts too.
-                while (wait := self._chat_free_at(chat_id) - self._clock()) > 0:  # noqa: ASYNC110
-                    await asyncio.sleep(wait)
-                # The overall slot is taken only once the chat is ready, so one waiting
-                # chat never holds up everyone else's messages.
-                await (self._wait_paid() if paid else self._wait_overall())
-                self._last_in_chat[chat_id] = self._clock()
-            self._forget_quiet_chats(self._clock())
+            if chat_id is not None:
+                self._last_in_chat[chat_id] = self._clock()  # a reply counts for its chat
             return
-        if chat_id is not None:
-            self._last_in_chat[chat_id] = self._clock()  # a reply counts for its chat
+        # Re-read after each sleep: a reply to this chat meanwhile counts too.
+        while (wait := self._chat_free_at(chat_id) - self._clock()) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(wait)
+        # The overall slot is taken only once the chat is ready, so one waiting chat
+        # never holds up everyone else's messages.
+        await (self._wait_paid() if paid else self._wait_overall())
+        self._last_in_chat[chat_id] = self._clock()
+
+    @contextlib.asynccontextmanager
+    async def _chat_turn(self, chat_id: int | str | None) -> AsyncIterator[None]:
+        """Background messages to one chat go one at a time, each until it is answered."""
+        if chat_id is None:
+            yield
+            return
+        async with self._chat_locks.setdefault(chat_id, asyncio.Lock()):
+            yield
+        self._forget_quiet_chats(self._clock())
 
     def _chat_free_at(self, chat_id: int | str) -> float:
         return self._last_in_chat.get(chat_id, float("-inf")) + self.per_chat_interval
@@ -198,22 +208,30 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
         background = bool(rate_limit_args and rate_limit_args.get("background"))
         paid = bool(rate_limit_args and rate_limit_args.get("paid"))
         for attempt in range(self.max_retries + 1):
-            if message:
-                with timings.phase(timings.LIMITER):
-                    await self._wait_for_turn(chat_id, background, paid)
-            try:
-                return await callback(*args, **kwargs)
-            except RetryAfter as error:
-                metrics.TELEGRAM_429.inc()
-                if attempt == self.max_retries:
-                    raise
-                delay = _seconds(error) + 0.1
+            # A background message holds its chat until answered, so that the chat's next
+            # one is spaced from the answer: spaced only from this one's slot, a slow
+            # request (a busy loop, a wait for a connection) would reach Telegram less
+            # than the interval before the next.
+            async with self._chat_turn(chat_id if message and background else None):
                 if message:
-                    logger.warning("Flood limit hit; pausing all sending for %.1fs", delay)
-                    self._resume_at = max(self._resume_at, self._clock() + delay)
-                else:
-                    logger.warning("Flood limit hit on %s; retrying in %.1fs", endpoint, delay)
-                    await asyncio.sleep(delay)
+                    with timings.phase(timings.LIMITER):
+                        await self._wait_for_turn(chat_id, background, paid)
+                try:
+                    return await callback(*args, **kwargs)
+                except RetryAfter as error:
+                    metrics.TELEGRAM_429.inc()
+                    if attempt == self.max_retries:
+                        raise
+                    delay = _seconds(error) + 0.1
+                    if message:
+                        logger.warning("Flood limit hit; pausing all sending for %.1fs", delay)
+                        self._resume_at = max(self._resume_at, self._clock() + delay)
+                    else:
+                        logger.warning("Flood limit hit on %s; retrying in %.1fs", endpoint, delay)
+                        await asyncio.sleep(delay)
+                finally:
+                    if message and background and chat_id is not None:
+                        self._last_in_chat[chat_id] = self._clock()
         raise AssertionError("unreachable")
 
 

@@ -95,7 +95,12 @@ async def test_three_instances_share_one_budget_and_survive_losing_one(
                 assert process.returncode == 0, stderr.decode()[-2000:]
 
         sends = api.calls_to("sendMessage")
-        assert all(call.ok for call in sends)  # not one 429 (nor any other error)
+        refused = [
+            (round(call.at - killed_at, 2), call.params.get("chat_id"), call.response)
+            for call in sends
+            if not call.ok
+        ]
+        assert not refused, refused  # not one 429 (nor any other error); times from the kill
         times = sorted(call.at for call in sends)
         # The overall rate, with one instance killed: at most the budget in any five
         # seconds. The shares' HEADROOM leaves room for each instance's message at a
@@ -120,8 +125,10 @@ async def test_three_instances_share_one_budget_and_survive_losing_one(
 
         # Each delivery went out once at most; every one but those the killed process had
         # marked "sending" (cut off: at most once, never resent) went out exactly once.
-        # The processes run on the real clock, so a user's next hourly slot may fall due
-        # during the test (at :00 or :30): a second, different reminder is right.
+        # The processes run on the real clock, so a user's next slot (spread over the hour,
+        # scheduler/planning.py) may fall due during the test: a second, different reminder
+        # is right, and as it may come a second after the first, it checks the per-chat
+        # spacing across the network (bot/ratelimit.py): 70-100 of them a run.
         messages = [m for chat in range(1, REMINDERS + 1) for m in api.chat_messages(chat)]
         assert len(messages) == len(sends)
         assert all(len(reminder_ids(message)) == 1 for message in messages)

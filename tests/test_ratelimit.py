@@ -140,3 +140,19 @@ async def test_paid_broadcasts_go_on_their_own_lane_not_the_free_budget() -> Non
     times = sorted(t for t, _ in endpoint.calls)
     assert times[-1] - times[0] < 0.5  # 40 at 1,000 a second, not 20 s at 2 a second
     assert times[-1] - times[0] >= 39 * 0.001 - 0.002  # still spaced, at the paid rate
+
+
+async def test_a_chats_next_reminder_is_spaced_from_the_answer_to_the_one_before() -> None:
+    """A request slow on its way (a busy loop, a wait for a connection) must not reach
+    Telegram less than the interval before the chat's next one (0.998 s apart was seen in
+    tests/test_instances.py on a loaded machine, and refused with a 429)."""
+
+    class SlowFirst(Endpoint):
+        async def __call__(self, chat_id: Any) -> dict[str, Any]:
+            if not self.calls:
+                await asyncio.sleep(0.15)  # the first request arrives late
+            return await super().__call__(chat_id)
+
+    limiter, endpoint = SendLimiter(overall_per_second=None, per_chat_interval=0.2), SlowFirst()
+    await asyncio.gather(send(limiter, endpoint, 7), send(limiter, endpoint, 7))
+    assert min(gaps([t for t, _ in endpoint.calls])) >= 0.2 - 0.002
