@@ -4,8 +4,8 @@ Telegram allows a bot about 30 messages a second overall and about one a second 
 one chat. Every outgoing message (send*, edit*, copy, forward) takes a slot from the
 overall budget, spaced evenly. Background messages (reminders) also keep one second
 between messages to the same chat, counted from the answer to the one before; replies
-to a user's tap do not wait for that, but they count, so a reminder never follows a
-reply within the second.
+to a user's tap do not wait for that, but they count, so a reminder waits for a quiet
+second after a reply (for BUSY_CHAT_WAIT_SECONDS at most, while someone taps on).
 A 429 pauses all sending for its retry_after and the same request is tried again.
 Paid broadcasts (allow_paid_broadcast, SEND_PAID_BROADCAST) do not take from the free
 budget: they are spaced on a lane of their own at Telegram's paid rate, 1,000 a second.
@@ -39,6 +39,11 @@ BACKGROUND: RateLimitArgs = {"background": True}
 PAID_BROADCAST: RateLimitArgs = {"background": True, "paid": True}
 # Chats not written to for this long are forgotten, to bound memory.
 _CHAT_MEMORY_SECONDS = 60.0
+# A background message waits at most this long for a chat to fall quiet (replies to someone
+# tapping on keep coming); then it goes all the same. Waiting on would hold it, and the
+# dispatcher's pass that waits for it, for as long as they tap; Telegram's per-chat limit
+# takes a short burst.
+BUSY_CHAT_WAIT_SECONDS = 5.0
 
 
 def _is_message(endpoint: str) -> bool:
@@ -56,12 +61,14 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
         overall_per_second: float | None = 30.0,
         per_chat_interval: float = 1.0,
         max_retries: int = 5,
+        busy_chat_wait: float = BUSY_CHAT_WAIT_SECONDS,
     ) -> None:
         self.overall_interval = 1.0 / overall_per_second if overall_per_second else 0.0
         # Cleared while this instance's share of a shared budget is 0 (set_rate).
         self._has_budget = asyncio.Event()
         self._has_budget.set()
         self.per_chat_interval = per_chat_interval
+        self.busy_chat_wait = max(busy_chat_wait, per_chat_interval)
         self.max_retries = max_retries
         self._next_overall = 0.0
         self._next_paid = 0.0
@@ -116,8 +123,9 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
             if chat_id is not None:
                 self._last_in_chat[chat_id] = self._clock()  # a reply counts for its chat
             return
-        # Re-read after each sleep: a reply to this chat meanwhile counts too.
-        while (wait := self._chat_free_at(chat_id) - self._clock()) > 0:  # noqa: ASYNC110
+        # Re-read after each sleep: a reply to this chat meanwhile counts too, up to a point.
+        latest = self._clock() + self.busy_chat_wait
+        while (wait := min(self._chat_free_at(chat_id), latest) - self._clock()) > 0:  # noqa: ASYNC110
             await asyncio.sleep(wait)
         # The overall slot is taken only once the chat is ready, so one waiting chat
         # never holds up everyone else's messages.

@@ -156,3 +156,25 @@ async def test_a_chats_next_reminder_is_spaced_from_the_answer_to_the_one_before
     limiter, endpoint = SendLimiter(overall_per_second=None, per_chat_interval=0.2), SlowFirst()
     await asyncio.gather(send(limiter, endpoint, 7), send(limiter, endpoint, 7))
     assert min(gaps([t for t, _ in endpoint.calls])) >= 0.2 - 0.002
+
+
+async def test_a_reminder_waits_for_a_chat_that_keeps_getting_replies_only_so_long() -> None:
+    """Someone tapping on gets a reply every fraction of a second: their reminder waits for
+    a quiet moment, but not for ever (it held a whole dispatcher pass, in CI, for minutes)."""
+    limiter = SendLimiter(overall_per_second=None, per_chat_interval=0.2, busy_chat_wait=0.5)
+    endpoint = Endpoint()
+    tapping = True
+
+    async def tap_on() -> None:
+        while tapping:
+            await send(limiter, endpoint, 7, background=False)
+            await asyncio.sleep(0.05)
+
+    taps = asyncio.create_task(tap_on())
+    await asyncio.sleep(0.1)
+    started = asyncio.get_running_loop().time()
+    await asyncio.wait_for(send(limiter, endpoint, 7), timeout=5)
+    waited = asyncio.get_running_loop().time() - started
+    tapping = False
+    await taps
+    assert 0.5 - 0.002 <= waited < 2
