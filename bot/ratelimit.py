@@ -19,7 +19,7 @@ import logging
 import math
 import warnings
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
@@ -39,6 +39,7 @@ BACKGROUND: RateLimitArgs = {"background": True}
 PAID_BROADCAST: RateLimitArgs = {"background": True, "paid": True}
 # Chats not written to for this long are forgotten, to bound memory.
 _CHAT_MEMORY_SECONDS = 60.0
+_ANY_TURN = contextlib.nullcontext()  # a reply or a call that is not a message: no chat's turn
 # A background message waits at most this long for a chat to fall quiet (replies to someone
 # tapping on keep coming); then it goes all the same. Waiting on would hold it, and the
 # dispatcher's pass that waits for it, for as long as they tap; Telegram's per-chat limit
@@ -132,15 +133,14 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
         await (self._wait_paid() if paid else self._wait_overall())
         self._last_in_chat[chat_id] = self._clock()
 
-    @contextlib.asynccontextmanager
-    async def _chat_turn(self, chat_id: int | str | None) -> AsyncIterator[None]:
+    def _chat_turn(self, chat_id: int | str | None) -> contextlib.AbstractAsyncContextManager[Any]:
         """Background messages to one chat go one at a time, each until it is answered."""
         if chat_id is None:
-            yield
-            return
-        async with self._chat_locks.setdefault(chat_id, asyncio.Lock()):
-            yield
-        self._forget_quiet_chats(self._clock())
+            return _ANY_TURN
+        lock = self._chat_locks.get(chat_id)
+        if lock is None:
+            lock = self._chat_locks[chat_id] = asyncio.Lock()
+        return lock
 
     def _chat_free_at(self, chat_id: int | str) -> float:
         return self._last_in_chat.get(chat_id, float("-inf")) + self.per_chat_interval
@@ -240,6 +240,7 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
                 finally:
                     if message and background and chat_id is not None:
                         self._last_in_chat[chat_id] = self._clock()
+                        self._forget_quiet_chats(self._clock())
         raise AssertionError("unreachable")
 
 
