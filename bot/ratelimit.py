@@ -129,9 +129,8 @@ class SendLimiter(BaseRateLimiter[RateLimitArgs]):
         while (wait := min(self._chat_free_at(chat_id), latest) - self._clock()) > 0:  # noqa: ASYNC110
             await asyncio.sleep(wait)
         # The overall slot is taken only once the chat is ready, so one waiting chat
-        # never holds up everyone else's messages.
+        # never holds up everyone else's messages. (The chat's time is set on the answer.)
         await (self._wait_paid() if paid else self._wait_overall())
-        self._last_in_chat[chat_id] = self._clock()
 
     def _chat_turn(self, chat_id: int | str | None) -> contextlib.AbstractAsyncContextManager[Any]:
         """Background messages to one chat go one at a time, each until it is answered."""
