@@ -11,14 +11,20 @@ the fake enqueuing it to the bot taking it in: long polling and parsing). Each p
 p99 is printed next to the round trip's, and so is where the slowest 1 % of round trips
 spent their time (the mean of each phase over them), with the garbage collector's pauses.
 
-On SQLite it then runs again with a busy loop on the bot's core (`SHARED_CORE_RUNS`): the
-bot gets about half a core, which shows how much room its CPU leaves on this machine.
+On SQLite the same flows are then answered by the floor bot (bench/floor_bot.py:
+python-telegram-bot with the bot's transport and screens, and no database), and the
+bot's CPU per update is divided by the floor's: machines of one class differ in speed
+(the bot's CPU per update has been 2.2 ms on one and 8 ms on another), and the ratio
+tells our own code's cost apart from the machine's. Then it runs again with a busy loop on the bot's
+core (`SHARED_CORE_RUNS`): the bot gets about half a core, which shows how much room its
+CPU leaves on this machine.
 """
 
 import asyncio
 import json
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -44,6 +50,8 @@ READY_SECONDS = 60.0
 RUNS = 5
 # Runs with a CPU-bound neighbour on the bot's core (see `neighbour_on_the_bots_core`).
 SHARED_CORE_RUNS = 3
+# Runs of the floor bot (bench/floor_bot.py) on the same flows.
+FLOOR_RUNS = 3
 # The phases printed, in the order an update meets them; "other" is the rest of its time
 # in the bot (running Python, and waiting for the event loop to get to it).
 INTAKE, OTHER = "intake", "other"
@@ -52,22 +60,18 @@ PHASES = (INTAKE, *timings.PHASES, OTHER)
 
 @asynccontextmanager
 async def bot_process(
-    url: str, base_url: str, folder: Path, timings_out: Path
+    url: str, base_url: str, folder: Path, timings_out: Path | None
 ) -> AsyncIterator[int]:
     """`python -m bot` on `url` until the block ends, with its phase timers on (written to
-    `timings_out` when it stops); yields its pid once it is ready.
+    `timings_out` when it stops), or, without `timings_out`, the floor bot
+    (bench/floor_bot.py); yields its pid once it is ready.
     The send limit is off, as in scenario 1: this measures the bot, not Telegram's budget."""
     env = bot_env(url, base_url, SEND_MAX_PER_SECOND="0")
     log = folder / "updates-bot.log"
+    module = ("bench.timed_bot", str(timings_out)) if timings_out else ("bench.floor_bot",)
     with log.open("w") as stderr:
         process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bench.timed_bot",
-            str(timings_out),
-            cwd=folder,
-            env=env,
-            stderr=stderr,
+            sys.executable, "-m", *module, cwd=folder, env=env, stderr=stderr
         )
     try:
         deadline = time.monotonic() + READY_SECONDS
@@ -176,8 +180,7 @@ async def measure(
     saves = Counter({int(user): n for user, n in (warm["saves"] | result["saves"]).items()})
     stored = await stored_reports(url)
     updates = result["updates"]
-    trips = [(replied - enqueued) * 1000 for _, enqueued, replied, *_ in updates]
-    span = max(replied for _, _, replied, *_ in updates) - min(at for _, at, *_ in updates)
+    trips, per_second = _round_trips(updates)
     by_step: dict[str, list[float]] = {}
     for (step, *_), trip in zip(updates, trips, strict=True):
         by_step.setdefault(step, []).append(trip)
@@ -185,7 +188,7 @@ async def measure(
     return phases | {
         "updates": len(updates),
         "offered_per_second": users / think,
-        "per_second": len(updates) / span,
+        "per_second": per_second,
         "p50_ms": percentile(trips, 0.50),
         "p90_ms": percentile(trips, 0.90),
         "p99_ms": percentile(trips, 0.99),
@@ -201,6 +204,34 @@ async def measure(
         "saves": sum(saves.values()),
         "reports": sum(stored.values()),
         "users_mismatched": sum(1 for user in saves | stored if saves[user] != stored[user]),
+    }
+
+
+def _round_trips(updates: list[list[Any]]) -> tuple[list[float], float]:
+    """Each update's round trip (ms), and the updates per second over the run."""
+    trips = [(replied - enqueued) * 1000 for _, enqueued, replied, *_ in updates]
+    span = max(replied for _, _, replied, *_ in updates) - min(at for _, at, *_ in updates)
+    return trips, len(updates) / span
+
+
+async def measure_floor(
+    url: str, api: FakeApi, folder: Path, users: int, think: float, seconds: float
+) -> dict[str, Any]:
+    """The same flows answered by the floor bot (bench/floor_bot.py): its round trips and
+    CPU per update."""
+    async with bot_process(url, api.base_url, folder, None) as pid:
+        await flows(api.control_url, range(users + 1, users + WARM_UP_USERS + 1), 0.05, 0.4)
+        cpu = cpu_seconds(pid)
+        result = await flows(api.control_url, range(1, users + 1), think, seconds)
+        cpu = cpu_seconds(pid) - cpu
+    updates = result["updates"]
+    trips, per_second = _round_trips(updates)
+    return {
+        "p99_ms": percentile(trips, 0.99),
+        "per_second": per_second,
+        "bot_cpu_ms_per_update": cpu * 1000 / len(updates),
+        "load_average": os.getloadavg()[0],
+        "unanswered": result["timeouts"] + sum(1 for *_, status, _ in updates if status != 200),
     }
 
 
@@ -338,6 +369,38 @@ async def _shared_core_rows(
     ]
 
 
+async def _floor_rows(
+    url: str,
+    api: FakeApi,
+    folder: Path,
+    users: int,
+    think: float,
+    seconds: float,
+    runs: int,
+    bot_runs: list[dict[str, Any]],
+) -> list[Row]:
+    """The same flows answered by the floor bot, and the bot's CPU over the floor's."""
+    runs = min(runs, FLOOR_RUNS)
+    measured = [await measure_floor(url, api, folder, users, think, seconds) for _ in range(runs)]
+    r = _median_run(measured)
+    floor_cpu = statistics.median(run["bot_cpu_ms_per_update"] for run in measured)
+    bot_cpu = statistics.median(run["bot_cpu_ms_per_update"] for run in bot_runs)
+    # A flow stops at an update left unanswered: the figures would then be of fewer.
+    unanswered = sum(run["unanswered"] for run in measured)
+    return [
+        Row(
+            f"   floor bot (bench/floor_bot.py), median of {runs}: p99; achieved",
+            f"{r['p99_ms']:.1f} ms; {r['per_second']:.0f} upd/s"
+            + (f" ({unanswered} unanswered)" if unanswered else ""),
+        ),
+        Row(
+            "   CPU per update: floor bot; the bot over the floor (medians)",
+            f"{floor_cpu:.2f} ms; {bot_cpu / floor_cpu:.2f}x",
+            details={"bot_cpu_ms_per_update": bot_cpu, "floor_cpu_ms_per_update": floor_cpu},
+        ),
+    ]
+
+
 async def run(quick: bool, folder: Path) -> list[Row]:
     # Each user sends one update per `think` seconds: USERS / think = 200 updates/s.
     users, think, seconds, runs = (50, 0.25, 2.0, 1) if quick else (USERS, 1.0, 12.0, RUNS)
@@ -385,7 +448,8 @@ async def run(quick: bool, folder: Path) -> list[Row]:
                 ),
                 *_phase_rows(r),
                 *(
-                    await _shared_core_rows(url, api, folder, users, think, seconds, runs)
+                    await _floor_rows(url, api, folder, users, think, seconds, runs, all_runs)
+                    + await _shared_core_rows(url, api, folder, users, think, seconds, runs)
                     if sqlite
                     else []
                 ),

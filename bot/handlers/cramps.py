@@ -242,7 +242,8 @@ def after_tap(d: Draft, tap: FormTap) -> Draft:
     return d
 
 
-def _screen(d: Draft) -> View:
+def form_screen(d: Draft) -> View:
+    """The report form's screen for `d`: what it holds so far, and the next step's buttons."""
     summary = texts.report_summary(_report_of(d)) if d.kind else None
     return View(texts.draft_screen(summary, d.step), _form(d))
 
@@ -258,7 +259,7 @@ async def report_cramp(update: Update, context: CoachContext) -> None:
         async with user_transaction(update, context) as tx:
             user_id = tx.user.id
         draft = Draft()
-        view = _screen(draft)
+        view = form_screen(draft)
         shown = await message.reply_text(view.text, reply_markup=view.markup)
         try:
             await context.forms.opened(user_id, shown.message_id, draft.state(), context.now())
@@ -334,7 +335,7 @@ async def _change_form(
     if changed is None:  # saved or cancelled: its buttons were already replaced
         await query.answer(texts.FORM_CLOSED)
         return
-    view = _screen(Draft.from_state(changed[1]))
+    view = form_screen(Draft.from_state(changed[1]))
     await answer_and_edit(query, view.text, view.markup)
 
 
