@@ -369,19 +369,8 @@ async def _shared_core_rows(
     ]
 
 
-async def _floor_rows(
-    url: str,
-    api: FakeApi,
-    folder: Path,
-    users: int,
-    think: float,
-    seconds: float,
-    runs: int,
-    bot_runs: list[dict[str, Any]],
-) -> list[Row]:
-    """The same flows answered by the floor bot, and the bot's CPU over the floor's."""
-    runs = min(runs, FLOOR_RUNS)
-    measured = [await measure_floor(url, api, folder, users, think, seconds) for _ in range(runs)]
+def _floor_rows(measured: list[dict[str, Any]], bot_runs: list[dict[str, Any]]) -> list[Row]:
+    """The floor bot's runs on the same flows, and the bot's CPU over the floor's."""
     r = _median_run(measured)
     floor_cpu = statistics.median(run["bot_cpu_ms_per_update"] for run in measured)
     bot_cpu = statistics.median(run["bot_cpu_ms_per_update"] for run in bot_runs)
@@ -389,7 +378,7 @@ async def _floor_rows(
     unanswered = sum(run["unanswered"] for run in measured)
     return [
         Row(
-            f"   floor bot (bench/floor_bot.py), median of {runs}: p99; achieved",
+            f"   floor bot (bench/floor_bot.py), median of {len(measured)}: p99; achieved",
             f"{r['p99_ms']:.1f} ms; {r['per_second']:.0f} upd/s"
             + (f" ({unanswered} unanswered)" if unanswered else ""),
         ),
@@ -411,6 +400,10 @@ async def run(quick: bool, folder: Path) -> list[Row]:
             r = _median_run(all_runs)
             at_rate = r["per_second"] >= 0.95 * r["offered_per_second"]
             sqlite = backend == "SQLite"
+            floor = [
+                await measure_floor(url, api, folder, users, think, seconds)
+                for _ in range(min(runs, FLOOR_RUNS) if sqlite else 0)
+            ]
             of_runs = " / ".join(
                 f"{p99:.0f} ({load:.1f})"
                 for p99, load in zip(r["p99_ms_of_runs"], r["load_average_of_runs"], strict=True)
@@ -448,7 +441,7 @@ async def run(quick: bool, folder: Path) -> list[Row]:
                 ),
                 *_phase_rows(r),
                 *(
-                    await _floor_rows(url, api, folder, users, think, seconds, runs, all_runs)
+                    _floor_rows(floor, all_runs)
                     + await _shared_core_rows(url, api, folder, users, think, seconds, runs)
                     if sqlite
                     else []
