@@ -1,4 +1,4 @@
-"""SQLite through aiosqlite, with no trip to the driver's thread in a transaction.
+"""SQLite through aiosqlite, one trip to the driver's thread per transaction.
 
 aiosqlite runs each sqlite3 call on a thread of its own, and SQLAlchemy's adapter makes
 four such calls per statement (open a cursor, execute, fetch, close). Each is a hand-off
@@ -7,17 +7,14 @@ a primary-key SELECT took 400 µs of CPU through SQLAlchemy against 80 µs throu
 aiosqlite's own execute_fetchall (py-spy, bench scenario 4). Every SQLite write takes the
 one write lock, so that time is also the time all other writers wait.
 
-The cursor here does all four in one call, on the event loop's thread, and a
-transaction's BEGIN goes with its first statement. A trip costs two turns of the event
-loop, a busy loop's turn takes milliseconds, and with one connection every other writer
-waited through the turns of its holder (bench scenario 4). Nothing here waits: BEGIN
-IMMEDIATE takes the write lock only if it is free at once (else it waits on the thread,
-up to the busy timeout), the statements after it, holding the lock, work in SQLite's page
-cache, and COMMIT appends to the write-ahead log without syncing it
-(synchronous=NORMAL). What does sync is the checkpoint, which copies the log into the
-database file: SQLite would run it inside a COMMIT every 1,000 pages, so here that is off
-(wal_autocheckpoint=0) and the connection runs one on the driver's thread every
-CHECKPOINT_EVERY commits, its committer waiting for it there as it waited before.
+The cursor here does all four in one call, and a transaction's BEGIN goes with its first
+statement. Only COMMIT (which writes to the disk) is a trip to the thread: the
+statements run on the event loop's thread. A trip costs two turns of the event loop, a
+busy loop's turn takes milliseconds, and with one connection every other writer waited
+through the turns of its holder (bench scenario 4); a transaction is now one trip
+whatever its length. Statements wait for nothing there: BEGIN IMMEDIATE takes the write
+lock only if it is free at once (else it waits on the thread, up to the busy timeout),
+and the statements after it, holding the lock, work in SQLite's page cache.
 Everything else (the pool, transactions, the events in db.session) is SQLAlchemy's
 aiosqlite dialect unchanged.
 It uses aiosqlite's Connection._execute (run a function on the connection's thread), in
@@ -27,7 +24,6 @@ not hold, db.session starts on the stock dialect instead (slower, with a warning
 """
 
 import collections
-import logging
 import sqlite3
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -44,14 +40,8 @@ from sqlalchemy.util.concurrency import await_
 
 DRIVER = "aiosqlite_onetrip"
 
-logger = logging.getLogger(__name__)
-
 # The releases (major.minor) this was tested with: another may move the internals below.
 TESTED_VERSIONS = {"aiosqlite": "0.22", "SQLAlchemy": "2.1"}
-# Commits between two checkpoints of the write-ahead log (see the module's docstring).
-# A commit here writes a few pages; SQLite's own default is every 1,000 pages.
-CHECKPOINT_EVERY = 256
-
 # The private names this module relies on, on each class it uses them from.
 ASSUMED: tuple[tuple[type, tuple[str, ...]], ...] = (
     (aiosqlite.Connection, ("_execute", "_conn")),
@@ -68,10 +58,7 @@ ASSUMED: tuple[tuple[type, tuple[str, ...]], ...] = (
             "_rows",
         ),
     ),
-    (
-        AsyncAdapt_aiosqlite_connection,
-        ("_cursor_cls", "_execute_mutex", "_connection", "_handle_exception"),
-    ),
+    (AsyncAdapt_aiosqlite_connection, ("_cursor_cls", "_execute_mutex", "_connection")),
 )
 
 
@@ -198,50 +185,25 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows.clear()
 
 
-def _checkpoint(connection: sqlite3.Connection) -> None:
-    """On the driver's thread: copy what the write-ahead log holds into the database file,
-    as far as no reader still needs it (PASSIVE: it waits for nobody)."""
-    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-
-
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     """Knows whether a transaction is open (each statement's trip reports it), so the
-    pool's rollback of every connection handed back costs no trip when none is; holds
-    the BEGIN of a transaction until its first statement (`begin_pending`); commits on
-    the event loop's thread and checkpoints on the driver's."""
+    pool's rollback of every connection handed back costs no trip when none is; and
+    holds the BEGIN of a transaction until its first statement (`begin_pending`)."""
 
-    __slots__ = ("_commits", "_in_transaction", "begin_pending")
+    __slots__ = ("_in_transaction", "begin_pending")
     _cursor_cls = OneTripCursor
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
         self._in_transaction = True  # unknown until the first statement: assume open
         self.begin_pending: str | None = None  # set by db.session's begin event
-        self._commits = 0
-        # The driver's thread is idle: the connection was just opened.
-        connection._conn.execute("PRAGMA wal_autocheckpoint=0")
 
     def commit(self) -> None:
         if self.begin_pending is not None:  # nothing ran: nothing began
             self.begin_pending = None
             return
-        try:
-            self._connection._conn.commit()  # the write lock is held: nothing to wait for
-        except Exception as error:
-            self._handle_exception(error)
+        super().commit()
         self._in_transaction = False
-        self._commits += 1
-        if self._commits % CHECKPOINT_EVERY == 0:
-            await_(self._checkpoint())
-
-    async def _checkpoint(self) -> None:
-        """A checkpoint on the driver's thread. The commit before it stands: a checkpoint
-        that fails is logged and left to the next one."""
-        try:
-            async with self._execute_mutex:
-                await self._connection._execute(_checkpoint, self._connection._conn)
-        except sqlite3.Error:
-            logger.warning("SQLite checkpoint failed; the next one will retry", exc_info=True)
 
     def rollback(self) -> None:
         self.begin_pending = None
