@@ -15,9 +15,9 @@ On SQLite the same flows are then answered by the floor bot (bench/floor_bot.py:
 python-telegram-bot with the bot's transport and screens, and no database), and the
 bot's CPU per update is divided by the floor's: machines of one class differ in speed
 (the bot's CPU per update has been 2.2 ms on one and 8 ms on another), and the ratio
-tells our own code's cost apart from the machine's. Then it runs again with a busy loop on the bot's
-core (`SHARED_CORE_RUNS`): the bot gets about half a core, which shows how much room its
-CPU leaves on this machine.
+tells our own code's cost apart from the machine's. Then it runs again with a busy loop
+on the bot's core (`SHARED_CORE_RUNS`): the bot gets about half a core, which shows how
+much room its CPU leaves on this machine.
 """
 
 import asyncio
@@ -400,10 +400,14 @@ async def run(quick: bool, folder: Path) -> list[Row]:
             r = _median_run(all_runs)
             at_rate = r["per_second"] >= 0.95 * r["offered_per_second"]
             sqlite = backend == "SQLite"
-            floor = [
-                await measure_floor(url, api, folder, users, think, seconds)
-                for _ in range(min(runs, FLOOR_RUNS) if sqlite else 0)
-            ]
+            floor = (
+                [
+                    await measure_floor(url, api, folder, users, think, seconds)
+                    for _ in range(min(runs, FLOOR_RUNS))
+                ]
+                if sqlite
+                else []
+            )
             of_runs = " / ".join(
                 f"{p99:.0f} ({load:.1f})"
                 for p99, load in zip(r["p99_ms_of_runs"], r["load_average_of_runs"], strict=True)
