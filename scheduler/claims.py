@@ -7,7 +7,7 @@ The dispatcher loads the due rows with their users and hydration counts, asks
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -15,6 +15,7 @@ from scheduler.planning import (
     DEFAULT_CUPS,
     GRACE,
     KINDS,
+    MERGE_AHEAD,
     Kind,
     Prefs,
     day_of,
@@ -126,6 +127,18 @@ def worth_sending(
         return cups < goal
     index = hydration_slot_index(user.prefs, slot, goal)
     return index is not None and hydration_reminder_needed(cups, index, goal)
+
+
+# A snooze is the one reminder of its kind near the time it was asked for: a slot of the
+# kind's series this close to it, before or after, is skipped. Without this a move nudge
+# snoozed late came 5 minutes before the next hourly one, or both came in one message.
+SNOOZE_STANDS_IN = MERGE_AHEAD
+
+
+def stood_in_for(slot: datetime, snoozes: Iterable[datetime]) -> bool:
+    """Whether a series slot is skipped for a snooze of its kind due at one of `snoozes`
+    (being sent now, or still to come)."""
+    return any(abs(slot - at) <= SNOOZE_STANDS_IN for at in snoozes)
 
 
 def _held_back(kind: Kind, slot: datetime, user: Recipient, water: Water) -> bool:

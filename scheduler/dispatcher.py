@@ -4,7 +4,8 @@ A pass claims a batch of due schedule rows in one transaction, in three steps: s
 the rows (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite transactions are serial) with
 their users and hydration counts, and the same users' rows due soon (planning.rides_along:
 within MERGE_AHEAD; a tip, a few hours); decide without the database
-(scheduler/claims.py) whether to send each and when its row is due next, then which
+(scheduler/claims.py) whether to send each and when its row is due next (a series slot
+near a snooze of its kind is skipped: claims.stood_in_for), then which
 slots share a message, in what order messages go, and what the send rate
 cannot get out within its grace; persist that, advancing or deleting each row and
 recording each slot as a delivery, unique per (user, kind, slot): to send, or dropped.
@@ -67,6 +68,7 @@ from scheduler.claims import (
     Water,
     decide_claim,
     plan_messages,
+    stood_in_for,
 )
 from scheduler.planning import (
     DEFAULT_CUPS,
@@ -296,8 +298,10 @@ class Dispatcher:
             if rhythms is not None:
                 due = rhythms.due
             decisions = _decide_each(due, self.decide, now)
+            snoozes: list[ReminderSchedule] = []  # still to come, for these users
             if self.merge and due.rows:
-                due, decisions = await self._with_ahead(session, due, decisions, now)
+                due, decisions, snoozes = await self._with_ahead(session, due, decisions, now)
+            due, decisions = _skip_near_snoozes(due, decisions, snoozes)
             plan = plan_messages(
                 _candidates(due, decisions), now, merge=self.merge,
                 send_rate=self.send_rate, paid_rate=self.paid_rate,
@@ -341,30 +345,36 @@ class Dispatcher:
 
     async def _with_ahead(
         self, session: AsyncSession, due: "_Due", decisions: list[ClaimDecision], now: datetime
-    ) -> tuple["_Due", list[ClaimDecision]]:
+    ) -> tuple["_Due", list[ClaimDecision], list[ReminderSchedule]]:
         """The batch, plus the same users' rows due soon (rides_along) that could share a
         message going now. They are decided as if claimed now; those that end up in no
-        message are left as they are (claims.plan_messages)."""
+        message are left as they are (claims.plan_messages). Also returned: the users'
+        snoozes still to come, which never ride along (a snooze keeps the time the user
+        asked for) but may stand in for a series slot (_skip_near_snoozes)."""
         users = {
             row.user_id
             for row, decision in zip(due.rows, decisions, strict=True)
             if decision.send and KINDS[Kind(row.kind)].merges
         }
         if not users:
-            return due, decisions
+            return due, decisions, []
         query = select(ReminderSchedule).where(
             ReminderSchedule.user_id.in_(users),
             ReminderSchedule.kind.in_(_MERGING),
-            ~ReminderSchedule.is_snooze,  # a snooze keeps the time the user asked for
             ReminderSchedule.next_due_at > now,
             ReminderSchedule.next_due_at <= now + LOOK_AHEAD,
         )
         if is_postgres(session):
             query = query.with_for_update(skip_locked=True)
         rows_ahead = (await session.scalars(query)).all()
-        ahead = [r for r in rows_ahead if rides_along(Kind(r.kind), r.next_due_at, now)]
+        snoozes = [r for r in rows_ahead if r.is_snooze]
+        ahead = [
+            r
+            for r in rows_ahead
+            if not r.is_snooze and rides_along(Kind(r.kind), r.next_due_at, now)
+        ]
         if not ahead:
-            return due, decisions
+            return due, decisions, snoozes
         rows = due.rows + ahead
         days = {
             (row.user_id, day_of(due.recipients[row.user_id].prefs, row.next_due_at))
@@ -378,7 +388,7 @@ class Dispatcher:
         )
         more = _Due(rows, due.users, due.recipients, water, set(range(len(due.rows), len(rows))))
         only_ahead = _Due(ahead, due.users, due.recipients, water)
-        return more, decisions + _decide_each(only_ahead, self.decide, now)
+        return more, decisions + _decide_each(only_ahead, self.decide, now), snoozes
 
     async def _select_due(self, session: AsyncSession, now: datetime, mine: Partition) -> "_Due":
         """The claim's batch of due rows, locked, with their users and hydration counts."""
@@ -847,6 +857,33 @@ async def _last_cups(
         .group_by(WaterLog.user_id)
     )
     return {user_id: logged_at for user_id, logged_at in rows if logged_at is not None}
+
+
+def _skip_near_snoozes(
+    due: _Due, decisions: list[ClaimDecision], to_come: Sequence[ReminderSchedule]
+) -> tuple[_Due, list[ClaimDecision]]:
+    """The series slots a snooze of their kind stands in for (claims.stood_in_for), from
+    this batch's snoozes being sent and those `to_come`, held back; one that was to ride
+    along is claimed now instead, so that its row moves on past it."""
+    snoozes: defaultdict[tuple[int, str], list[datetime]] = defaultdict(list)
+    for row, decision in zip(due.rows, decisions, strict=True):
+        if row.is_snooze and decision.send:
+            snoozes[row.user_id, row.kind].append(row.next_due_at)
+    for row in to_come:
+        snoozes[row.user_id, row.kind].append(row.next_due_at)
+    if not snoozes:
+        return due, decisions
+    skipped = {
+        index
+        for index, (row, decision) in enumerate(zip(due.rows, decisions, strict=True))
+        if decision.send
+        and not row.is_snooze
+        and stood_in_for(row.next_due_at, snoozes.get((row.user_id, row.kind), ()))
+    }
+    if not skipped:
+        return due, decisions
+    held = [replace(d, send=False) if i in skipped else d for i, d in enumerate(decisions)]
+    return replace(due, ahead=due.ahead - skipped), held
 
 
 def _decide_each(due: _Due, decide: Decide, now: datetime) -> list[ClaimDecision]:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.dialect import upsert
 from db.models import Delivery, HydrationDay, ReminderSchedule, User, WaterLog
+from scheduler.claims import stood_in_for
 from scheduler.planning import (
     DEFAULT_CUPS,
     HOT_DAY_EXTRA_CUPS,
@@ -219,13 +220,19 @@ async def cancel_once(session: AsyncSession, user_id: int, kind: Kind) -> None:
 
 
 async def next_due_times(session: AsyncSession, user_id: int) -> dict[Kind, datetime]:
-    """The next time each kind is due (the earlier of series and snooze)."""
+    """The next time each kind is due: the earlier of series and snooze, or the snooze
+    when it stands in for the series slot (claims.stood_in_for)."""
     rows = await session.execute(
-        select(ReminderSchedule.kind, func.min(ReminderSchedule.next_due_at))
+        select(ReminderSchedule.kind, ReminderSchedule.is_snooze, ReminderSchedule.next_due_at)
         .where(ReminderSchedule.user_id == user_id)
-        .group_by(ReminderSchedule.kind)
+        .order_by(ReminderSchedule.is_snooze)  # the series first, then its snooze
     )
-    return {Kind(kind): due for kind, due in rows}
+    due: dict[Kind, datetime] = {}
+    for kind, is_snooze, at in rows:
+        series = due.get(Kind(kind))
+        if series is None or (is_snooze and (at < series or stood_in_for(series, [at]))):
+            due[Kind(kind)] = at
+    return due
 
 
 # One statement, built once: a report is stored under SQLite's one write lock, which

@@ -6,7 +6,14 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from scheduler.claims import UNWANTED, ClaimDecision, Recipient, Water, decide_claim
+from scheduler.claims import (
+    UNWANTED,
+    ClaimDecision,
+    Recipient,
+    Water,
+    decide_claim,
+    stood_in_for,
+)
 from scheduler.planning import Kind, Prefs
 
 # 07:00-23:00 in UTC: movement every hour 08:00-22:00; eight drinks at 08:00, 10:00, ...,
@@ -200,3 +207,19 @@ def test_a_snoozed_drink_reminder_ignores_pace_until_the_goal_is_met(
         Kind.HYDRATION, at(8, 30), someone(), at(8, 30), snooze=True, water=drank(cups)
     )
     assert decision == expected
+
+
+@pytest.mark.parametrize(
+    ("snoozes", "skipped"),
+    [
+        ([at(9, 5)], True),  # asked for 5 minutes after the slot: the snooze is that nudge
+        ([at(8, 40)], True),  # 20 minutes before it: the next nudge would come on its heels
+        ([at(9, 20)], True),
+        ([at(8, 39), at(9, 21)], False),  # 21 minutes either side: both come
+        ([], False),
+    ],
+)
+def test_a_snooze_stands_in_for_its_kinds_series_slot_up_to_20_minutes_either_side(
+    snoozes: list[datetime], skipped: bool
+) -> None:
+    assert stood_in_for(at(9), snoozes) is skipped

@@ -445,6 +445,85 @@ async def test_a_snoozed_reminder_keeps_its_time_and_never_rides_along_early(
     assert [m.kind for m in sender.messages[1:]] == [Kind.MOVEMENT, Kind.HYDRATION]
 
 
+async def snoozed_move_nudge(
+    sessions: async_sessionmaker[AsyncSession],
+    dispatcher: Dispatcher,
+    clock: FakeClock,
+    tapped: int,
+) -> None:
+    """User 1 (movement only) gets the 08:00 nudge and snoozes it at 08:`tapped`."""
+    await add_user(sessions, 1, clock.now, hydration_on=False, stretch_on=False)
+    clock.now = MONDAY_7AM.replace(hour=8)
+    await dispatcher.run_once()
+    clock.now = MONDAY_7AM.replace(hour=8, minute=tapped)
+    async with sessions.begin() as session:
+        await snooze(session, 1, Kind.MOVEMENT, clock.now)
+
+
+async def every_five_minutes_until(
+    dispatcher: Dispatcher, clock: FakeClock, until: datetime
+) -> None:
+    while clock.now < until:
+        clock.advance(minutes=5)
+        await dispatcher.run_once()
+
+
+def sent_slots(sender: RecordingSender) -> list[list[str]]:
+    """Each message's reminders, by slot time."""
+    return [[o.slot_at.strftime("%H:%M") for o in (m, *m.parts)] for m in sender.messages]
+
+
+@pytest.mark.parametrize(
+    ("tapped", "messages"),
+    [
+        (40, [["08:00"], ["08:55"]]),  # the 09:00 nudge no longer rides along in the snooze's
+        (50, [["08:00"], ["09:05"]]),  # nor comes 5 minutes before it
+        (20, [["08:00"], ["08:35"], ["09:00"]]),  # 25 minutes apart: both come
+    ],
+)
+async def test_a_snooze_stands_in_for_the_next_move_nudge_within_20_minutes_of_it(
+    sessions: async_sessionmaker[AsyncSession],
+    dispatcher: Dispatcher,
+    sender: RecordingSender,
+    clock: FakeClock,
+    tapped: int,
+    messages: list[list[str]],
+) -> None:
+    await snoozed_move_nudge(sessions, dispatcher, clock, tapped)
+    await every_five_minutes_until(dispatcher, clock, MONDAY_7AM.replace(hour=9, minute=55))
+    assert sent_slots(sender) == messages
+    assert (await due_times(sessions, 1))["movement"] == MONDAY_7AM.replace(hour=10)
+    clock.now = MONDAY_7AM.replace(hour=10)
+    await dispatcher.run_once()
+    assert sent_slots(sender)[-1] == ["10:00"]  # the series goes on as before
+    assert await statuses(sessions) == Counter({"sent": len(messages) + 1})
+
+
+async def test_a_snooze_and_its_series_slot_claimed_together_go_as_the_snooze_alone(
+    sessions: async_sessionmaker[AsyncSession],
+    dispatcher: Dispatcher,
+    sender: RecordingSender,
+    clock: FakeClock,
+) -> None:
+    await snoozed_move_nudge(sessions, dispatcher, clock, 40)  # the snooze is due at 08:55
+    clock.now = MONDAY_7AM.replace(hour=9, minute=2)  # both due: a pass came late
+    await dispatcher.run_once()
+    assert sent_slots(sender) == [["08:00"], ["08:55"]]
+    assert (await due_times(sessions, 1))["movement"] == MONDAY_7AM.replace(hour=10)
+
+
+async def test_a_snooze_held_back_stands_in_for_nothing(
+    sessions: async_sessionmaker[AsyncSession],
+    dispatcher: Dispatcher,
+    sender: RecordingSender,
+    clock: FakeClock,
+) -> None:
+    await snoozed_move_nudge(sessions, dispatcher, clock, 40)  # the snooze is due at 08:55
+    clock.now = MONDAY_7AM.replace(hour=9, minute=8)  # the snooze past its 10 minutes of grace
+    await dispatcher.run_once()
+    assert sent_slots(sender) == [["08:00"], ["09:00"]]  # the nudge comes, a little late
+
+
 async def test_a_tip_rides_along_in_a_drink_and_move_message_up_to_three_hours_early(
     sessions: async_sessionmaker[AsyncSession],
     dispatcher: Dispatcher,

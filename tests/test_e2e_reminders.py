@@ -109,6 +109,46 @@ async def test_snooze_repeats_once_without_moving_the_series(running_bot: Runnin
     assert series is not None and series.strftime("%H:%M") == "11:00"
 
 
+async def test_a_late_snooze_takes_the_place_of_the_next_hourly_nudge(
+    running_bot: RunningBot,
+) -> None:
+    ama = await set_up(running_bot.user(57, "Ama"))
+    await sit_all_waking_hours(ama)
+    await reminder_at(running_bot, ama, 10)
+    running_bot.clock.now = running_bot.clock.now.replace(minute=40)  # read late
+    await tap(ama, ama.messages[-1], "Snooze 15 min")
+    seen = len(ama.messages)
+
+    snoozed = await reminder_at(running_bot, ama, 10, 55)
+    for minute in range(0, 60, 5):  # each pass of the hour after it
+        running_bot.clock.now = running_bot.clock.now.replace(hour=11, minute=minute)
+        await running_bot.dispatch()
+    await asyncio.sleep(0.2)  # long enough for a message to show
+    nudges = [m for m in ama.messages[seen:] if "Time to move" in (m.text or "")]
+    assert nudges == [snoozed]  # one nudge, at the time asked for, not a second at 11:00
+    assert (snoozed.text or "").count("Time to move") == 1
+    assert snoozed.button_texts().count("🚶 Moved") == 1
+    assert "Time to move" in ((await reminder_at(running_bot, ama, 12)).text or "")
+
+
+async def test_a_snooze_due_just_after_the_next_nudge_is_the_next_nudge(
+    running_bot: RunningBot,
+) -> None:
+    ama = await set_up(running_bot.user(58, "Ama"))
+    await sit_all_waking_hours(ama)
+    await reminder_at(running_bot, ama, 10)
+    running_bot.clock.now = running_bot.clock.now.replace(minute=50)
+    await tap(ama, ama.messages[-1], "Snooze 15 min")
+    menu = await ama.ask("/reminders")
+    assert "Movement: on · next 11:05" in (menu.text or "")  # not 11:00: it is skipped
+    seen = len(ama.messages)
+
+    running_bot.clock.now = running_bot.clock.now.replace(hour=11, minute=0)
+    await running_bot.dispatch()
+    snoozed = await reminder_at(running_bot, ama, 11, 5)
+    assert [m for m in ama.messages[seen:] if "Time to move" in (m.text or "")] == [snoozed]
+
+
 async def test_water_can_be_logged_any_time_undone_and_the_goal_raised(
     running_bot: RunningBot,
 ) -> None:
