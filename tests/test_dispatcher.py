@@ -299,19 +299,31 @@ async def test_paused_reminders_are_skipped_not_queued(
     assert sender.kinds() == [(1, Kind.HYDRATION), (1, Kind.MOVEMENT)]
 
 
+async def snoozed_move_nudge(
+    sessions: async_sessionmaker[AsyncSession],
+    dispatcher: Dispatcher,
+    clock: FakeClock,
+    tapped: int,
+) -> datetime:
+    """User 1 (movement only) gets the 08:00 nudge and snoozes it at 08:`tapped`; returns
+    when the snooze is due."""
+    await add_user(sessions, 1, clock.now, hydration_on=False, stretch_on=False)
+    clock.now = MONDAY_7AM.replace(hour=8)
+    await dispatcher.run_once()
+    clock.now = MONDAY_7AM.replace(hour=8, minute=tapped)
+    async with sessions.begin() as session:
+        return await snooze(session, 1, Kind.MOVEMENT, clock.now)
+
+
 async def test_a_snooze_is_a_one_off_that_leaves_the_series_alone(
     sessions: async_sessionmaker[AsyncSession],
     dispatcher: Dispatcher,
     sender: RecordingSender,
     clock: FakeClock,
 ) -> None:
-    await add_user(sessions, 1, clock.now, hydration_on=False, stretch_on=False)
-    clock.now = MONDAY_7AM.replace(hour=8)
-    await dispatcher.run_once()
-    async with sessions.begin() as session:
-        assert await snooze(session, 1, Kind.MOVEMENT, clock.now) == clock.now + timedelta(
-            minutes=15
-        )
+    assert await snoozed_move_nudge(sessions, dispatcher, clock, 0) == MONDAY_7AM.replace(
+        hour=8, minute=15
+    )
     clock.advance(minutes=15)
     await dispatcher.run_once()
     clock.now = MONDAY_7AM.replace(hour=9)
@@ -445,21 +457,6 @@ async def test_a_snoozed_reminder_keeps_its_time_and_never_rides_along_early(
     assert [m.kind for m in sender.messages[1:]] == [Kind.MOVEMENT, Kind.HYDRATION]
 
 
-async def snoozed_move_nudge(
-    sessions: async_sessionmaker[AsyncSession],
-    dispatcher: Dispatcher,
-    clock: FakeClock,
-    tapped: int,
-) -> None:
-    """User 1 (movement only) gets the 08:00 nudge and snoozes it at 08:`tapped`."""
-    await add_user(sessions, 1, clock.now, hydration_on=False, stretch_on=False)
-    clock.now = MONDAY_7AM.replace(hour=8)
-    await dispatcher.run_once()
-    clock.now = MONDAY_7AM.replace(hour=8, minute=tapped)
-    async with sessions.begin() as session:
-        await snooze(session, 1, Kind.MOVEMENT, clock.now)
-
-
 async def every_five_minutes_until(
     dispatcher: Dispatcher, clock: FakeClock, until: datetime
 ) -> None:
@@ -499,29 +496,26 @@ async def test_a_snooze_stands_in_for_the_next_move_nudge_within_20_minutes_of_i
     assert await statuses(sessions) == Counter({"sent": len(messages) + 1})
 
 
-async def test_a_snooze_and_its_series_slot_claimed_together_go_as_the_snooze_alone(
+@pytest.mark.parametrize(
+    ("late", "messages"),
+    [
+        (2, [["08:00"], ["08:55"]]),  # both due: the snooze goes, the 09:00 nudge does not
+        (8, [["08:00"], ["09:00"]]),  # the snooze past its 10 minutes of grace: the nudge goes
+    ],
+)
+async def test_a_pass_that_comes_late_for_a_snooze_and_its_series_slot_sends_one(
     sessions: async_sessionmaker[AsyncSession],
     dispatcher: Dispatcher,
     sender: RecordingSender,
     clock: FakeClock,
+    late: int,
+    messages: list[list[str]],
 ) -> None:
     await snoozed_move_nudge(sessions, dispatcher, clock, 40)  # the snooze is due at 08:55
-    clock.now = MONDAY_7AM.replace(hour=9, minute=2)  # both due: a pass came late
+    clock.now = MONDAY_7AM.replace(hour=9, minute=late)
     await dispatcher.run_once()
-    assert sent_slots(sender) == [["08:00"], ["08:55"]]
+    assert sent_slots(sender) == messages
     assert (await due_times(sessions, 1))["movement"] == MONDAY_7AM.replace(hour=10)
-
-
-async def test_a_snooze_held_back_stands_in_for_nothing(
-    sessions: async_sessionmaker[AsyncSession],
-    dispatcher: Dispatcher,
-    sender: RecordingSender,
-    clock: FakeClock,
-) -> None:
-    await snoozed_move_nudge(sessions, dispatcher, clock, 40)  # the snooze is due at 08:55
-    clock.now = MONDAY_7AM.replace(hour=9, minute=8)  # the snooze past its 10 minutes of grace
-    await dispatcher.run_once()
-    assert sent_slots(sender) == [["08:00"], ["09:00"]]  # the nudge comes, a little late
 
 
 async def test_a_tip_rides_along_in_a_drink_and_move_message_up_to_three_hours_early(

@@ -109,14 +109,20 @@ async def test_snooze_repeats_once_without_moving_the_series(running_bot: Runnin
     assert series is not None and series.strftime("%H:%M") == "11:00"
 
 
+async def snoozed_at(bot: RunningBot, user: FakeUser, minute: int) -> FakeUser:
+    """Set up with hourly move nudges, the user snoozes the 10:00 one at 10:`minute`."""
+    await set_up(user)
+    await sit_all_waking_hours(user)
+    await reminder_at(bot, user, 10)
+    bot.clock.now = bot.clock.now.replace(minute=minute)
+    await tap(user, user.messages[-1], "Snooze 15 min")
+    return user
+
+
 async def test_a_late_snooze_takes_the_place_of_the_next_hourly_nudge(
     running_bot: RunningBot,
 ) -> None:
-    ama = await set_up(running_bot.user(57, "Ama"))
-    await sit_all_waking_hours(ama)
-    await reminder_at(running_bot, ama, 10)
-    running_bot.clock.now = running_bot.clock.now.replace(minute=40)  # read late
-    await tap(ama, ama.messages[-1], "Snooze 15 min")
+    ama = await snoozed_at(running_bot, running_bot.user(57, "Ama"), 40)  # read late
     seen = len(ama.messages)
 
     snoozed = await reminder_at(running_bot, ama, 10, 55)
@@ -134,11 +140,7 @@ async def test_a_late_snooze_takes_the_place_of_the_next_hourly_nudge(
 async def test_a_snooze_due_just_after_the_next_nudge_is_the_next_nudge(
     running_bot: RunningBot,
 ) -> None:
-    ama = await set_up(running_bot.user(58, "Ama"))
-    await sit_all_waking_hours(ama)
-    await reminder_at(running_bot, ama, 10)
-    running_bot.clock.now = running_bot.clock.now.replace(minute=50)
-    await tap(ama, ama.messages[-1], "Snooze 15 min")
+    ama = await snoozed_at(running_bot, running_bot.user(58, "Ama"), 50)
     menu = await ama.ask("/reminders")
     assert "Movement: on · next 11:05" in (menu.text or "")  # not 11:00: it is skipped
     seen = len(ama.messages)
