@@ -174,11 +174,17 @@ def _weakness(reports: Sequence[Report], _profile: Profile, now: datetime) -> tu
     return _ids(_with(Symptom.WEAKNESS, _recent(reports, now, 7)))
 
 
+# How long a report's clot sign (swelling, redness or warmth: rule 4) counts: rule 4 says
+# it again with a report made in that time, and the move and stretch reminders are held
+# through it (scheduler/claims.py, HELD_BY_CLOT_SIGN).
+CLOT_SIGN_DAYS = 2
+
+
 # A day's window with a two-day look-back: a clot sign still in the diary tomorrow is
 # said again (with a report made then), and each new one is said at once.
 @red_flag(4, Level.URGENT, 1, source=SEEK_HELP, per_report=True)
 def _swelling(reports: Sequence[Report], _profile: Profile, now: datetime) -> tuple[int, ...]:
-    return _ids(_with(Symptom.SWELLING, _recent(reports, now, 2)))
+    return _ids(_with(Symptom.SWELLING, _recent(reports, now, CLOT_SIGN_DAYS)))
 
 
 # The condition is long-term; a monthly nudge is enough.

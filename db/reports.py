@@ -1,12 +1,12 @@
 """Cramp reports and red flags. Functions here never commit: the caller owns the transaction."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.diary import Profile, Report
+from core.diary import Profile, Report, Symptom, to_mask
 from core.redflags import PastFlag
 from db.dialect import insert_or_skip
 from db.models import CrampReport, Flag, FlagReport, User
@@ -51,6 +51,27 @@ async def add_report(session: AsyncSession, values: dict[str, object]) -> int | 
     statement = insert_or_skip(session, CrampReport, ("user_id", "source_message_id"), "id")
     report_id: int | None = await session.scalar(statement, values)
     return report_id
+
+
+_CLOT_SIGN = to_mask([Symptom.SWELLING])
+
+
+async def clot_signs(
+    session: AsyncSession, user_ids: Iterable[int], since: datetime, now: datetime
+) -> dict[int, datetime]:
+    """Each of these users' latest report with a clot sign (swelling, redness or warmth:
+    red flag 4) dated after `since` and by `now`; users without one are left out."""
+    rows = await session.execute(
+        select(CrampReport.user_id, func.max(CrampReport.occurred_at))
+        .where(
+            CrampReport.user_id.in_(list(user_ids)),
+            CrampReport.occurred_at > since,
+            CrampReport.occurred_at <= now,
+            CrampReport.symptoms.op("&")(_CLOT_SIGN) != 0,
+        )
+        .group_by(CrampReport.user_id)
+    )
+    return {user_id: at for user_id, at in rows if at is not None}
 
 
 async def reports_since(session: AsyncSession, user_id: int, since: datetime) -> list[Report]:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from core.redflags import CLOT_SIGN_DAYS
 from scheduler.planning import (
     DEFAULT_CUPS,
     GRACE,
@@ -37,6 +38,8 @@ class Recipient:
     paused_until: datetime | None = None
     # Kinds not on their usual rhythm (scheduler/rhythm.py); empty with adapt off.
     rhythm: Mapping[Kind, Rhythm] = field(default_factory=dict)
+    # Their latest report with swelling, redness or warmth within CLOT_SIGN_DAYS, if any.
+    clot_sign_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,8 @@ def worth_sending(
         return False
     if not snooze and _held_back(kind, slot, user, water):
         return False
+    if kind in HELD_BY_CLOT_SIGN and clot_sign_holds(user.clot_sign_at, now):
+        return False
     if kind is not Kind.HYDRATION:
         return True
     day = day_of(user.prefs, slot)
@@ -127,6 +132,21 @@ def worth_sending(
         return cups < goal
     index = hydration_slot_index(user.prefs, slot, goal)
     return index is not None and hydration_reminder_needed(cups, index, goal)
+
+
+# 000 · When to Seek Medical Help: swelling, redness or warmth in the area may mean a
+# blood clot (deep vein thrombosis), which needs immediate medical attention. A possible
+# clot is never answered with exercise: while one is in the diary (red flag 4's window)
+# the reminders that say walk or stretch are held. Drinks, tips, the weekly summary and
+# follow-ups still come.
+HELD_BY_CLOT_SIGN = frozenset({Kind.MOVEMENT, Kind.STRETCH})
+CLOT_SIGN_HOLD = timedelta(days=CLOT_SIGN_DAYS)
+
+
+def clot_sign_holds(clot_sign_at: datetime | None, now: datetime) -> bool:
+    """Whether a report's clot sign at `clot_sign_at` still holds the move and stretch
+    reminders at `now`."""
+    return clot_sign_at is not None and now - CLOT_SIGN_HOLD < clot_sign_at <= now
 
 
 # A snooze is the one reminder of its kind near the time it was asked for: a slot of the

@@ -58,7 +58,10 @@ from db.base import UTCDateTime
 from db.dialect import is_postgres, upsert
 from db.instances import Membership, Partition
 from db.models import Delivery, HydrationDay, ReminderRhythm, ReminderSchedule, User, WaterLog
+from db.reports import clot_signs
 from scheduler.claims import (
+    CLOT_SIGN_HOLD,
+    HELD_BY_CLOT_SIGN,
     NO_WATER,
     Candidate,
     ClaimDecision,
@@ -408,8 +411,16 @@ class Dispatcher:
         if not rows:
             return _Due(rows, {}, {}, {})
         users = await self._users(session, {row.user_id for row in rows})
+        held = {row.user_id for row in rows if row.kind in HELD_BY_CLOT_SIGN}
+        since = now - CLOT_SIGN_HOLD
+        signs = await clot_signs(session, held, since, now) if held else {}
         recipients = {
-            user.id: Recipient(prefs_of(user), wanted_kinds(user), user.paused_until)
+            user.id: Recipient(
+                prefs_of(user),
+                wanted_kinds(user),
+                user.paused_until,
+                clot_sign_at=signs.get(user.id),
+            )
             for user in users.values()
         }
         days = {

@@ -223,3 +223,28 @@ def test_a_snooze_stands_in_for_its_kinds_series_slot_up_to_20_minutes_either_si
     snoozes: list[datetime], skipped: bool
 ) -> None:
     assert stood_in_for(at(9), snoozes) is skipped
+
+
+# --- A possible clot (red flag 4) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "reported", "sent_now"),
+    [
+        (Kind.MOVEMENT, at(7), False),  # an hour after a report with swelling: no "walk"
+        (Kind.STRETCH, at(7), False),  # nor the stretch routine
+        (Kind.MOVEMENT, at(8, day=MONDAY - timedelta(days=2)) + timedelta(minutes=1), False),
+        (Kind.MOVEMENT, at(8, day=MONDAY - timedelta(days=2)), True),  # two days on: again
+        (Kind.MOVEMENT, at(9), True),  # dated after now: not yet in the diary
+        (Kind.HYDRATION, at(7), True),  # drinking is not exercise
+    ],
+)
+def test_a_clot_sign_holds_the_reminders_that_say_walk_or_stretch_for_two_days(
+    kind: Kind, reported: datetime, sent_now: bool
+) -> None:
+    user = replace(someone(), clot_sign_at=reported)
+    decision = decide_claim(kind, at(8), user, at(8), water=drank(0))
+    assert decision.send is sent_now
+    assert decision.next_due_at is not None  # held, not stopped: the series goes on
+    if not sent_now:
+        assert decision.skipped and not decision.dropped

@@ -10,7 +10,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.delivery import DeliveryStatus, SendResult
-from db.models import Delivery, ReminderSchedule, User, WaterLog
+from core.diary import Symptom, to_mask
+from db.models import CrampReport, Delivery, ReminderSchedule, User, WaterLog
 from db.users import get_or_create_user
 from scheduler.dispatcher import LOST_AFTER, ORPHAN_AFTER, Dispatcher, Outgoing
 from scheduler.planning import ALL_DAYS, Kind
@@ -516,6 +517,30 @@ async def test_a_pass_that_comes_late_for_a_snooze_and_its_series_slot_sends_one
     await dispatcher.run_once()
     assert sent_slots(sender) == messages
     assert (await due_times(sessions, 1))["movement"] == MONDAY_7AM.replace(hour=10)
+
+
+async def test_a_report_with_a_clot_sign_holds_move_nudges_for_two_days(
+    sessions: async_sessionmaker[AsyncSession],
+    dispatcher: Dispatcher,
+    sender: RecordingSender,
+    clock: FakeClock,
+) -> None:
+    await add_user(sessions, 1, clock.now, stretch_on=False)
+    reported = MONDAY_7AM.replace(hour=8, minute=30)
+    async with sessions.begin() as session:
+        session.add(
+            CrampReport(user_id=1, occurred_at=reported, reported_at=reported, source="command",
+                        day=reported.date(), symptoms=to_mask([Symptom.SWELLING]))
+        )  # fmt: skip
+    clock.now = reported
+    while clock.now < reported + timedelta(days=2, hours=2):
+        clock.advance(minutes=30)
+        await dispatcher.run_once()
+    kinds = {o.kind for o in sender.sent if o.slot_at < reported + timedelta(days=2)}
+    assert kinds == {Kind.HYDRATION}  # drink reminders go on; no "stand up and walk"
+    moves = [o.slot_at for o in sender.sent if o.kind is Kind.MOVEMENT]
+    wednesday = MONDAY_7AM + timedelta(days=2)
+    assert moves == [wednesday.replace(hour=9), wednesday.replace(hour=10)]  # the series again
 
 
 async def test_a_tip_rides_along_in_a_drink_and_move_message_up_to_three_hours_early(

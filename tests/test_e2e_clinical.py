@@ -3,15 +3,25 @@ urgent advice and no relief steps, every raised warning reaches the user, signs 
 reports raise their warnings again, "still going" is followed up, night cramps are counted
 by the clock, and activity words raise no false alarm."""
 
+import asyncio
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from bot import texts
-from bot.texts.medical import FLAG_DISCLAIMER, RELIEF, RULE_TITLES, URGENT_SWELLING
+from bot.texts.medical import (
+    CLOT_SIGN_HOLD_NOTE,
+    FLAG_DISCLAIMER,
+    RELIEF,
+    RULE_TITLES,
+    STRETCH_INTRO,
+    STRETCH_WAITS,
+    URGENT_SWELLING,
+)
 from db.models import Flag, ReminderSchedule
 from tests.conftest import RunningBot
-from tests.e2e import reports, set_up, tap
+from tests.e2e import reports, set_up, sit_all_waking_hours, tap
 from tests.fake_bot_api import FakeUser, SentMessage
 
 URGENT_LEAD = URGENT_SWELLING.split("</b>")[0]
@@ -59,6 +69,37 @@ async def test_a_clot_sign_gets_urgent_advice_first_and_no_relief_steps(
     for button in ("Cramp", "Calf", "6", "1–10 min", "Just now", "Swelling", "💾 Save"):
         await tap(ann, form, button)
     assert_urgent_first_without_relief(form.text or "")
+
+
+@pytest.mark.usefixtures("unspread")  # slots on the hour: each half-hour pass is on time
+async def test_a_clot_sign_holds_the_reminders_to_walk_and_stretch_for_two_days(
+    running_bot: RunningBot,
+) -> None:
+    eve = await set_up(running_bot.user(92, "Eve"))
+    await sit_all_waking_hours(eve)  # the clock is on a Saturday
+    [reply] = await report(running_bot, eve, "calf 6 swelling")
+    assert_urgent_first_without_relief(reply.text or "")
+    assert CLOT_SIGN_HOLD_NOTE in (reply.text or "")
+    asked = await eve.ask("/stretch")  # on demand, too: the warning, not the routine
+    assert_urgent_first_without_relief(asked.text or "")
+    assert STRETCH_WAITS in (asked.text or "") and STRETCH_INTRO not in (asked.text or "")
+
+    async def reminders_for(hours: int) -> list[str]:
+        """Every half hour's dispatcher pass for `hours`: the reminders' texts."""
+        seen = len(eve.messages)
+        for _ in range(hours * 2):
+            running_bot.clock.advance(minutes=30)
+            await running_bot.dispatch()
+        await asyncio.sleep(0.2)  # long enough for the last to show
+        return [m.text or "" for m in eve.messages[seen:]]
+
+    held = await reminders_for(47)
+    assert held, "drink reminders still come"
+    assert not any("Time to move" in t or STRETCH_INTRO in t for t in held), held
+    assert not any(step in t for t in held for step in RELIEF_STEPS), held
+    after = await reminders_for(3)  # two days on, and no new clot sign
+    assert any("Time to move" in text for text in after)
+    assert STRETCH_INTRO in ((await eve.ask("/stretch")).text or "")
 
 
 async def test_relief_follows_the_sources_when_there_is_no_clot_sign(

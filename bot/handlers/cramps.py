@@ -62,7 +62,7 @@ from core.vocabulary import vocabulary
 from db.models import CrampReport, Flag, User
 from db.reports import add_report, latest_flags, latest_reports
 from scheduler.planning import FOLLOW_UP_AFTER, Kind, at_night, day_of
-from scheduler.schedules import adherence_at, prefs_of, schedule_once
+from scheduler.schedules import adherence_at, is_on, prefs_of, schedule_once
 
 logger = logging.getLogger(__name__)
 
@@ -125,8 +125,11 @@ async def _save(
     if saved.duration is Duration.STILL_GOING:
         await schedule_once(session, user.id, Kind.FOLLOW_UP, now + FOLLOW_UP_AFTER)
     urgent = [flag.text for flag in raised if flag.urgent]
-    if Symptom.SWELLING in saved.symptoms and not urgent:
-        urgent = [texts.urgent_message(4, [_local(user, now)])]  # said with every such report
+    if Symptom.SWELLING in saved.symptoms:
+        if not urgent:
+            urgent = [texts.urgent_message(4, [_local(user, now)])]  # with every such report
+        if is_on(user, Kind.MOVEMENT) or is_on(user, Kind.STRETCH):
+            urgent.append(medical.CLOT_SIGN_HOLD_NOTE)
     text = texts.report_confirmation(
         texts.report_summary(saved),
         _local(user, now),

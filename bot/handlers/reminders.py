@@ -48,10 +48,13 @@ from bot.handlers.common import (
 from bot.i18n import in_every_language
 from bot.keyboards import button, rows
 from bot.reminder_messages import REMINDERS, Content, Part, answer_note, render, render_message
+from bot.texts import medical
 from core.delivery import DeliveryStatus
 from core.diary import Duration
 from db.models import CrampReport, Delivery, ReminderRhythm, User, WaterLog
+from db.reports import clot_signs
 from db.rhythms import lighter_kinds, restore_rhythm, rhythm_of
+from scheduler.claims import CLOT_SIGN_HOLD, clot_sign_holds
 from scheduler.planning import (
     DEFAULT_CUPS,
     FOLLOW_UP_AFTER,
@@ -344,18 +347,29 @@ async def raise_goal_today(update: Update, context: CoachContext) -> None:
 
 
 async def stretch_now(update: Update, context: CoachContext) -> None:
-    """/stretch: the routine now (after a workout, say), with a Done button."""
+    """/stretch: the routine now (after a workout, say), with a Done button; while a clot
+    sign is in the diary, the warning again instead (scheduler/claims.py, HELD_BY_CLOT_SIGN)."""
     message = update.effective_message
     assert message is not None
+    held: str | None = None
     async with user_transaction(update, context) as tx:
         now = tx.now
-        delivery = Delivery(
-            user_id=tx.user.id, kind=Kind.STRETCH.value, slot_at=now, status=DeliveryStatus.SENT,
-            day=day_of(prefs_of(tx.user), now), claimed_at=now, sent_at=now,
-        )  # fmt: skip
-        tx.session.add(delivery)
-        await tx.session.flush()
-        delivery_id = delivery.id
+        signs = await clot_signs(tx.session, [tx.user.id], now - CLOT_SIGN_HOLD, now)
+        sign = signs.get(tx.user.id)
+        if sign is not None and clot_sign_holds(sign, now):
+            held = texts.urgent_message(4, [_local(tx.user, sign)])
+        else:
+            delivery = Delivery(
+                user_id=tx.user.id, kind=Kind.STRETCH.value, slot_at=now,
+                status=DeliveryStatus.SENT, day=day_of(prefs_of(tx.user), now), claimed_at=now,
+                sent_at=now,
+            )  # fmt: skip
+            tx.session.add(delivery)
+            await tx.session.flush()
+            delivery_id = delivery.id
+    if held is not None:  # a possible clot is never answered with exercise
+        await message.reply_text(f"{held}\n\n{medical.STRETCH_WAITS}")
+        return
     text, markup = render(Kind.STRETCH, delivery_id, Content(now))
     sent = await message.reply_text(text, reply_markup=markup)
     async with context.db.begin() as session:

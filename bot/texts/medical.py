@@ -144,6 +144,14 @@ RULE_URGENT_LEADS = {
     ),
 }
 URGENT_SWELLING = RULE_URGENT_LEADS[4]
+# Said under rule 4's warning: a possible clot is never answered with exercise, so the
+# reminders that say walk or stretch are held while it is in the diary (scheduler/claims.py,
+# HELD_BY_CLOT_SIGN; core/redflags.py, CLOT_SIGN_DAYS).
+CLOT_SIGN_HOLD_NOTE = N_(
+    "I'm holding your movement and bedtime stretch reminders for the next 2 days."
+)
+# /stretch while that hold lasts: the warning again, and this instead of the routine.
+STRETCH_WAITS = N_("The stretches can wait until it has been checked.")
 
 # --- After a report --------------------------------------------------------------------------
 
