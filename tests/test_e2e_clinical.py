@@ -80,6 +80,10 @@ async def test_a_clot_sign_holds_the_reminders_to_walk_and_stretch_for_two_days(
     [reply] = await report(running_bot, eve, "calf 6 swelling")
     assert_urgent_first_without_relief(reply.text or "")
     assert CLOT_SIGN_HOLD_NOTE in (reply.text or "")
+    menu = (await eve.ask("/reminders")).text or ""
+    assert "Movement: on · held until Mon 09:00" in menu  # reported Sat 09:00
+    assert "Bedtime stretch: on · held until Mon 09:00" in menu
+    assert "Hydration: on · next" in menu
     asked = await eve.ask("/stretch")  # on demand, too: the warning, not the routine
     assert_urgent_first_without_relief(asked.text or "")
     assert STRETCH_WAITS in (asked.text or "") and STRETCH_INTRO not in (asked.text or "")
@@ -100,6 +104,7 @@ async def test_a_clot_sign_holds_the_reminders_to_walk_and_stretch_for_two_days(
     after = await reminders_for(3)  # two days on, and no new clot sign
     assert any("Time to move" in text for text in after)
     assert STRETCH_INTRO in ((await eve.ask("/stretch")).text or "")
+    assert "held until" not in ((await eve.ask("/reminders")).text or "")
 
 
 async def test_relief_follows_the_sources_when_there_is_no_clot_sign(

@@ -202,6 +202,7 @@ def _functions() -> list[str]:
         texts.reminders_overview(["x"], "18:00"),
         texts.reminder_line(Kind.HYDRATION, True, "14:00", " · 3/8"),
         texts.reminder_line(Kind.MOVEMENT, False, None, ""),
+        texts.reminder_line(Kind.MOVEMENT, True, "10:00", "", held_until="Mon 09:00"),
         texts.movement_hours(0b11111, time(9), time(17)),
         texts.movement_hours(0b1010101, None, None),
         texts.sitting_screen("Mon–Fri 09:00–17:00", "Next"),

@@ -54,7 +54,7 @@ from core.diary import Duration
 from db.models import CrampReport, Delivery, ReminderRhythm, User, WaterLog
 from db.reports import clot_signs
 from db.rhythms import lighter_kinds, restore_rhythm, rhythm_of
-from scheduler.claims import CLOT_SIGN_HOLD, clot_sign_holds
+from scheduler.claims import CLOT_SIGN_HOLD, HELD_BY_CLOT_SIGN, clot_sign_holds
 from scheduler.planning import (
     DEFAULT_CUPS,
     FOLLOW_UP_AFTER,
@@ -397,6 +397,8 @@ async def reminders_view(tx: UserTransaction) -> View:
     due = await next_due_times(tx.session, user.id)
     _, cups, goal = await hydration_today(tx.session, user, now)
     lighter = await lighter_kinds(tx.session, user.id)
+    sign = (await clot_signs(tx.session, [user.id], now - CLOT_SIGN_HOLD, now)).get(user.id)
+    held_until = local_when(user, sign + CLOT_SIGN_HOLD, now) if sign is not None else None
     shown = [kind for kind in REMINDERS if KINDS[kind].switchable]
     lines = [
         texts.reminder_line(
@@ -405,6 +407,7 @@ async def reminders_view(tx: UserTransaction) -> View:
             local_when(user, due[kind], now) if kind in due else None,
             (_DETAILS[kind](user, cups, goal) if kind in _DETAILS else "")
             + (texts.RHYTHM_LIGHTER_DETAIL if kind in lighter else ""),
+            held_until if kind in HELD_BY_CLOT_SIGN else None,
         )
         for kind in shown
     ]

@@ -482,12 +482,18 @@ def reminders_overview(lines: list[str], paused: str | None) -> str:
     return text + "\n\n" + _("Tap to switch one on or off.")
 
 
-def reminder_line(kind: Kind, on: bool, next_time: str | None, detail: str) -> str:
-    """One kind in /reminders: "💧 Hydration: on · next 14:00 · 3/8 cups today"."""
+def reminder_line(
+    kind: Kind, on: bool, next_time: str | None, detail: str, held_until: str | None = None
+) -> str:
+    """One kind in /reminders: "💧 Hydration: on · next 14:00 · 3/8 cups today", or for a
+    kind held after a possible clot, "held until Mon 09:00" in place of its next time."""
     head = f"{KIND_ICONS[kind]} {_(KIND_NAMES[kind])}"
     if not on:
         return _("{kind}: off").format(kind=head)
-    next_ = " · " + _("next {time}").format(time=next_time) if next_time else ""
+    if held_until:
+        next_ = " · " + _("held until {time}").format(time=held_until)
+    else:
+        next_ = " · " + _("next {time}").format(time=next_time) if next_time else ""
     return _("{kind}: on").format(kind=head) + next_ + detail
 
 
