@@ -1,13 +1,13 @@
 """Cramp reports and red flags. Functions here never commit: the caller owns the transaction."""
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.diary import Profile, Report, Symptom, to_mask
-from core.redflags import PastFlag
+from core.redflags import CLOT_SIGN_DAYS, PastFlag
 from db.dialect import insert_or_skip
 from db.models import CrampReport, Flag, FlagReport, User
 
@@ -57,21 +57,26 @@ _CLOT_SIGN = to_mask([Symptom.SWELLING])
 
 
 async def clot_signs(
-    session: AsyncSession, user_ids: Iterable[int], since: datetime, now: datetime
+    session: AsyncSession, user_ids: Iterable[int], now: datetime
 ) -> dict[int, datetime]:
     """Each of these users' latest report with a clot sign (swelling, redness or warmth:
-    red flag 4) dated after `since` and by `now`; users without one are left out."""
+    red flag 4) within the CLOT_SIGN_DAYS before `now`; users without one are left out."""
     rows = await session.execute(
         select(CrampReport.user_id, func.max(CrampReport.occurred_at))
         .where(
             CrampReport.user_id.in_(list(user_ids)),
-            CrampReport.occurred_at > since,
+            CrampReport.occurred_at > now - timedelta(days=CLOT_SIGN_DAYS),
             CrampReport.occurred_at <= now,
             CrampReport.symptoms.op("&")(_CLOT_SIGN) != 0,
         )
         .group_by(CrampReport.user_id)
     )
     return {user_id: at for user_id, at in rows if at is not None}
+
+
+async def latest_clot_sign(session: AsyncSession, user_id: int, now: datetime) -> datetime | None:
+    """The user's latest clot sign within CLOT_SIGN_DAYS of `now` (clot_signs), or None."""
+    return (await clot_signs(session, [user_id], now)).get(user_id)
 
 
 async def reports_since(session: AsyncSession, user_id: int, since: datetime) -> list[Report]:

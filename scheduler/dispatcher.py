@@ -60,7 +60,6 @@ from db.instances import Membership, Partition
 from db.models import Delivery, HydrationDay, ReminderRhythm, ReminderSchedule, User, WaterLog
 from db.reports import clot_signs
 from scheduler.claims import (
-    CLOT_SIGN_HOLD,
     HELD_BY_CLOT_SIGN,
     NO_WATER,
     Candidate,
@@ -412,8 +411,7 @@ class Dispatcher:
             return _Due(rows, {}, {}, {})
         users = await self._users(session, {row.user_id for row in rows})
         held = {row.user_id for row in rows if row.kind in HELD_BY_CLOT_SIGN}
-        since = now - CLOT_SIGN_HOLD
-        signs = await clot_signs(session, held, since, now) if held else {}
+        signs = await clot_signs(session, held, now) if held else {}
         recipients = {
             user.id: Recipient(
                 prefs_of(user),

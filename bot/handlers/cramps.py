@@ -61,6 +61,7 @@ from core.redflags import Level
 from core.vocabulary import vocabulary
 from db.models import CrampReport, Flag, User
 from db.reports import add_report, latest_flags, latest_reports
+from scheduler.claims import HELD_BY_CLOT_SIGN
 from scheduler.planning import FOLLOW_UP_AFTER, Kind, at_night, day_of
 from scheduler.schedules import adherence_at, is_on, prefs_of, schedule_once
 
@@ -128,7 +129,7 @@ async def _save(
     if Symptom.SWELLING in saved.symptoms:
         if not urgent:
             urgent = [texts.urgent_message(4, [_local(user, now)])]  # with every such report
-        if is_on(user, Kind.MOVEMENT) or is_on(user, Kind.STRETCH):
+        if any(is_on(user, kind) for kind in HELD_BY_CLOT_SIGN):
             urgent.append(medical.CLOT_SIGN_HOLD_NOTE)
     text = texts.report_confirmation(
         texts.report_summary(saved),

@@ -52,9 +52,9 @@ from bot.texts import medical
 from core.delivery import DeliveryStatus
 from core.diary import Duration
 from db.models import CrampReport, Delivery, ReminderRhythm, User, WaterLog
-from db.reports import clot_signs
+from db.reports import latest_clot_sign
 from db.rhythms import lighter_kinds, restore_rhythm, rhythm_of
-from scheduler.claims import CLOT_SIGN_HOLD, HELD_BY_CLOT_SIGN, clot_sign_holds
+from scheduler.claims import CLOT_SIGN_HOLD, HELD_BY_CLOT_SIGN
 from scheduler.planning import (
     DEFAULT_CUPS,
     FOLLOW_UP_AFTER,
@@ -354,9 +354,8 @@ async def stretch_now(update: Update, context: CoachContext) -> None:
     held: str | None = None
     async with user_transaction(update, context) as tx:
         now = tx.now
-        signs = await clot_signs(tx.session, [tx.user.id], now - CLOT_SIGN_HOLD, now)
-        sign = signs.get(tx.user.id)
-        if sign is not None and clot_sign_holds(sign, now):
+        sign = await latest_clot_sign(tx.session, tx.user.id, now)
+        if sign is not None:
             held = texts.urgent_message(4, [_local(tx.user, sign)])
         else:
             delivery = Delivery(
@@ -397,7 +396,7 @@ async def reminders_view(tx: UserTransaction) -> View:
     due = await next_due_times(tx.session, user.id)
     _, cups, goal = await hydration_today(tx.session, user, now)
     lighter = await lighter_kinds(tx.session, user.id)
-    sign = (await clot_signs(tx.session, [user.id], now - CLOT_SIGN_HOLD, now)).get(user.id)
+    sign = await latest_clot_sign(tx.session, user.id, now)
     held_until = local_when(user, sign + CLOT_SIGN_HOLD, now) if sign is not None else None
     shown = [kind for kind in REMINDERS if KINDS[kind].switchable]
     lines = [
