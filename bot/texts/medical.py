@@ -144,9 +144,10 @@ RULE_URGENT_LEADS = {
     ),
 }
 URGENT_SWELLING = RULE_URGENT_LEADS[4]
-# Said under rule 4's warning: a possible clot is never answered with exercise, so the
-# reminders that say walk or stretch are held while it is in the diary (scheduler/claims.py,
-# HELD_BY_CLOT_SIGN; core/redflags.py, CLOT_SIGN_DAYS).
+# Said under rule 4's warning (000 · When to Seek Medical Help: immediate medical
+# attention): a possible clot is never answered with exercise, so the reminders that say
+# walk or stretch are held while it is in the diary (scheduler/claims.py,
+# HELD_BY_CLOT_SIGN; core/redflags.py, CLOT_SIGN_DAYS). What the bot does, not advice.
 CLOT_SIGN_HOLD_NOTE = N_(
     "I'm holding your movement and bedtime stretch reminders for the next 2 days."
 )
